@@ -1,0 +1,33 @@
+"""Fixtures: a lab of namespaces per test (torn down even on failure) and a two-host veth pair."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from netns import Lab, Veth
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.geteuid() != 0:
+        skip = pytest.mark.skip(reason="needs root: namespaces, veths and XDP programs")
+        for item in items:
+            if "lab" in getattr(item, "fixturenames", ()):
+                item.add_marker(skip)
+
+
+@pytest.fixture
+def lab():
+    lab = Lab()
+    try:
+        yield lab
+    finally:
+        lab.close()
+
+
+@pytest.fixture
+def pair(lab) -> tuple[Veth, Veth]:
+    """cap (198.18.0.1, where tools run) <-> peer (198.18.0.2, where traffic comes from)."""
+    cap_ns, peer_ns = lab.netns(), lab.netns()
+    return lab.veth(cap_ns, "xd0", peer_ns, "xd1")
