@@ -1,0 +1,305 @@
+"""Reading capture files for ``xdpdump -r``: classic pcap and pcapng, in pure Python.
+
+Owns the file formats only: ``read_capture(path)`` yields ``CaptureRecord(ts_ns, wire_len, data,
+linktype)`` in file order. Supported:
+
+- pcap with the microsecond (0xa1b2c3d4) and nanosecond (0xa1b23c4d) magics, in either byte order;
+- pcapng: Section Header (any byte order, several sections), Interface Description (``if_tsresol``
+  decimal or binary, ``if_tsoffset``), Enhanced Packet, Simple Packet and the obsolete Packet block;
+  every other block type is skipped by its length, as the format allows.
+
+Errors the user can cause (missing or unreadable file, unknown format, a header cut short, a record
+that claims an impossible length) raise ``UserError`` with one line. A file cut short in the middle of
+a record behaves as tcpdump: every whole record before the cut is yielded first, then ``UserError``
+says the file is truncated (tcpdump prints the same packets, then "truncated dump file" and exits 1).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from typing import BinaryIO, NamedTuple
+
+from xdpdump.errors import UserError
+
+PCAP_MAGIC_USEC = 0xA1B2C3D4
+PCAP_MAGIC_NSEC = 0xA1B23C4D
+PCAPNG_SHB = 0x0A0D0D0A
+PCAPNG_BYTE_ORDER_MAGIC = 0x1A2B3C4D
+
+_BLOCK_IDB = 1
+_BLOCK_PACKET_OBSOLETE = 2
+_BLOCK_SPB = 3
+_BLOCK_EPB = 6
+_OPT_ENDOFOPT = 0
+_OPT_IF_TSRESOL = 9
+_OPT_IF_TSOFFSET = 14
+
+# libpcap refuses records larger than this (MAXIMUM_SNAPLEN); beyond it a length is corruption.
+MAX_RECORD_LEN = 262144
+# A pcapng block larger than this is corruption, not data (libpcap uses 16 MiB as well).
+MAX_BLOCK_LEN = 16 * 1024 * 1024
+
+
+class CaptureRecord(NamedTuple):
+    ts_ns: int
+    wire_len: int
+    data: bytes
+    linktype: int
+
+
+def read_capture(path: str) -> Iterator[CaptureRecord]:
+    """Yield the records of the pcap or pcapng file at ``path`` (``-`` is not supported here)."""
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed by the generator's finally
+    except OSError as e:
+        raise UserError(f"{path}: {e.strerror or e}") from None
+    try:
+        yield from read_capture_stream(f, path)
+    finally:
+        f.close()
+
+
+def capture_linktype(path: str) -> int:
+    """The link type of the file's first interface (for a banner such as tcpdump's "link-type ...")."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+    except OSError as e:
+        raise UserError(f"{path}: {e.strerror or e}") from None
+    if len(head) < 4:
+        raise UserError(f"{path}: not a capture file (too short to hold a header)")
+    magic = head[:4]
+    if int.from_bytes(magic, "little") == PCAPNG_SHB:
+        with open(path, "rb") as f:
+            for linktype in _pcapng_linktypes(f, path):
+                return linktype
+        raise UserError(f"{path}: pcapng file without an interface description")
+    order = _pcap_byte_order(magic)
+    if order is None:
+        raise UserError(f"{path}: unknown file format (not pcap or pcapng)")
+    if len(head) < 24:
+        raise UserError(f"{path}: truncated pcap file header")
+    return struct.unpack(order + "I", head[20:24])[0] & 0x03FFFFFF
+
+
+def read_capture_stream(f: BinaryIO, name: str = "<stream>") -> Iterator[CaptureRecord]:
+    """Yield the records of an already open binary stream holding a pcap or pcapng file."""
+    magic = _read_exact(f, 4)
+    if len(magic) < 4:
+        if not magic:
+            raise UserError(f"{name}: empty file, not a capture file")
+        raise UserError(f"{name}: truncated file header ({len(magic)} bytes)")
+    if int.from_bytes(magic, "little") == PCAPNG_SHB:
+        yield from _read_pcapng(f, name, magic)
+        return
+    order = _pcap_byte_order(magic)
+    if order is None:
+        raise UserError(f"{name}: unknown file format (magic 0x{magic.hex()}, not pcap or pcapng)")
+    yield from _read_pcap(f, name, magic, order)
+
+
+# --- classic pcap ---------------------------------------------------------------------------------
+
+
+def _pcap_byte_order(magic: bytes) -> str | None:
+    for order in ("<", ">"):
+        if struct.unpack(order + "I", magic)[0] in (PCAP_MAGIC_USEC, PCAP_MAGIC_NSEC):
+            return order
+    return None
+
+
+def _read_pcap(f: BinaryIO, name: str, magic: bytes, order: str) -> Iterator[CaptureRecord]:
+    rest = _read_exact(f, 20)
+    if len(rest) < 20:
+        raise UserError(f"{name}: truncated pcap file header ({4 + len(rest)} of 24 bytes)")
+    (magic_n,) = struct.unpack(order + "I", magic)
+    major, _minor, _zone, _sigfigs, _snaplen, linkfield = struct.unpack(order + "HHiIII", rest)
+    if major != 2:
+        raise UserError(f"{name}: unsupported pcap version {major}")
+    # The top bits of the link-type field carry the FCS length (pcap spec); the type is the low 26.
+    linktype = linkfield & 0x03FFFFFF
+    ts_scale = 1 if magic_n == PCAP_MAGIC_NSEC else 1000
+    rec_hdr = struct.Struct(order + "IIII")
+    index = 0
+    while True:
+        hdr = _read_exact(f, 16)
+        if not hdr:
+            return
+        index += 1
+        if len(hdr) < 16:
+            raise UserError(
+                f"{name}: truncated dump file; record {index} header has {len(hdr)} of 16 bytes"
+            )
+        sec, frac, caplen, wire_len = rec_hdr.unpack(hdr)
+        if caplen > MAX_RECORD_LEN:
+            raise UserError(
+                f"{name}: corrupt file; record {index} claims {caplen} captured bytes "
+                f"(maximum {MAX_RECORD_LEN})"
+            )
+        data = _read_exact(f, caplen)
+        if len(data) < caplen:
+            raise UserError(
+                f"{name}: truncated dump file; record {index} needs {caplen} captured bytes, "
+                f"only {len(data)} left"
+            )
+        yield CaptureRecord(sec * 1_000_000_000 + frac * ts_scale, max(wire_len, caplen), data, linktype)
+
+
+# --- pcapng ---------------------------------------------------------------------------------------
+
+
+class _Interface(NamedTuple):
+    linktype: int
+    snaplen: int
+    tsresol: tuple[bool, int]  # (binary, exponent): units are 2**-e or 10**-e seconds
+    tsoffset: int  # seconds
+
+
+def _read_pcapng(f: BinaryIO, name: str, first: bytes) -> Iterator[CaptureRecord]:
+    for kind, order, body, ifaces in _pcapng_blocks(f, name, first):
+        rec = _pcapng_packet(kind, order, body, ifaces, name)
+        if rec is not None:
+            yield rec
+
+
+def _pcapng_linktypes(f: BinaryIO, name: str) -> Iterator[int]:
+    first = _read_exact(f, 4)
+    for kind, _order, _body, ifaces in _pcapng_blocks(f, name, first):
+        if kind == _BLOCK_IDB:
+            yield ifaces[-1].linktype
+
+
+def _pcapng_blocks(
+    f: BinaryIO, name: str, first: bytes
+) -> Iterator[tuple[int, str, bytes, list[_Interface]]]:
+    """Yield (block type, byte order, body, interfaces of the current section) for every block."""
+    order = "<"
+    ifaces: list[_Interface] = []
+    head = first + _read_exact(f, 8)
+    index = 0
+    while True:
+        if not head:
+            return
+        index += 1
+        if len(head) < 12:
+            raise UserError(f"{name}: truncated dump file; block {index} header has {len(head)} bytes")
+        btype_raw = head[:4]
+        if int.from_bytes(btype_raw, "little") == PCAPNG_SHB:
+            # A new section: its byte-order magic decides how every later block is read.
+            bom = head[8:12]
+            if struct.unpack("<I", bom)[0] == PCAPNG_BYTE_ORDER_MAGIC:
+                order = "<"
+            elif struct.unpack(">I", bom)[0] == PCAPNG_BYTE_ORDER_MAGIC:
+                order = ">"
+            else:
+                raise UserError(f"{name}: corrupt pcapng section header (bad byte-order magic)")
+            ifaces = []
+        btype, blen = struct.unpack(order + "II", head[:8])
+        if blen < 12 or blen % 4 or blen > MAX_BLOCK_LEN:
+            raise UserError(f"{name}: corrupt pcapng file; block {index} has invalid length {blen}")
+        rest = _read_exact(f, blen - 12)
+        if len(rest) < blen - 12:
+            raise UserError(
+                f"{name}: truncated dump file; block {index} needs {blen} bytes, only {12 + len(rest)} left"
+            )
+        body = head[8:] + rest[:-4]  # between the length and the trailing length copy
+        (trailer,) = struct.unpack(order + "I", rest[-4:])
+        if trailer != blen:
+            raise UserError(f"{name}: corrupt pcapng file; block {index} lengths differ ({blen}, {trailer})")
+        if btype == PCAPNG_SHB:
+            if len(body) < 16:
+                raise UserError(f"{name}: corrupt pcapng section header (too short)")
+            major = struct.unpack(order + "H", body[4:6])[0]
+            if major != 1:
+                raise UserError(f"{name}: unsupported pcapng version {major}")
+        elif btype == _BLOCK_IDB:
+            ifaces.append(_parse_idb(order, body, name))
+        yield btype, order, body, ifaces
+        head = _read_exact(f, 12)
+
+
+def _parse_idb(order: str, body: bytes, name: str) -> _Interface:
+    if len(body) < 8:
+        raise UserError(f"{name}: corrupt pcapng interface description (too short)")
+    linktype, _reserved, snaplen = struct.unpack(order + "HHI", body[:8])
+    tsresol = (False, 6)
+    tsoffset = 0
+    for code, value in _options(order, body[8:]):
+        if code == _OPT_IF_TSRESOL and len(value) >= 1:
+            tsresol = (bool(value[0] & 0x80), value[0] & 0x7F)
+        elif code == _OPT_IF_TSOFFSET and len(value) >= 8:
+            (tsoffset,) = struct.unpack(order + "q", value[:8])
+    return _Interface(linktype, snaplen, tsresol, tsoffset)
+
+
+def _options(order: str, raw: bytes) -> Iterator[tuple[int, bytes]]:
+    pos = 0
+    while pos + 4 <= len(raw):
+        code, length = struct.unpack(order + "HH", raw[pos : pos + 4])
+        if code == _OPT_ENDOFOPT:
+            return
+        yield code, raw[pos + 4 : pos + 4 + length]
+        pos += 4 + ((length + 3) & ~3)
+
+
+def _pcapng_packet(
+    kind: int, order: str, body: bytes, ifaces: list[_Interface], name: str
+) -> CaptureRecord | None:
+    if kind == _BLOCK_EPB:
+        if len(body) < 20:
+            raise UserError(f"{name}: corrupt pcapng enhanced packet block (too short)")
+        if_id, ts_hi, ts_lo, caplen, wire_len = struct.unpack(order + "IIIII", body[:20])
+        data_at = 20
+    elif kind == _BLOCK_PACKET_OBSOLETE:
+        if len(body) < 20:
+            raise UserError(f"{name}: corrupt pcapng packet block (too short)")
+        if_id, _drops, ts_hi, ts_lo, caplen, wire_len = struct.unpack(order + "HHIIII", body[:20])
+        data_at = 20
+    elif kind == _BLOCK_SPB:
+        if len(body) < 4:
+            raise UserError(f"{name}: corrupt pcapng simple packet block (too short)")
+        if not ifaces:
+            raise UserError(f"{name}: corrupt pcapng file; simple packet block before any interface")
+        (wire_len,) = struct.unpack(order + "I", body[:4])
+        iface = ifaces[0]
+        caplen = min(wire_len, len(body) - 4)
+        if iface.snaplen:
+            caplen = min(caplen, iface.snaplen)
+        # A simple packet block carries no timestamp; libpcap reports zero as well.
+        return CaptureRecord(0, wire_len, bytes(body[4 : 4 + caplen]), iface.linktype)
+    else:
+        return None
+    if if_id >= len(ifaces):
+        raise UserError(f"{name}: corrupt pcapng file; packet on undeclared interface {if_id}")
+    if caplen > MAX_RECORD_LEN or data_at + caplen > len(body):
+        raise UserError(f"{name}: corrupt pcapng file; packet claims {caplen} captured bytes")
+    iface = ifaces[if_id]
+    ts_ns = _units_to_ns((ts_hi << 32) | ts_lo, iface.tsresol) + iface.tsoffset * 1_000_000_000
+    data = bytes(body[data_at : data_at + caplen])
+    return CaptureRecord(ts_ns, max(wire_len, caplen), data, iface.linktype)
+
+
+def _units_to_ns(units: int, tsresol: tuple[bool, int]) -> int:
+    binary, exp = tsresol
+    if binary:
+        return (units * 1_000_000_000) >> exp
+    if exp <= 9:
+        return units * 10 ** (9 - exp)
+    return units // 10 ** (exp - 9)
+
+
+def _read_exact(f: BinaryIO, n: int) -> bytes:
+    """Read up to n bytes, looping over short reads (pipes); fewer only at end of file."""
+    chunks = []
+    left = n
+    while left > 0:
+        try:
+            chunk = f.read(left)
+        except OSError as e:
+            raise UserError(f"read error: {e.strerror or e}") from None
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
