@@ -139,6 +139,9 @@ class Lab:
             if not ipv6:
                 end.ns.cmd(["sysctl", "-qw", f"net.ipv6.conf.{end.dev}.disable_ipv6=1"])
             end.ns.ip("link", "set", end.dev, "mtu", str(mtu))
+            # veths leave checksums to the receiver (CHECKSUM_PARTIAL); a frame that leaves through
+            # XDP loses that note and would be dropped as corrupt. Checksum in software, as on a wire.
+            end.ns.cmd(["ethtool", "-K", end.dev, "tx", "off"])
             end.ns.ip("addr", "add", f"{end.ip4}/24", "dev", end.dev)
             if ipv6:
                 end.ns.ip("addr", "add", f"{end.ip6}/112", "dev", end.dev, "nodad")

@@ -1,0 +1,122 @@
+"""Compiling and loading the restricted-C programs in bpf/ with bcc.
+
+Owns: finding bpf/, running bcc with its compiler and verifier output captured (bcc prints both
+straight to fd 2 from C++), and turning failures into one-paragraph UserErrors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from xdpdump.errors import UserError
+
+BPF_DIR = Path(os.environ.get("XDPDUMP_BPF_DIR", Path(__file__).resolve().parent.parent / "bpf"))
+
+
+@contextlib.contextmanager
+def _captured_stderr() -> Iterator[list[str]]:
+    """Collect what native code writes to fd 2 while the body runs (clang errors, verifier log)."""
+    out: list[str] = []
+    with tempfile.TemporaryFile(mode="w+b") as sink:
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield out
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            out.append(sink.read().decode(errors="replace"))
+
+
+def _clang_reason(log: str) -> str:
+    errors = [line.strip() for line in log.splitlines() if "error:" in line]
+    if errors:
+        return "; ".join(e.split("error:", 1)[1].strip() for e in errors[:3])
+    return _last_lines(log)
+
+
+def verifier_reason(log: str) -> str:
+    """The verifier's verdict in one paragraph: its last meaningful lines, not the whole trace."""
+    lines = [ln.strip() for ln in log.splitlines() if ln.strip()]
+    lines = [ln for ln in lines if not re.match(r"^(\d+: |; |from \d+ to|processed \d+|bpf: )", ln)]
+    keep = [ln for ln in lines if not ln.startswith(("Traceback", "File ", "raise "))]
+    return " ".join(keep[-3:]) if keep else "no reason given"
+
+
+def _last_lines(log: str, n: int = 3) -> str:
+    lines = [ln.strip() for ln in log.splitlines() if ln.strip() and "modprobe" not in ln]
+    return " ".join(lines[-n:]) if lines else "no reason given"
+
+
+_LOCAL_INCLUDE = re.compile(r'^#include "([^"]+)"\s*$', re.M)
+
+
+def _source_with_local_includes(name: str, seen: frozenset[str] = frozenset()) -> str:
+    """bpf/NAME with its `#include "..."` lines pasted in.
+
+    bcc rewrites map accesses (`map.lookup(&k)`) only in the main file's text, so code shared
+    between programs must become part of that text rather than a real header include.
+    """
+    path = BPF_DIR / name
+    try:
+        text = path.read_text()
+    except OSError as e:
+        raise UserError(f"cannot read BPF program {path}: {e.strerror}") from e
+
+    def paste(match: re.Match) -> str:
+        inner = match.group(1)
+        if inner in seen:
+            return ""
+        return _source_with_local_includes(inner, seen | {name, inner})
+
+    return _LOCAL_INCLUDE.sub(paste, text)
+
+
+@dataclass
+class LoadedProgram:
+    """A bcc module and one XDP function loaded from it (fd valid while this object lives)."""
+
+    bpf: object  # bcc.BPF
+    fd: int
+    name: str
+
+    def table(self, name: str):
+        return self.bpf[name]  # type: ignore[index]
+
+    def close(self) -> None:
+        self.bpf.cleanup()  # type: ignore[attr-defined]
+
+
+def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str] | None = None) -> LoadedProgram:
+    """Compile bpf/<source_name> (with optional C text in front) and load function as an XDP program."""
+    try:
+        from bcc import BPF
+    except ImportError as e:
+        raise UserError(f"bcc is not importable ({e}); run scripts/setup") from e
+    text = prefix + "\n" + _source_with_local_includes(source_name)
+    flags = [f"-I{BPF_DIR}", "-Wno-unused-function", *(cflags or [])]
+    with _captured_stderr() as log:
+        try:
+            module = BPF(text=text, cflags=flags)
+        except Exception:
+            module = None
+    if module is None:
+        raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log[0])}")
+    with _captured_stderr() as log:
+        try:
+            fn = module.load_func(function, BPF.XDP)
+        except Exception as e:
+            module.cleanup()
+            if isinstance(e, PermissionError) or "Operation not permitted" in str(e):
+                raise UserError("loading BPF programs needs root or CAP_BPF+CAP_NET_ADMIN") from e
+            fn = None
+    if fn is None:
+        raise UserError(f"the kernel verifier rejected {function} from {source_name}: {verifier_reason(log[0])}")
+    return LoadedProgram(bpf=module, fd=fn.fd, name=function)

@@ -1,0 +1,155 @@
+"""What we need to know about a network device, read over rtnetlink (pyroute2).
+
+Owns: name -> ifindex, up/down, rx queue count, the device's XDP state (mode and program ids), and for
+a veth its peer (ifindex and, when the peer lives in another namespace, that namespace's name).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pyroute2 import IPRoute
+from pyroute2.netlink.exceptions import NetlinkError
+
+from xdpdump.errors import UserError
+
+IFF_UP = 0x1
+# IFLA_XDP_ATTACHED, as numbers or as pyroute2's names for them.
+XDP_ATTACHED_MODES = {
+    1: "native", 2: "skb", 3: "hw", 4: "multi",
+    "xdp": "native", "xdpgeneric": "skb", "xdpoffload": "hw", "xdpmulti": "multi",
+}
+_CLONE_NEWNET = 0x40000000
+NETNS_RUN_DIR = "/run/netns"
+
+
+@dataclass(frozen=True)
+class XdpState:
+    """What IFLA_XDP says is attached. An empty state has mode None and no ids."""
+
+    mode: str | None
+    prog_ids: dict[str, int]  # mode -> program id
+
+    @property
+    def prog_id(self) -> int | None:
+        return next(iter(self.prog_ids.values()), None)
+
+
+@dataclass(frozen=True)
+class Device:
+    name: str
+    index: int
+    up: bool
+    rx_queues: int
+    kind: str | None
+    peer_index: int | None
+    peer_netnsid: int | None  # None: the peer (if any) is in this namespace
+    xdp: XdpState
+
+
+def _xdp_state(msg) -> XdpState:
+    xdp = msg.get_attr("IFLA_XDP")
+    if not xdp:
+        return XdpState(None, {})
+    attached = xdp.get_attr("IFLA_XDP_ATTACHED") or 0
+    ids: dict[str, int] = {}
+    for attr, mode in (
+        ("IFLA_XDP_DRV_PROG_ID", "native"),
+        ("IFLA_XDP_SKB_PROG_ID", "skb"),
+        ("IFLA_XDP_HW_PROG_ID", "hw"),
+    ):
+        if xdp.get_attr(attr):
+            ids[mode] = xdp.get_attr(attr)
+    if attached and not ids and xdp.get_attr("IFLA_XDP_PROG_ID"):
+        ids[XDP_ATTACHED_MODES.get(attached, "?")] = xdp.get_attr("IFLA_XDP_PROG_ID")
+    mode = XDP_ATTACHED_MODES.get(attached) if attached else None
+    return XdpState(mode, ids)
+
+
+def _device(msg) -> Device:
+    info = msg.get_attr("IFLA_LINKINFO")
+    return Device(
+        name=msg.get_attr("IFLA_IFNAME"),
+        index=msg["index"],
+        up=bool(msg["flags"] & IFF_UP),
+        rx_queues=msg.get_attr("IFLA_NUM_RX_QUEUES") or 1,
+        kind=info.get_attr("IFLA_INFO_KIND") if info else None,
+        peer_index=msg.get_attr("IFLA_LINK"),
+        peer_netnsid=msg.get_attr("IFLA_LINK_NETNSID"),
+        xdp=_xdp_state(msg),
+    )
+
+
+def lookup(name: str, ipr: IPRoute | None = None) -> Device:
+    """The device called name in the current namespace, or a UserError naming it."""
+    with contextlib.ExitStack() as stack:
+        if ipr is None:
+            ipr = stack.enter_context(IPRoute())
+        try:
+            msgs = ipr.link("get", ifname=name)
+        except NetlinkError as e:
+            if e.code in (19, 22):  # ENODEV; EINVAL for names longer than IFNAMSIZ
+                raise UserError(f"{name}: no such device") from e
+            raise UserError(f"{name}: {os.strerror(e.code)}") from e
+        return _device(msgs[0])
+
+
+def by_index(index: int, ipr: IPRoute) -> Device:
+    return _device(ipr.link("get", index=index)[0])
+
+
+def all_devices(ipr: IPRoute | None = None) -> list[Device]:
+    with contextlib.ExitStack() as stack:
+        if ipr is None:
+            ipr = stack.enter_context(IPRoute())
+        return sorted((_device(m) for m in ipr.get_links()), key=lambda d: d.index)
+
+
+def require_up(dev: Device) -> None:
+    if not dev.up:
+        raise UserError(f"{dev.name} is down (bring it up with: ip link set {dev.name} up)")
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+@contextlib.contextmanager
+def in_netns(name: str | None) -> Iterator[None]:
+    """Run the body in the named namespace (this thread only). Netlink sockets opened inside stay
+    bound to it, while BPF program fds work in any namespace, so we can attach there from here."""
+    if name is None:
+        yield
+        return
+    with open("/proc/self/ns/net", "rb") as home, open(os.path.join(NETNS_RUN_DIR, name), "rb") as there:
+        if _libc.setns(there.fileno(), _CLONE_NEWNET) != 0:
+            raise UserError(f"cannot enter namespace {name}: {os.strerror(ctypes.get_errno())}")
+        try:
+            yield
+        finally:
+            if _libc.setns(home.fileno(), _CLONE_NEWNET) != 0:  # pragma: no cover - would be fatal
+                raise OSError(ctypes.get_errno(), "setns back to the original namespace")
+
+
+def netns_name(netnsid: int, ipr: IPRoute) -> str | None:
+    """The /run/netns name of the namespace this namespace calls netnsid, if it has one."""
+    try:
+        names = sorted(os.listdir(NETNS_RUN_DIR))
+    except OSError:
+        return None
+    for name in names:
+        try:
+            fd = os.open(os.path.join(NETNS_RUN_DIR, name), os.O_RDONLY)
+        except OSError:
+            continue
+        try:
+            if ipr.get_netnsid(fd=fd).get("nsid") == netnsid:
+                return name
+        except NetlinkError:
+            continue
+        finally:
+            os.close(fd)
+    return None
