@@ -1,0 +1,212 @@
+/* capture_loop.c - the net side of a capture: RX rings of all sockets -> record ring, fill rings refilled.
+ *
+ * One step: refill every fill ring, drain RX bursts into the record ring (stopping at the first record
+ * that does not fit: the rest stay on the RX ring and the kernel counts what it cannot deliver), wake
+ * the kernel when a fill ring asks for it, and when nothing moved sleep in ppoll() on all sockets so an
+ * idle capture costs no CPU. The timestamp is read once per pass (CLOCK_REALTIME, as pcap wants).
+ */
+#define _GNU_SOURCE
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+#include "record_ring.h"
+
+#define RX_BATCH 64u
+
+struct xdpd_capture {
+    struct xdpd_record_ring *rr;
+    uint32_t snaplen;
+    uint64_t count;         /* 0 = no limit */
+    uint32_t n;
+    uint32_t next;          /* socket to drain first on the next pass, so no queue starves another */
+    struct xdpd_socket *socks[XDPD_MAX_SOCKETS];
+    uint32_t slot[XDPD_MAX_SOCKETS];
+    struct pollfd pfd[XDPD_MAX_SOCKETS];
+};
+
+int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count)
+{
+    if (snaplen == 0)
+        return xdpd_fail("snaplen", EINVAL);
+    struct xdpd_capture *c = calloc(1, sizeof(*c));
+    if (!c)
+        return xdpd_fail("calloc capture", ENOMEM);
+    c->rr = rr;
+    c->snaplen = snaplen;
+    c->count = count;
+    *out = c;
+    return 0;
+}
+
+void xdpd_capture_destroy(xdpd_capture *c)
+{
+    free(c);
+}
+
+int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
+{
+    if (c->n >= XDPD_MAX_SOCKETS || c->rr->nsockets >= XDPD_MAX_SOCKETS)
+        return xdpd_fail("too many sockets in one capture", ENOSPC);
+    if (!s->rx.map)
+        return xdpd_fail("socket has no rx ring", EINVAL);
+    uint32_t slot = c->rr->nsockets++;
+    struct xdpd_socket_counters *sc = &c->rr->sockets[slot];
+    memset(sc, 0, sizeof(*sc));
+    sc->ifindex = s->ifindex;
+    sc->ifslot = ifslot;
+    sc->queue = (uint16_t)s->queue;
+    sc->zerocopy = (uint32_t)s->zerocopy;
+    sc->used = 1;
+    c->socks[c->n] = s;
+    c->slot[c->n] = slot;
+    c->pfd[c->n].fd = s->fd;
+    c->pfd[c->n].events = POLLIN;
+    c->n++;
+    xdpd_fill_refill(s);
+    return (int)slot;
+}
+
+static uint64_t realtime_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Moves up to `limit` frames of one socket; sets *full when the record ring had no room. */
+static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit, uint64_t ts, int *full)
+{
+    struct xdpd_socket *s = c->socks[i];
+    struct xdpd_umem *u = s->umem;
+    struct xdpd_socket_counters *sc = &c->rr->sockets[c->slot[i]];
+    uint16_t ifslot = sc->ifslot;
+    uint32_t moved = 0;
+    uint64_t bytes = 0;
+    while (moved < limit && !*full) {
+        uint32_t idx, want = limit - moved < RX_BATCH ? limit - moved : RX_BATCH;
+        uint32_t n = xdpd_cons_peek(&s->rx, want, &idx), done = 0;
+        if (n == 0)
+            break;
+        for (; done < n; done++) {
+            const struct xdp_desc *d = xdpd_ring_desc(&s->rx, idx + done);
+            uint32_t cap = d->len < c->snaplen ? d->len : c->snaplen;
+            struct xdpd_record *rec = xdpd_rr_reserve(c->rr, cap);
+            if (!rec) {
+                *full = 1;
+                break;
+            }
+            rec->wire_len = d->len;
+            rec->ifslot = ifslot;
+            rec->queue = (uint16_t)s->queue;
+            rec->ts_ns = ts;
+            memcpy(rec->data, u->area + d->addr, cap);
+            xdpd_rr_commit(c->rr, rec);
+            bytes += cap;
+            xdpd_frame_push(u, d->addr);
+        }
+        xdpd_cons_cancel(&s->rx, n - done);
+        if (done) {
+            xdpd_cons_release(&s->rx, done);
+            s->rx_path -= done;
+            moved += done;
+        }
+    }
+    if (moved) {
+        __atomic_store_n(&sc->captured, sc->captured + moved, __ATOMIC_RELAXED);
+        __atomic_store_n(&sc->bytes, sc->bytes + bytes, __ATOMIC_RELAXED);
+        __atomic_store_n(&c->rr->bytes, c->rr->bytes + bytes, __ATOMIC_RELAXED);
+    }
+    return moved;
+}
+
+static uint32_t capture_pass(struct xdpd_capture *c, uint32_t limit, int *full)
+{
+    uint64_t ts = realtime_ns();
+    uint32_t moved = 0;
+    for (uint32_t k = 0; k < c->n; k++) {
+        uint32_t i = (c->next + k) % c->n;
+        struct xdpd_socket *s = c->socks[i];
+        xdpd_fill_refill(s);
+        if (moved < limit && !*full)
+            moved += drain_socket(c, i, limit - moved, ts, full);
+        xdpd_fill_refill(s);
+        xdpd_fill_wakeup(s);
+    }
+    if (c->n)
+        c->next = (c->next + 1) % c->n;
+    if (moved) {
+        xdpd_rr_publish(c->rr);
+        __atomic_store_n(&c->rr->captured, c->rr->captured + moved, __ATOMIC_RELEASE);
+    }
+    if (*full)
+        __atomic_store_n(&c->rr->ring_full, c->rr->ring_full + 1, __ATOMIC_RELAXED);
+    return moved;
+}
+
+int xdpd_capture_done(const xdpd_capture *c)
+{
+    return c->count && c->rr->captured >= c->count;
+}
+
+int xdpd_capture_step(xdpd_capture *c, int timeout_ms, uint32_t budget)
+{
+    if (xdpd_capture_done(c) || budget == 0)
+        return 0;
+    uint32_t limit = budget;
+    if (c->count && c->count - c->rr->captured < limit)
+        limit = (uint32_t)(c->count - c->rr->captured);
+    int full = 0;
+    uint32_t moved = capture_pass(c, limit, &full);
+    if (moved || timeout_ms <= 0)
+        return (int)moved;
+    if (full) {
+        /* Frames are waiting but consumers hold the ring: POLLIN would return at once, so nap instead. */
+        xdpd_sleep_ms(timeout_ms < 1 ? timeout_ms : 1);
+    } else {
+        struct timespec ts = {.tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
+        int r = ppoll(c->pfd, c->n, &ts, NULL);
+        if (r < 0 && errno != EINTR)
+            return xdpd_fail("ppoll", errno);
+        if (r <= 0)
+            return 0;
+    }
+    full = 0;
+    return (int)capture_pass(c, limit, &full);
+}
+
+int xdpd_capture_update_stats(xdpd_capture *c)
+{
+    for (uint32_t i = 0; i < c->n; i++) {
+        struct xdpd_xsk_stats st;
+        int err = xdpd_socket_stats(c->socks[i], &st);
+        if (err)
+            return err;
+        struct xdpd_socket_counters *sc = &c->rr->sockets[c->slot[i]];
+        memcpy(&sc->xdp, &st, sizeof(st));
+    }
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    return 0;
+}
+
+int xdpd_capture_run(xdpd_capture *c, int stats_interval_ms)
+{
+    int64_t next_stats = xdpd_now_ms() + stats_interval_ms;
+    int err = 0;
+    while (!__atomic_load_n(&c->rr->stop, __ATOMIC_ACQUIRE) && !xdpd_capture_done(c)) {
+        int r = xdpd_capture_step(c, 100, 1024);
+        if (r < 0) {
+            err = r;
+            break;
+        }
+        if (stats_interval_ms > 0 && xdpd_now_ms() >= next_stats) {
+            xdpd_capture_update_stats(c);
+            next_stats = xdpd_now_ms() + stats_interval_ms;
+        }
+    }
+    xdpd_capture_update_stats(c);
+    xdpd_rr_set_producer_done(c->rr);
+    return err;
+}

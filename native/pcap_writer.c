@@ -1,0 +1,274 @@
+/* pcap_writer.c - the archive consumer: records -> pcap or pcapng in a large buffer -> write(fd).
+ *
+ * pcap uses the nanosecond magic (0xa1b23c4d; tcpdump, tshark and libpcap read it) and LINKTYPE_ETHERNET.
+ * pcapng: one Section Header Block, one Interface Description Block per capture interface (if_name,
+ * if_tsresol = 9, i.e. nanoseconds, and the snaplen), then Enhanced Packet Blocks.
+ * Only whole records go into the buffer and the buffer is written whole, so whatever the file holds
+ * after a flush is a valid capture file. A record is released to the ring as soon as it is encoded.
+ */
+#define _GNU_SOURCE
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "record_ring.h"
+
+#define LINKTYPE_ETHERNET 1
+#define MAX_IFACES 256
+
+struct xdpd_writer {
+    struct xdpd_record_ring *rr;
+    int slot;
+    int fd;
+    int format;
+    uint32_t snaplen;
+    uint8_t *buf;
+    size_t cap;
+    size_t len;
+    uint64_t records;
+    uint64_t bytes;
+    uint32_t nifaces;
+};
+
+static void put(struct xdpd_writer *w, const void *p, size_t n)
+{
+    memcpy(w->buf + w->len, p, n);
+    w->len += n;
+}
+
+static void put32(struct xdpd_writer *w, uint32_t v)
+{
+    put(w, &v, 4);
+}
+
+static void put16(struct xdpd_writer *w, uint16_t v)
+{
+    put(w, &v, 2);
+}
+
+static void put_pad4(struct xdpd_writer *w, size_t n)
+{
+    static const uint8_t zero[4];
+    put(w, zero, (4 - (n & 3)) & 3);
+}
+
+static void pcapng_option(struct xdpd_writer *w, uint16_t code, const void *val, uint16_t n)
+{
+    put16(w, code);
+    put16(w, n);
+    put(w, val, n);
+    put_pad4(w, n);
+}
+
+static size_t header_size(const char *ifnames)
+{
+    return 64 + (strlen(ifnames) + 1) * 2 + MAX_IFACES * 64;
+}
+
+static int write_header(struct xdpd_writer *w, const char *ifnames)
+{
+    if (w->format == XDPD_FMT_PCAP) {
+        put32(w, 0xa1b23c4d);
+        put16(w, 2);
+        put16(w, 4);
+        put32(w, 0);
+        put32(w, 0);
+        put32(w, w->snaplen);
+        put32(w, LINKTYPE_ETHERNET);
+        return 0;
+    }
+    /* Section Header Block: no options, unknown section length. */
+    put32(w, 0x0A0D0D0A);
+    put32(w, 28);
+    put32(w, 0x1A2B3C4D);
+    put16(w, 1);
+    put16(w, 0);
+    put32(w, 0xffffffff);
+    put32(w, 0xffffffff);
+    put32(w, 28);
+    /* One IDB per newline-separated interface name, in ifslot order. */
+    const char *p = ifnames;
+    do {
+        const char *end = strchr(p, '\n');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n > 200 || w->nifaces >= MAX_IFACES)
+            return xdpd_fail("interface names", EINVAL);
+        uint32_t opts = (n ? 4 + ((n + 3) & ~3u) : 0) + 8 /* tsresol */ + 4 /* end */;
+        uint32_t blen = 20 + opts;
+        put32(w, 1);
+        put32(w, blen);
+        put16(w, LINKTYPE_ETHERNET);
+        put16(w, 0);
+        put32(w, w->snaplen);
+        if (n)
+            pcapng_option(w, 2 /* if_name */, p, (uint16_t)n);
+        uint8_t tsresol = 9;
+        pcapng_option(w, 9 /* if_tsresol */, &tsresol, 1);
+        put32(w, 0); /* opt_endofopt */
+        put32(w, blen);
+        w->nifaces++;
+        p = end ? end + 1 : NULL;
+    } while (p && *p);
+    return 0;
+}
+
+int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
+                       const char *ifnames, size_t buf_size)
+{
+    if (format != XDPD_FMT_PCAP && format != XDPD_FMT_PCAPNG)
+        return xdpd_fail("output format", EINVAL);
+    if (!ifnames)
+        ifnames = "";
+    size_t min = header_size(ifnames) + 2 * (snaplen + 64);
+    if (buf_size < min)
+        buf_size = min;
+    struct xdpd_writer *w = calloc(1, sizeof(*w));
+    if (!w)
+        return xdpd_fail("calloc writer", ENOMEM);
+    w->buf = malloc(buf_size);
+    if (!w->buf) {
+        free(w);
+        return xdpd_fail("malloc writer buffer", ENOMEM);
+    }
+    w->rr = rr;
+    w->fd = fd;
+    w->format = format;
+    w->snaplen = snaplen;
+    w->cap = buf_size;
+    int err = write_header(w, ifnames);
+    if (err == 0) {
+        w->slot = xdpd_rr_consumer_register(rr);
+        err = w->slot < 0 ? w->slot : 0;
+    }
+    if (err) {
+        free(w->buf);
+        free(w);
+        return err;
+    }
+    *out = w;
+    return 0;
+}
+
+void xdpd_writer_destroy(xdpd_writer *w)
+{
+    if (!w)
+        return;
+    xdpd_rr_consumer_unregister(w->rr, w->slot);
+    free(w->buf);
+    free(w);
+}
+
+int xdpd_writer_flush(xdpd_writer *w)
+{
+    size_t off = 0;
+    while (off < w->len) {
+        ssize_t n = write(w->fd, w->buf + off, w->len - off);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            /* Keep what was not written at the front of the buffer for a later retry. */
+            memmove(w->buf, w->buf + off, w->len - off);
+            w->len -= off;
+            return xdpd_fail("write capture file", errno);
+        }
+        off += (size_t)n;
+        w->bytes += (uint64_t)n;
+    }
+    w->len = 0;
+    return 0;
+}
+
+static size_t record_size(const struct xdpd_writer *w, uint32_t cap)
+{
+    return w->format == XDPD_FMT_PCAP ? 16 + cap : 32 + ((cap + 3) & ~3u);
+}
+
+static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
+{
+    if (w->format == XDPD_FMT_PCAP) {
+        put32(w, (uint32_t)(rec->ts_ns / 1000000000ull));
+        put32(w, (uint32_t)(rec->ts_ns % 1000000000ull));
+        put32(w, rec->cap_len);
+        put32(w, rec->wire_len);
+        put(w, rec->data, rec->cap_len);
+        return;
+    }
+    uint32_t blen = (uint32_t)record_size(w, rec->cap_len);
+    uint32_t ifid = rec->ifslot < w->nifaces ? rec->ifslot : 0;
+    put32(w, 6);
+    put32(w, blen);
+    put32(w, ifid);
+    put32(w, (uint32_t)(rec->ts_ns >> 32));
+    put32(w, (uint32_t)rec->ts_ns);
+    put32(w, rec->cap_len);
+    put32(w, rec->wire_len);
+    put(w, rec->data, rec->cap_len);
+    put_pad4(w, rec->cap_len);
+    put32(w, blen);
+}
+
+int xdpd_writer_step(xdpd_writer *w, int timeout_ms, uint32_t budget)
+{
+    struct xdpd_rr_consumer *c = &w->rr->cons[w->slot];
+    uint64_t prod = __atomic_load_n(&w->rr->prod, __ATOMIC_ACQUIRE);
+    if (prod == c->pos && timeout_ms > 0) {
+        /* Nothing to do: the file is brought up to date while we wait. */
+        int err = xdpd_writer_flush(w);
+        if (err)
+            return err;
+        int64_t deadline = xdpd_now_ms() + timeout_ms;
+        int nap = 1;
+        while (prod == c->pos && !__atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE) &&
+               !__atomic_load_n(&w->rr->stop, __ATOMIC_ACQUIRE)) {
+            int64_t left = deadline - xdpd_now_ms();
+            if (left <= 0)
+                break;
+            xdpd_sleep_ms(nap < left ? nap : (int)left);
+            if (nap < 8)
+                nap *= 2;
+            prod = __atomic_load_n(&w->rr->prod, __ATOMIC_ACQUIRE);
+        }
+    }
+    uint64_t pos = c->pos;
+    uint32_t n = 0;
+    struct xdpd_record *rec;
+    while (n < budget && (rec = xdpd_rr_next(w->rr, &pos, prod)) != NULL) {
+        if (w->len + record_size(w, rec->cap_len) > w->cap) {
+            /* Release what is encoded before blocking in write(), so the producer keeps going. */
+            __atomic_store_n(&c->pos, pos, __ATOMIC_RELEASE);
+            int err = xdpd_writer_flush(w);
+            if (err)
+                return err;
+        }
+        encode(w, rec);
+        pos += rec->rec_len;
+        n++;
+    }
+    __atomic_store_n(&c->pos, pos, __ATOMIC_RELEASE);
+    w->records += n;
+    return (int)n;
+}
+
+int xdpd_writer_run(xdpd_writer *w)
+{
+    for (;;) {
+        int n = xdpd_writer_step(w, 100, 4096);
+        if (n < 0)
+            return n;
+        if (n == 0 && __atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE) &&
+            xdpd_rr_consumer_backlog(w->rr, w->slot) == 0)
+            break;
+    }
+    return xdpd_writer_flush(w);
+}
+
+uint64_t xdpd_writer_records(const xdpd_writer *w)
+{
+    return w->records;
+}
+
+uint64_t xdpd_writer_bytes(const xdpd_writer *w)
+{
+    return w->bytes;
+}

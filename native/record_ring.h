@@ -1,0 +1,85 @@
+/* record_ring.h - layout of the shared record ring (one MAP_SHARED|MAP_ANONYMOUS mapping).
+ *
+ * Everything in the mapping is position-independent (byte positions and offsets, no pointers), so the
+ * same ring works in every process forked after it was made. Positions are monotonically increasing
+ * byte counts; the slot of position p is p & (data_size - 1).
+ *
+ * Ordering: the producer writes records, then release-stores `prod`; a consumer load-acquires `prod`,
+ * reads records below it, then release-stores its own `pos`; the producer load-acquires every active
+ * consumer's `pos` before reusing space below pos + data_size. So a record is never overwritten before
+ * every registered consumer is done with it.
+ */
+#ifndef XDPD_RECORD_RING_H
+#define XDPD_RECORD_RING_H
+
+#include <stdint.h>
+#include "xdpd.h"
+
+#define XDPD_RR_MAGIC 0x58445244u /* "XDRD" */
+#define XDPD_REC_ALIGN 32u        /* records start 32-aligned, so a wrap always leaves room for a pad header */
+#define XDPD_REC_PAD 0xffffffffu  /* cap_len of a pad record that skips to the start of the data area */
+
+struct xdpd_record {
+    uint32_t rec_len;   /* bytes to the next record, header included */
+    uint32_t cap_len;
+    uint32_t wire_len;
+    uint16_t ifslot;
+    uint16_t queue;
+    uint64_t ts_ns;     /* CLOCK_REALTIME */
+    uint8_t data[];
+};
+
+struct xdpd_rr_consumer {
+    uint64_t pos;       /* consumed up to here (release-stored by the consumer) */
+    uint64_t peek_end;  /* consumer-private: end of the batch handed out by the last peek */
+    uint32_t active;
+    uint32_t pad0;
+    uint64_t records;
+    uint8_t pad[32];
+} __attribute__((aligned(64)));
+
+struct xdpd_record_ring {
+    uint32_t magic;
+    uint32_t version;
+    uint64_t data_size;
+    uint64_t map_len;
+    uint64_t data_offset;
+    /* producer cache line */
+    uint64_t prod __attribute__((aligned(64)));
+    uint64_t prod_local;        /* producer-private: written but not yet published */
+    uint64_t min_cons_cached;   /* producer-private */
+    uint64_t captured;
+    uint64_t bytes;
+    uint64_t ring_full;
+    /* control, written rarely */
+    uint32_t stop __attribute__((aligned(64)));
+    uint32_t producer_done;
+    uint32_t nsockets;
+    struct xdpd_rr_consumer cons[XDPD_MAX_CONSUMERS];
+    struct xdpd_socket_counters sockets[XDPD_MAX_SOCKETS];
+};
+
+static inline uint64_t xdpd_rec_size(uint32_t cap_len)
+{
+    uint64_t n = sizeof(struct xdpd_record) + cap_len;
+    return (n + XDPD_REC_ALIGN - 1) & ~(uint64_t)(XDPD_REC_ALIGN - 1);
+}
+
+static inline struct xdpd_record *xdpd_rr_at(struct xdpd_record_ring *rr, uint64_t pos)
+{
+    return (struct xdpd_record *)((uint8_t *)rr + rr->data_offset + (pos & (rr->data_size - 1)));
+}
+
+/* Producer (capture loop): room for one record, written in place; returns NULL when full. */
+struct xdpd_record *xdpd_rr_reserve(struct xdpd_record_ring *rr, uint32_t cap_len);
+void xdpd_rr_commit(struct xdpd_record_ring *rr, struct xdpd_record *rec);
+void xdpd_rr_publish(struct xdpd_record_ring *rr);
+
+/* Consumer side used by the C consumers: next record at or after *pos below prod, or NULL. */
+struct xdpd_record *xdpd_rr_next(struct xdpd_record_ring *rr, uint64_t *pos, uint64_t prod);
+
+/* Sleep up to ms milliseconds (ppoll with no fds: one syscall every sandbox policy has). */
+void xdpd_sleep_ms(int ms);
+int64_t xdpd_now_ms(void);
+
+#endif
