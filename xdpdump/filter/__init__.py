@@ -1,0 +1,53 @@
+"""Capture filters: tcpdump expressions compiled by libpcap, translated for the XDP program.
+
+    f = compile_filter("tcp port 443", snaplen=262144)
+    f.dump()          # tcpdump -d text
+    f.c_source()      # defines xdpd_filter(data, data_end) for bpf/xsk_redirect.c
+    f.matches(frame)  # snap length (0 = no match) as pcap_offline_filter, for -r
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from xdpdump.filter import cbpf, libpcap, to_c
+from xdpdump.filter.cbpf import Insn, InvalidProgram
+from xdpdump.filter.verifier import load_func_explained, verifier_reason
+
+__all__ = ["DEFAULT_SNAPLEN", "CompiledFilter", "Insn", "InvalidProgram", "compile_filter",
+           "load_func_explained", "verifier_reason"]
+
+DEFAULT_SNAPLEN = 262144  # tcpdump's
+
+
+@dataclass(frozen=True)
+class CompiledFilter:
+    """A pcap-filter expression and the classic BPF libpcap compiled it into."""
+
+    expression: str
+    snaplen: int
+    instructions: tuple[Insn, ...]
+
+    def dump(self, level: int = 1) -> str:
+        """``tcpdump -d`` text (``level`` 2 and 3: ``-dd``, ``-ddd``)."""
+        return cbpf.dump(self.instructions, level)
+
+    def c_source(self, name: str = "xdpd_filter", prelude: bool = True) -> str:
+        """Restricted C defining ``static __always_inline unsigned int NAME(void *data, void *data_end)``."""
+        return to_c.translate(self.instructions, name=name, title=self.expression or "(empty: all)",
+                              prelude=prelude)
+
+    @functools.cached_property
+    def _offline(self) -> libpcap.OfflineProgram:
+        return libpcap.OfflineProgram(self.instructions)
+
+    def matches(self, frame: bytes, wirelen: int | None = None) -> int:
+        """libpcap's verdict on a captured frame: the snap length, 0 for no match."""
+        return self._offline.run(frame, wirelen)
+
+
+def compile_filter(expression: str, snaplen: int = DEFAULT_SNAPLEN) -> CompiledFilter:
+    """Compile like ``tcpdump -r`` on Ethernet; a bad expression raises UserError(libpcap's message)."""
+    insns = libpcap.compile_expression(expression, snaplen)
+    return CompiledFilter(expression, snaplen, tuple(insns))
