@@ -1,0 +1,76 @@
+/* GENERATED FILE - DO NOT EDIT. Made by scripts/generate-policies from xdpdump/sandbox/policies/archive.seccomppolicy.
+   Edit the policy and regenerate; CI (scripts/generate-policies --check) rejects a stale copy. */
+#ifndef XDPDUMP_GENERATED_ARCHIVE_SECCOMP_H
+#define XDPDUMP_GENERATED_ARCHIVE_SECCOMP_H
+
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+
+#if defined(__x86_64__)
+
+#define sock_filter_policy_archive_instr_cnt 19
+
+static inline unsigned long
+populate_sock_filter_policy_archive( unsigned long out_cnt, struct sock_filter * out, unsigned int logfile_fd, unsigned int archive_fd ) {
+  if( out_cnt < sock_filter_policy_archive_instr_cnt ) return 0UL;
+  struct sock_filter const filter[ sock_filter_policy_archive_instr_cnt ] = {
+    /*    0 */ BPF_STMT( BPF_LD | BPF_W | BPF_ABS, 0x4U ),                    /* arch */
+    /*    1 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0xc000003eU, 0, 16 ),     /* AUDIT_ARCH_X86_64 */
+    /*    2 */ BPF_STMT( BPF_LD | BPF_W | BPF_ABS, 0x0U ),                    /* nr */
+    /*    3 */ BPF_JUMP( BPF_JMP | BPF_JGE | BPF_K, 0x40000000U, 14, 0 ),     /* x32 syscall bit */
+    /*    4 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x1U, 5, 0 ),             /* write */
+    /*    5 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x4aU, 8, 0 ),            /* fsync */
+    /*    6 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0xe6U, 10, 0 ),           /* clock_nanosleep */
+    /*    7 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0xe7U, 9, 0 ),            /* exit_group */
+    /*    8 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x3cU, 8, 0 ),            /* exit */
+    /*    9 */ BPF_STMT( BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS ),         /* KILL_PROCESS: syscall not in the policy */
+    /*   10 */ BPF_STMT( BPF_LD | BPF_W | BPF_ABS, 0x10U ),                   /* args[0] (int) */
+    /*   11 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, archive_fd, 5, 0 ),       /* (arg 0) == archive_fd */
+    /*   12 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x2U, 4, 0 ),             /* (arg 0) == 2 */
+    /*   13 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, logfile_fd, 3, 4 ),       /* (arg 0) == logfile_fd */
+    /*   14 */ BPF_STMT( BPF_LD | BPF_W | BPF_ABS, 0x10U ),                   /* args[0] (int) */
+    /*   15 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, logfile_fd, 1, 0 ),       /* (arg 0) == logfile_fd */
+    /*   16 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, archive_fd, 0, 1 ),       /* (arg 0) == archive_fd */
+    /*   17 */ BPF_STMT( BPF_RET | BPF_K, SECCOMP_RET_ALLOW ),                /* ALLOW */
+    /*   18 */ BPF_STMT( BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS ),         /* KILL_PROCESS */
+  };
+  for( unsigned long i=0UL; i<sock_filter_policy_archive_instr_cnt; i++ ) out[ i ] = filter[ i ];
+  return sock_filter_policy_archive_instr_cnt;
+}
+
+#elif defined(__aarch64__)
+
+#define sock_filter_policy_archive_instr_cnt 18
+
+static inline unsigned long
+populate_sock_filter_policy_archive( unsigned long out_cnt, struct sock_filter * out, unsigned int logfile_fd, unsigned int archive_fd ) {
+  if( out_cnt < sock_filter_policy_archive_instr_cnt ) return 0UL;
+  struct sock_filter const filter[ sock_filter_policy_archive_instr_cnt ] = {
+    /*    0 */ BPF_STMT( BPF_LD | BPF_W | BPF_ABS, 0x4U ),                    /* arch */
+    /*    1 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0xc00000b7U, 0, 15 ),     /* AUDIT_ARCH_AARCH64 */
+    /*    2 */ BPF_STMT( BPF_LD | BPF_W | BPF_ABS, 0x0U ),                    /* nr */
+    /*    3 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x40U, 5, 0 ),            /* write */
+    /*    4 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x52U, 8, 0 ),            /* fsync */
+    /*    5 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x73U, 10, 0 ),           /* clock_nanosleep */
+    /*    6 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x5eU, 9, 0 ),            /* exit_group */
+    /*    7 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x5dU, 8, 0 ),            /* exit */
+    /*    8 */ BPF_STMT( BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS ),         /* KILL_PROCESS: syscall not in the policy */
+    /*    9 */ BPF_STMT( BPF_LD | BPF_W | BPF_ABS, 0x10U ),                   /* args[0] (int) */
+    /*   10 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, archive_fd, 5, 0 ),       /* (arg 0) == archive_fd */
+    /*   11 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, 0x2U, 4, 0 ),             /* (arg 0) == 2 */
+    /*   12 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, logfile_fd, 3, 4 ),       /* (arg 0) == logfile_fd */
+    /*   13 */ BPF_STMT( BPF_LD | BPF_W | BPF_ABS, 0x10U ),                   /* args[0] (int) */
+    /*   14 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, logfile_fd, 1, 0 ),       /* (arg 0) == logfile_fd */
+    /*   15 */ BPF_JUMP( BPF_JMP | BPF_JEQ | BPF_K, archive_fd, 0, 1 ),       /* (arg 0) == archive_fd */
+    /*   16 */ BPF_STMT( BPF_RET | BPF_K, SECCOMP_RET_ALLOW ),                /* ALLOW */
+    /*   17 */ BPF_STMT( BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS ),         /* KILL_PROCESS */
+  };
+  for( unsigned long i=0UL; i<sock_filter_policy_archive_instr_cnt; i++ ) out[ i ] = filter[ i ];
+  return sock_filter_policy_archive_instr_cnt;
+}
+
+#else
+#error "archive seccomp policy: unsupported architecture"
+#endif
+
+#endif /* XDPDUMP_GENERATED_ARCHIVE_SECCOMP_H */
