@@ -1,0 +1,53 @@
+"""The printer: captured frames to tcpdump lines (or JSON objects), for live capture and ``-r``.
+
+Public API::
+
+    PrintOptions(numeric, link, hex, hex_ascii, verbose, quiet, json, absolute_seq)
+    Printer(opts).format(ts_ns, data, wire_len, ifname=None, linktype=1) -> str
+    format_packet(ts_ns, data, wire_len, opts, ifname=None, linktype=1, printer=None) -> str
+
+The returned text is one line (plus the -x/-X dump lines) without a trailing newline. A ``Printer``
+keeps per-connection TCP state so sequence numbers print relative, as tcpdump does; keep one per
+capture. ``ifname`` is shown (as ``IFNAME In``, like tcpdump -i any) only when given: pass it when a
+capture spans several interfaces.
+"""
+
+from __future__ import annotations
+
+from xdpdump.printer.hexdump import hex_ascii_lines, hex_lines
+from xdpdump.printer.jsonl import json_line
+from xdpdump.printer.options import PrintOptions
+from xdpdump.printer.tcpdump_format import LINKTYPE_ETHERNET, LineFormatter, format_timestamp
+
+__all__ = ["PrintOptions", "Printer", "format_packet"]
+
+
+class Printer:
+    """Formats the frames of one capture, in order."""
+
+    def __init__(self, opts: PrintOptions) -> None:
+        self.opts = opts
+        self._lines = LineFormatter(opts)
+
+    def format(self, ts_ns: int, data: bytes, wire_len: int, ifname: str | None = None,
+               linktype: int = LINKTYPE_ETHERNET) -> str:
+        try:
+            body = self._lines.body(data, wire_len, linktype)
+        except Exception as e:  # a printer bug must not end a capture; say what happened instead
+            body = f"[printer error: {type(e).__name__}: {e}] {len(data)} bytes"
+        if self.opts.json:
+            return json_line(ts_ns, data, wire_len, ifname, body, linktype)
+        head = format_timestamp(ts_ns) + " "
+        if ifname is not None:
+            head += f"{ifname} In  "
+        text = head + body
+        if self.opts.hex or self.opts.hex_ascii:
+            payload = data[self._lines.link_hdrlen :]
+            text += hex_ascii_lines(payload) if self.opts.hex_ascii else hex_lines(payload)
+        return text
+
+
+def format_packet(ts_ns: int, data: bytes, wire_len: int, opts: PrintOptions, ifname: str | None = None,
+                  linktype: int = LINKTYPE_ETHERNET, printer: Printer | None = None) -> str:
+    """One frame's text; without ``printer`` TCP numbers are absolute-as-first-seen (no history)."""
+    return (printer or Printer(opts)).format(ts_ns, data, wire_len, ifname, linktype)
