@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from xdpdump.errors import UserError
 from xdpdump.filter import cbpf, libpcap, to_c
 from xdpdump.filter.cbpf import Insn, InvalidProgram
 from xdpdump.filter.verifier import load_func_explained, verifier_reason
@@ -35,8 +36,11 @@ class CompiledFilter:
 
     def c_source(self, name: str = "xdpd_filter", prelude: bool = True) -> str:
         """Restricted C defining ``static __always_inline unsigned int NAME(void *data, void *data_end)``."""
-        return to_c.translate(self.instructions, name=name, title=self.expression or "(empty: all)",
-                              prelude=prelude)
+        try:
+            return to_c.translate(self.instructions, name=name,
+                                  title=self.expression or "(empty: all)", prelude=prelude)
+        except InvalidProgram as exc:
+            raise UserError(f"this filter cannot run in the XDP program: {exc}") from exc
 
     @functools.cached_property
     def _offline(self) -> libpcap.OfflineProgram:

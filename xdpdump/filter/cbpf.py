@@ -197,6 +197,9 @@ def validate(insns: Sequence[Insn]) -> None:
             raise InvalidProgram(f"{where}: division by constant zero")
         if code in (ALU | LSH | K, ALU | RSH | K) and k >= 32:
             raise InvalidProgram(f"{where}: shift by 32 or more")
+        if code == JMP | JA and k & 0x80000000:
+            # libpcap's bpf_filter() sign-extends ja's offset: "ip6 protochain" loops backwards.
+            raise InvalidProgram(f"{where}: backward jump (a loop, as libpcap emits for 'protochain')")
         if bpf_class(code) == JMP:
             targets = [n + 1 + k] if bpf_op(code) == JA else [n + 1 + insn.jt, n + 1 + insn.jf]
             if any(t >= len(insns) for t in targets):
