@@ -37,6 +37,8 @@ class Printer:
             body = f"[printer error: {type(e).__name__}: {e}] {len(data)} bytes"
         if self.opts.json:
             return json_line(ts_ns, data, wire_len, ifname, body, linktype)
+        if not data:
+            return body  # tcpdump prints no stamp for an empty record either
         head = format_timestamp(ts_ns) + " "
         if ifname is not None:
             head += f"{ifname} In  "

@@ -96,6 +96,8 @@ class LineFormatter:
         """The line after the timestamp (without hex dump or newline)."""
         out: list[str] = []
         self.link_hdrlen = 0
+        if not data:
+            return "[Invalid header: caplen==0]"
         try:
             if linktype == LINKTYPE_ETHERNET:
                 self._ether(out, data, wire_len)
@@ -121,6 +123,10 @@ class LineFormatter:
             self.link_hdrlen = 14
             out.append(f"{addrs}, 802.3, length {wire_len}: " + l2_summary(data, LINKTYPE_ETHERNET))
             return
+        if eflag and etype in _VLAN_TYPES and len(data) < 18:
+            # tcpdump names an 802.1Q ethertype only once the tag itself was captured.
+            out.append(f"{addrs}, ")
+            raise Truncated("vlan")
         if eflag:
             if qflag:
                 out.append(f"{addrs}, {ETHERTYPE_NAMES.get(etype, 'Unknown Ethertype')}")
@@ -142,6 +148,9 @@ class LineFormatter:
                     inner = ETHERTYPE_NAMES.get(etype, f"Unknown Ethertype (0x{etype:04x})")
                 else:
                     inner = f"ethertype {ETHERTYPE_NAMES.get(etype, 'Unknown')} (0x{etype:04x})"
+                if etype in _VLAN_TYPES and len(data) < off + 8:
+                    out.append(f"vlan {tci & 0xFFF}, p {tci >> 13}{dei}, ")
+                    raise Truncated("vlan")
                 out.append(f"vlan {tci & 0xFFF}, p {tci >> 13}{dei}, {inner}, ")
             off += 4
             after = "vlan"
@@ -343,14 +352,31 @@ class LineFormatter:
             name = _TCP_OPT_NAMES.get(kind, f"unknown-{kind}")
             out.append(name)
             if pos + length > len(data):
-                # tcpdump names the option, then gives up on its value this way.
-                out.append(" [|tcp]>")
-                raise _Done()
+                self._tcp_option_cut(out, kind, length, data[pos + 2 :], peer_base, pos == off)
             val = data[pos + 2 : pos + length]
             out.append(self._tcp_option_value(kind, val, peer_base))
             pos += length
             if kind == 0:
                 break
+
+    @staticmethod
+    def _tcp_option_cut(out: list[str], kind: int, length: int, val: bytes, peer_base: int,
+                        first: bool) -> None:
+        """An option whose value was not all captured: what tcpdump prints before giving up.
+
+        tcpdump checks the length before printing most values, but prints a SACK's block count and
+        each complete block, and an unknown option byte by byte; its truncation exit then adds ``>``
+        unless this was the first option.
+        """
+        if kind == 5 and (length - 2) % 8 == 0:
+            whole = val[: len(val) // 8 * 8]
+            blocks = "".join(f"{{{(a - peer_base) & 0xFFFFFFFF}:{(b - peer_base) & 0xFFFFFFFF}}}"
+                             for a, b in struct.iter_unpack("!II", whole))
+            out.append(f" {(length - 2) // 8} {blocks}")
+        elif kind not in _TCP_OPT_NAMES or kind == 254:
+            out.append(f" 0x{val.hex()}")
+        out.append(" [|tcp]" if first else " [|tcp]>")
+        raise _Done()
 
     @staticmethod
     def _tcp_option_value(kind: int, val: bytes, peer_base: int) -> str:
@@ -388,8 +414,7 @@ class LineFormatter:
         sport, dport = struct.unpack_from("!HH", data, off)
         out.append(f"{src}.{sport} > {dst}.{dport}:")
         if avail < 8:
-            if ipv == 4:
-                out.append(" ")
+            out.append(" ")
             raise Truncated("udp")
         out.append(" ")
         ulen = _u16(data, off + 4)[0]
