@@ -70,13 +70,42 @@ def _xdp_state(msg) -> XdpState:
     return XdpState(mode, ids)
 
 
+SIOCETHTOOL = 0x8946
+ETHTOOL_GCHANNELS = 0x3C
+
+
+def _active_rx_queues(name: str) -> int | None:
+    """Rx queues in use (rx + combined channels), from ETHTOOL_GCHANNELS.
+
+    IFLA_NUM_RX_QUEUES is how many the device *allocated*: a veth allocates one per possible CPU but
+    uses one unless told otherwise, and binding an AF_XDP socket to an unused queue fails (EINVAL).
+    """
+    import fcntl
+    import socket
+    import struct
+
+    # struct ethtool_channels: cmd, max_rx, max_tx, max_other, max_combined, rx, tx, other, combined.
+    buf = bytearray(struct.pack("9I", ETHTOOL_GCHANNELS, *([0] * 8)))
+    ifreq = bytearray(struct.pack("16sP", name.encode()[:15], 0))
+    addr = ctypes.addressof((ctypes.c_char * len(buf)).from_buffer(buf))
+    struct.pack_into("P", ifreq, 16, addr)
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            fcntl.ioctl(s.fileno(), SIOCETHTOOL, ifreq)
+    except OSError:
+        return None  # no get_channels (lo, many virtual devices): fall back to netlink's count
+    channels = struct.unpack("9I", buf)
+    return (channels[5] + channels[8]) or None
+
+
 def _device(msg) -> Device:
     info = msg.get_attr("IFLA_LINKINFO")
+    name = msg.get_attr("IFLA_IFNAME")
     return Device(
-        name=msg.get_attr("IFLA_IFNAME"),
+        name=name,
         index=msg["index"],
         up=bool(msg["flags"] & IFF_UP),
-        rx_queues=msg.get_attr("IFLA_NUM_RX_QUEUES") or 1,
+        rx_queues=_active_rx_queues(name) or msg.get_attr("IFLA_NUM_RX_QUEUES") or 1,
         kind=info.get_attr("IFLA_INFO_KIND") if info else None,
         peer_index=msg.get_attr("IFLA_LINK"),
         peer_netnsid=msg.get_attr("IFLA_LINK_NETNSID"),

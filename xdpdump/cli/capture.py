@@ -1,0 +1,108 @@
+"""`xdpdump`: tcpdump's interface to an AF_XDP capture (flags as tcpdump's where they exist).
+
+    xdpdump -i DEV [-i lo] [-program tcpdump] [-c N] [-w FILE|-] [-s SNAPLEN] [-n] [-e] [-x|-X]
+            [-v] [-q] [--json] [--queue Q|all] [--mode auto|native|skb] [--copy|--zerocopy]
+            [--ring-size N] [--frame-size 2048|4096] [--capture-ssh] [--force] [EXPR]
+    xdpdump -r FILE [print flags] [EXPR]
+    xdpdump -d EXPR | --dump-c EXPR
+
+Captured frames are consumed: the XDP program redirects each matching frame to the capture, so it
+does not also reach the kernel stack. Frames the expression does not match continue untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from xdpdump.cli.common import Parser, run
+from xdpdump.errors import UserError
+
+DEFAULT_SNAPLEN = 262144
+
+
+def _parser() -> Parser:
+    p = Parser(
+        prog="xdpdump",
+        description="tcpdump on AF_XDP: the filter runs in the XDP program; matching frames are "
+        "consumed by the capture (they do not also reach the stack), the rest continue untouched.",
+        epilog="With no expression, TCP port 22 stays on the stack unless --capture-ssh is given.",
+    )
+    p.add_argument("-i", dest="interfaces", action="append", default=[], metavar="DEV",
+                   help="capture on DEV (repeatable; lo works in skb mode)")
+    p.add_argument("-program", dest="program", default="tcpdump", choices=["tcpdump"],
+                   help="output style (gVisor's flag); only tcpdump")
+    p.add_argument("-c", dest="count", type=int, metavar="N", help="exit after N packets")
+    p.add_argument("-w", dest="write", metavar="FILE", help="write packets to FILE (pcap; - for stdout)")
+    p.add_argument("--pcapng", action="store_true", help="with -w: write pcapng instead of pcap")
+    p.add_argument("-r", dest="read", metavar="FILE", help="read packets from a pcap/pcapng file")
+    p.add_argument("-s", dest="snaplen", type=int, default=DEFAULT_SNAPLEN, metavar="SNAPLEN",
+                   help="bytes of each packet to keep (default %(default)s; 0 means the default)")
+    p.add_argument("-n", dest="numeric", action="store_true", help="do not resolve names (always true)")
+    p.add_argument("-e", dest="link", action="store_true", help="print the link-level header")
+    p.add_argument("-x", dest="hex", action="store_true", help="print each packet in hex")
+    p.add_argument("-X", dest="hex_ascii", action="store_true", help="print each packet in hex and ASCII")
+    p.add_argument("-v", dest="verbose", action="count", default=0, help="more detail (and XDP drop reasons)")
+    p.add_argument("-q", dest="quiet", action="store_true", help="less protocol detail")
+    p.add_argument("-d", dest="dump_bpf", action="store_true", help="print the classic BPF and exit")
+    p.add_argument("--dump-c", action="store_true", help="print the C the filter becomes and exit")
+    p.add_argument("--json", action="store_true", help="one JSON object per packet")
+    p.add_argument("--queue", default="all", metavar="Q|all", help="rx queue to capture (default: all)")
+    p.add_argument("--mode", choices=["auto", "native", "skb"], default="auto", help="XDP attach mode")
+    copy = p.add_mutually_exclusive_group()
+    copy.add_argument("--copy", dest="bind_mode", action="store_const", const="copy", help="force AF_XDP copy mode")
+    copy.add_argument("--zerocopy", dest="bind_mode", action="store_const", const="zerocopy",
+                      help="require zero-copy (fails where the driver lacks it)")
+    p.add_argument("--ring-size", type=int, default=4096, metavar="N", help="descriptors per ring (power of 2)")
+    p.add_argument("--frame-size", type=int, default=4096, choices=[2048, 4096], help="UMEM frame size")
+    p.add_argument("--capture-ssh", action="store_true", help="without an expression, capture TCP port 22 too")
+    p.add_argument("--force", action="store_true", help="replace an XDP program already on DEV for the capture")
+    p.add_argument("--log-file", metavar="F", help="log every message to F (WARNING and above also to stderr)")
+    p.add_argument("expression", nargs="*", help="pcap-filter expression, as tcpdump")
+    return p
+
+
+def _validate(args: argparse.Namespace) -> None:
+    if args.snaplen == 0:
+        args.snaplen = DEFAULT_SNAPLEN
+    if args.snaplen < 0:
+        raise UserError(f"invalid snaplen {args.snaplen}", status=2)
+    if args.count is not None and args.count <= 0:
+        raise UserError(f"invalid packet count {args.count}", status=2)
+    if args.ring_size < 64 or args.ring_size & (args.ring_size - 1):
+        raise UserError(f"--ring-size {args.ring_size}: must be a power of two, at least 64", status=2)
+    if args.queue != "all" and not args.queue.isdigit():
+        raise UserError(f"--queue {args.queue}: a queue number or 'all'", status=2)
+    if args.read and args.interfaces:
+        raise UserError("-r and -i cannot be used together", status=2)
+    if args.pcapng and not args.write:
+        raise UserError("--pcapng needs -w", status=2)
+    args.expression = " ".join(args.expression)
+
+
+def _main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    _validate(args)
+    if args.dump_bpf or args.dump_c:
+        from xdpdump.filter import compile_filter
+
+        compiled = compile_filter(args.expression, args.snaplen)
+        sys.stdout.write(compiled.dump() if args.dump_bpf else compiled.c_source())
+        return 0
+    if args.read:
+        from xdpdump.offline import read_and_print
+
+        return read_and_print(args)
+    if not args.interfaces:
+        raise UserError("no interface given: use -i DEV (or -r FILE)", status=2)
+    from xdpdump.live import capture
+
+    return capture(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run("xdpdump", _main, argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
