@@ -194,7 +194,7 @@ def programs():
             f"(void *)(long)ctx->data, (void *)(long)ctx->data_end); }}\n"
             f"int lwt_{n}(struct __sk_buff *skb) {{ return xdpd_filter_{n}("
             f"(void *)(long)skb->data, (void *)(long)skb->data_end); }}\n")
-    module = BPF(text="\n".join(parts))
+    module = BPF(text="\n".join(parts).encode())
     yield module, filters
     module.cleanup()
 
