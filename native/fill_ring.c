@@ -1,6 +1,7 @@
 /* fill_ring.c - handing free frames to the kernel for reception, and waking it when it asks.
  *
- * The fill ring is kept as full as the free list allows, so a burst finds frames waiting. With
+ * The fill ring is kept as full as the free list and the socket's quota allow, so a burst finds frames
+ * waiting. With
  * XDP_USE_NEED_WAKEUP the kernel sets XDP_RING_NEED_WAKEUP on the fill ring when its driver stopped
  * looking at it; the documented wake-up is recvmsg(fd, &msg, MSG_DONTWAIT) (a poll() would do too).
  */
@@ -12,7 +13,10 @@
 int xdpd_fill_refill(xdpd_socket *s)
 {
     struct xdpd_umem *u = s->umem;
-    uint32_t want = u->nfree, idx;
+    /* A socket never holds more than a fill ring's worth of frames, so sockets sharing a UMEM sized
+     * sockets x fill size cannot starve each other, whatever sits unread on an RX ring. */
+    uint32_t quota = s->fill.size > s->rx_path ? s->fill.size - s->rx_path : 0;
+    uint32_t want = u->nfree < quota ? u->nfree : quota, idx;
     if (want == 0 || !s->rx.map)
         return 0;
     uint32_t n = xdpd_prod_reserve(&s->fill, want, &idx);
