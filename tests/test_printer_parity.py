@@ -128,9 +128,10 @@ def test_same_lines_for_nanosecond_files(tmp_path, fmt):
     assert_same(xdpdump_lines(path, PrintOptions(link=True)), tcpdump_lines(path, "-e"))
 
 
-def test_snapped_frames_match_tcpdump(tmp_path):
-    """Frames cut at every length tcpdump has a distinct answer for: [|ether], [|ip], [|tcp]..."""
-    rng = random.Random(11)
+@pytest.mark.parametrize("seed", [3, 11, 29])
+def test_snapped_frames_match_tcpdump(tmp_path, seed):
+    """Every frame cut at a random length: [|ether], [|vlan], [|ip], [|tcp], cut TCP options..."""
+    rng = random.Random(seed)
     sample = FRAMES
     snap = {i: rng.randint(0, len(d)) for i, (_t, d) in enumerate(sample)}
     path = tmp_path / "snapped.pcap"

@@ -137,7 +137,6 @@ class LineFormatter:
                 out.append(f"{addrs}, ethertype {ETHERTYPE_NAMES.get(etype, 'Unknown')} (0x{etype:04x}), "
                            f"length {wire_len}: ")
         off = 14
-        after = "ether"
         while etype in _VLAN_TYPES:
             if len(data) < off + 4:
                 raise Truncated("vlan")
@@ -153,11 +152,10 @@ class LineFormatter:
                     raise Truncated("vlan")
                 out.append(f"vlan {tci & 0xFFF}, p {tci >> 13}{dei}, {inner}, ")
             off += 4
-            after = "vlan"
         self.link_hdrlen = off
         rest = max(wire_len - off, 0)
         if etype == 0x0800:
-            self._ip4(out, data, off, rest, "ip" if after == "ether" else after)
+            self._ip4(out, data, off, rest)
         elif etype == 0x86DD:
             self._ip6(out, data, off, rest)
         elif etype == 0x0806:
@@ -173,7 +171,7 @@ class LineFormatter:
             raise Truncated("ip")
         version = data[off] >> 4
         if version == 4:
-            self._ip4(out, data, off, wire, "ip")
+            self._ip4(out, data, off, wire)
         elif version == 6:
             self._ip6(out, data, off, wire)
         else:
@@ -211,10 +209,10 @@ class LineFormatter:
 
     # --- network layer -----------------------------------------------------------------------------
 
-    def _ip4(self, out: list[str], data: bytes, off: int, wire: int, outer: str) -> None:
+    def _ip4(self, out: list[str], data: bytes, off: int, wire: int) -> None:
         avail = len(data) - off
         if avail < 1:
-            raise Truncated(outer)
+            raise Truncated("ip")
         if not self.opts.link:
             out.append("IP ")
         if avail < 20:
@@ -409,7 +407,7 @@ class LineFormatter:
     def _udp(self, out: list[str], data: bytes, off: int, plen: int, src: str, dst: str, ipv: int) -> None:
         avail = len(data) - off
         if avail < 4:
-            out.append(f"{src} > {dst}:" + (" " if ipv == 4 else ""))
+            out.append(f"{src} > {dst}: ")
             raise Truncated("udp")
         sport, dport = struct.unpack_from("!HH", data, off)
         out.append(f"{src}.{sport} > {dst}.{dport}:")
