@@ -10,9 +10,13 @@ The width decides how the filter compares an argument (see ``codegen.py``):
   the filter must compare **both** halves: testing only the low half lets ``fd + (1 << 32)`` through
   (a published sandbox escape was exactly that).
 
-The widths are the same on x86_64 and aarch64 (both LP64). Note the surprises the kernel source holds:
-``mmap`` takes every argument (even ``fd``) as ``unsigned long``, and so do ``readv``/``writev`` for
-``fd``. A syscall missing here may still be allowed unconditionally; testing its arguments is an error
+The width is what the kernel *uses*, which is not always what ``SYSCALL_DEFINE`` declares: ``mmap``
+declares every argument ``unsigned long`` and ``readv``/``writev`` their ``fd``, but those fds reach
+``fget``/``fdget_pos`` as ``unsigned int``, so the kernel ignores their high half: ``INT`` here. (This
+matters: glibc passes ``mmap(..., -1, 0)`` with the fd zero-extended, ``0x00000000ffffffff``; a rule
+``(eq (arg 4) -1)`` at 64 bits would never match.)
+
+The widths are the same on x86_64 and aarch64 (both LP64). A syscall missing here may still be allowed unconditionally; testing its arguments is an error
 until its widths are written down here, checked against the kernel's ``SYSCALL_DEFINE``.
 """
 
@@ -27,8 +31,8 @@ ARG_WIDTHS: dict[str, tuple[str, ...]] = {
     # files and descriptors
     "read": (_I, _L, _L),                       # unsigned int fd, char *buf, size_t count
     "write": (_I, _L, _L),                      # unsigned int fd, const char *buf, size_t count
-    "readv": (_L, _L, _L),                      # unsigned long fd, const struct iovec *, unsigned long
-    "writev": (_L, _L, _L),                     # unsigned long fd, const struct iovec *, unsigned long
+    "readv": (_I, _L, _L),                      # unsigned long fd (truncated, see above), iovec *, ulong
+    "writev": (_I, _L, _L),                     # unsigned long fd (truncated, see above), iovec *, ulong
     "pread64": (_I, _L, _L, _L),                # unsigned int fd, char *, size_t, loff_t
     "pwrite64": (_I, _L, _L, _L),               # unsigned int fd, const char *, size_t, loff_t
     "close": (_I,),                             # unsigned int fd
@@ -77,7 +81,7 @@ ARG_WIDTHS: dict[str, tuple[str, ...]] = {
     "sched_yield": (),
     # memory
     "brk": (_L,),                               # unsigned long brk
-    "mmap": (_L, _L, _L, _L, _L, _L),           # every argument is unsigned long, fd included
+    "mmap": (_L, _L, _L, _L, _I, _L),           # all unsigned long; fd truncated by fget (see above)
     "munmap": (_L, _L),                         # unsigned long addr, size_t len
     "mprotect": (_L, _L, _L),                   # unsigned long start, size_t len, unsigned long prot
     "madvise": (_L, _L, _I),                    # unsigned long start, size_t len, int behavior

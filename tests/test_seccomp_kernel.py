@@ -1,0 +1,326 @@
+"""The kernel enforces compiled filters: forked children install one and act.
+
+Each child prepares everything first (ctypes functions, buffers, descriptors, RLIMIT_CORE 0 so SIGSYS
+leaves no core file), installs the filter, makes one or two raw syscalls and leaves with ``os._exit``.
+The parent reads the wait status: exit 0 (allowed calls worked) or death by SIGSYS.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import resource
+import signal
+import socket
+from collections.abc import Callable
+
+import pytest
+
+from xdpdump.sandbox.arches import host_arch
+from xdpdump.sandbox.codegen import compile_policy, instantiate
+from xdpdump.sandbox.install import install_filter, role_policy_path
+from xdpdump.sandbox.policy import load_policy, parse_policy
+
+ARCH = host_arch()
+NR = ARCH.numbers
+_libc = ctypes.CDLL(None, use_errno=True)
+syscall = _libc.syscall
+syscall.restype = ctypes.c_long
+syscall.argtypes = [ctypes.c_long] * 7
+
+
+def sys6(name: str, *args: int) -> int:
+    """A raw syscall with full 64-bit arguments (no libc wrapper adding calls of its own)."""
+    padded = [*args] + [0] * (6 - len(args))
+    return syscall(NR[name], *padded)
+
+
+def run_child(program: bytes, act: Callable[[], int]) -> int:
+    """Fork; the child installs ``program`` then runs ``act`` and exits with its result."""
+    pid = os.fork()
+    if pid == 0:
+        status = 99
+        try:
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            install_filter(program)
+            status = act()
+        finally:
+            os._exit(status)
+    _, status = os.waitpid(pid, 0)
+    return status
+
+
+def killed_by_sigsys(status: int) -> bool:
+    return os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGSYS
+
+
+def exited_ok(status: int) -> bool:
+    return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+PIPE_POLICY = """
+uint out_fd
+# int fd, long count: the count's high half must be zero
+write: (and (eq (arg 0) out_fd) (<= (arg 2) 64))
+# writev: the kernel truncates its unsigned long fd, so the filter compares the low half
+writev: (eq (arg 0) out_fd)
+exit_group
+"""
+
+
+@pytest.fixture
+def pipe():
+    r, w = os.pipe()
+    os.set_blocking(w, False)   # a filter bug must not leave a child blocked on a full pipe
+    yield r, w
+    os.close(r)
+    os.close(w)
+
+
+def pipe_program(w: int) -> bytes:
+    return instantiate(compile_policy(parse_policy(PIPE_POLICY, "<pipe>", "pipe"), ARCH.name), out_fd=w)
+
+
+def test_allowed_write_succeeds(pipe):
+    r, w = pipe
+    buf = ctypes.create_string_buffer(b"ok")
+    status = run_child(pipe_program(w), lambda: 0 if sys6("write", w, ctypes.addressof(buf), 2) == 2 else 1)
+    assert exited_ok(status)
+    assert os.read(r, 10) == b"ok"
+
+
+def test_int_fd_with_high_bits_is_the_same_fd(pipe):
+    # the kernel truncates write's unsigned int fd, so the filter judges the low half only
+    r, w = pipe
+    buf = ctypes.create_string_buffer(b"hi")
+    status = run_child(pipe_program(w),
+                       lambda: 0 if sys6("write", w | (7 << 32), ctypes.addressof(buf), 2) == 2 else 1)
+    assert exited_ok(status)
+    assert os.read(r, 10) == b"hi"
+
+
+def test_forbidden_syscall_kills(pipe):
+    _, w = pipe
+    assert killed_by_sigsys(run_child(pipe_program(w), lambda: sys6("getpid") * 0))
+
+
+def test_allowed_syscall_on_forbidden_fd_kills(pipe):
+    r, w = pipe
+    buf = ctypes.create_string_buffer(b"no")
+    assert killed_by_sigsys(run_child(pipe_program(w), lambda: sys6("write", r, ctypes.addressof(buf), 2) * 0))
+
+
+def test_long_count_with_high_bits_kills(pipe):
+    r, w = pipe
+    buf = ctypes.create_string_buffer(b"x")
+    status = run_child(pipe_program(w), lambda: sys6("write", w, ctypes.addressof(buf), 1 | (1 << 32)) * 0)
+    assert killed_by_sigsys(status)
+    os.set_blocking(r, False)
+    with pytest.raises(BlockingIOError):
+        os.read(r, 10)
+
+
+def test_writev_fd_is_truncated_like_the_kernel_does(pipe):
+    # writev declares its fd unsigned long but the kernel truncates it to unsigned int; the filter
+    # follows the kernel (signatures.py), so the high half neither grants nor loses anything
+    r, w = pipe
+    buf = ctypes.create_string_buffer(b"v")
+    iov = (ctypes.c_void_p * 2)(ctypes.addressof(buf), 1)
+    for fd in (w, w | (1 << 32)):
+        assert exited_ok(run_child(pipe_program(w),
+                                   lambda fd=fd: 0 if sys6("writev", fd, ctypes.addressof(iov), 1) == 1 else 1))
+        assert os.read(r, 10) == b"v"
+    status = run_child(pipe_program(w), lambda: sys6("writev", r | (1 << 32), ctypes.addressof(iov), 1) * 0)
+    assert killed_by_sigsys(status)
+
+
+def test_kernel_rejects_malformed_filter():
+    from xdpdump.errors import UserError
+
+    bad = bytes(8)   # ld [0] with no ret: the kernel's checker refuses it
+    pid = os.fork()
+    if pid == 0:
+        try:
+            install_filter(bad)
+        except UserError as exc:
+            os._exit(0 if "EINVAL" in str(exc) or "Invalid argument" in str(exc) else 2)
+        os._exit(1)
+    _, status = os.waitpid(pid, 0)
+    assert exited_ok(status)
+
+
+# --- the role policies ---------------------------------------------------------------------------------
+
+def role_program(role: str, **params: int) -> bytes:
+    return instantiate(compile_policy(load_policy(role_policy_path(role)), ARCH.name), **params)
+
+
+@pytest.fixture
+def xsk_range():
+    """Three AF_XDP sockets (unbound: enough for the filter's fd checks) on contiguous fds."""
+    try:
+        socks = [socket.socket(44, socket.SOCK_RAW, 0) for _ in range(3)]
+    except OSError as exc:
+        pytest.skip(f"AF_XDP sockets unavailable: {exc}")
+    base = 200
+    fds = []
+    for i, s in enumerate(socks):
+        os.dup2(s.fileno(), base + i)
+        s.close()
+        fds.append(base + i)
+    yield fds
+    for fd in fds:
+        os.close(fd)
+
+
+def test_net_role_policy(pipe, xsk_range):
+    r, w = pipe
+    first, last = xsk_range[0], xsk_range[-1]
+    program = role_program("net", logfile_fd=w, xsk_fd_first=first, xsk_fd_last=last)
+    stats = ctypes.create_string_buffer(64)
+    optlen = ctypes.c_uint(64)
+    line = ctypes.create_string_buffer(b"net up\n")
+
+    def allowed() -> int:
+        # the wake-up kick and the statistics read survive the filter (the kernel may still say no:
+        # these sockets are not bound), and the log line is written
+        sys6("sendto", last, 0, 0, 0x40, 0, 0)
+        sys6("getsockopt", first, 283, 7, ctypes.addressof(stats), ctypes.addressof(optlen))
+        sys6("fsync", w)
+        return 0 if sys6("write", w, ctypes.addressof(line), 7) == 7 else 1
+
+    assert exited_ok(run_child(program, allowed))
+    assert os.read(r, 100) == b"net up\n"
+    # a socket fd just past the range, a non-empty send, a blocking recvmsg, another sockopt
+    for act in (lambda: sys6("sendto", last + 1, 0, 0, 0x40, 0, 0),
+                lambda: sys6("sendto", first, ctypes.addressof(line), 1, 0x40, 0, 0),
+                lambda: sys6("sendto", first, 0, 1 << 32, 0x40, 0, 0),
+                lambda: sys6("recvmsg", first, 0, 0),
+                lambda: sys6("getsockopt", first, 283, 1, ctypes.addressof(stats), ctypes.addressof(optlen)),
+                lambda: sys6("write", first, ctypes.addressof(line), 1),
+                lambda: sys6("getpid")):
+        assert killed_by_sigsys(run_child(program, lambda act=act: act() * 0))
+
+
+def test_archive_role_policy(pipe, tmp_path):
+    r, w = pipe
+    archive = os.open(tmp_path / "out.pcap", os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        program = role_program("archive", logfile_fd=w, archive_fd=archive)
+        rec = ctypes.create_string_buffer(b"\xd4\xc3\xb2\xa1")
+
+        def allowed() -> int:
+            ok = sys6("write", archive, ctypes.addressof(rec), 4) == 4 and sys6("fsync", archive) == 0
+            return 0 if ok else 1
+
+        assert exited_ok(run_child(program, allowed))
+        assert (tmp_path / "out.pcap").read_bytes() == b"\xd4\xc3\xb2\xa1"
+        assert killed_by_sigsys(run_child(program, lambda: sys6("write", r, ctypes.addressof(rec), 1) * 0))
+        assert killed_by_sigsys(run_child(program, lambda: sys6("close", archive) * 0))
+    finally:
+        os.close(archive)
+
+
+@pytest.mark.parametrize("role", ["metrics", "gui"])
+def test_listener_role_policy(pipe, role):
+    _, w = pipe
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind("\0xdpdump-seccomp-test-" + role + str(os.getpid()))
+    listener.listen(1)
+    client = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    client.connect(listener.getsockname())
+    client.sendall(b"GET")
+    lfd = listener.fileno()
+    try:
+        program = role_program(role, logfile_fd=w, listen_fd=lfd)
+        buf = ctypes.create_string_buffer(16)
+
+        def serve() -> int:
+            conn = sys6("accept4", lfd, 0, 0, os.O_CLOEXEC | os.O_NONBLOCK)
+            if conn < 0:
+                return 2
+            if sys6("read", conn, ctypes.addressof(buf), 3) != 3:
+                return 3
+            if sys6("sendto", conn, ctypes.addressof(buf), 3, 0, 0, 0) != 3:
+                return 4
+            return 0 if sys6("close", conn) == 0 else 5
+
+        assert exited_ok(run_child(program, serve))
+        assert client.recv(3) == b"GET"
+        for act in (lambda: sys6("accept4", lfd, 0, 0, 0),                 # blocking, inheritable
+                    lambda: sys6("read", lfd, ctypes.addressof(buf), 1),    # the listener is no connection
+                    lambda: sys6("close", w),                               # the log stays open
+                    lambda: sys6("socket", socket.AF_INET, socket.SOCK_STREAM, 0)):
+            assert killed_by_sigsys(run_child(program, lambda act=act: act() * 0))
+    finally:
+        client.close()
+        listener.close()
+
+
+def test_supervisor_policy_runs_python(pipe):
+    """A Python loop like the printer's runs under the supervisor policy and can stop a child."""
+    r, w = pipe
+    from scapy.layers.inet import IP, UDP
+    from scapy.layers.l2 import Ether
+
+    frame = bytes(Ether() / IP(src="198.18.0.2", dst="198.18.0.1") / UDP(sport=1, dport=2) / b"x")
+    program = role_program("supervisor", logfile_fd=w)
+    expected = Ether(frame).summary()   # scapy imports its layers lazily: warm it up before the filter
+    out_r, out_w = os.pipe()
+
+    def printer() -> int:
+        victim = os.fork()
+        if victim == 0:
+            while True:
+                signal.pause()
+        os.dup2(out_w, 1)
+        install_filter(program)
+        blobs = [bytes(100_000 * (i % 3 + 1)) for i in range(20)]   # large blocks: mmap/munmap
+        table = {i: str(i) * 50 for i in range(5000)}                # small objects: pymalloc/brk
+        del blobs, table
+        for _ in range(3):
+            os.write(1, (Ether(frame).summary() + "\n").encode())
+        os.write(w, f"pid {os.getpid()}\n".encode())
+        import time
+        time.sleep(0.01)
+        os.kill(victim, signal.SIGTERM)
+        _, st = os.waitpid(victim, 0)
+        return 0 if os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGTERM else 7
+
+    pid = os.fork()
+    if pid == 0:
+        status = 99
+        try:
+            resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+            status = printer()
+        finally:
+            os._exit(status)
+    os.close(out_w)
+    _, status = os.waitpid(pid, 0)
+    printed = os.read(out_r, 65536).decode()
+    os.close(out_r)
+    assert exited_ok(status), f"status {status:#x}"
+    assert "198.18.0.2" in expected
+    assert printed.splitlines() == [expected] * 3
+    assert os.read(r, 100).startswith(b"pid ")
+
+
+@pytest.mark.parametrize("forbidden", ["open", "socket", "exec"])
+def test_supervisor_policy_forbids_opening(pipe, forbidden):
+    _, w = pipe
+    program = role_program("supervisor", logfile_fd=w)
+    actions = {
+        "open": lambda: open("/etc/hostname", "rb") and 0,
+        "socket": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM) and 0,
+        "exec": lambda: os.execv("/bin/true", ["true"]) or 0,
+    }
+    assert killed_by_sigsys(run_child(program, actions[forbidden]))
+
+
+def test_errno_is_visible_for_denied_but_allowed_calls(pipe):
+    # sanity of the harness: an allowed syscall the kernel refuses returns -1 with errno, not SIGSYS
+    _, w = pipe
+    status = run_child(pipe_program(w), lambda: 0 if sys6("write", w, 0, 1) == -1
+                       and ctypes.get_errno() == errno.EFAULT else 1)
+    assert exited_ok(status)
