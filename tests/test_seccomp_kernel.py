@@ -311,7 +311,7 @@ def test_supervisor_policy_forbids_opening(pipe, forbidden):
     _, w = pipe
     program = role_program("supervisor", logfile_fd=w)
     actions = {
-        "open": lambda: open("/etc/hostname", "rb") and 0,
+        "open": lambda: os.open("/etc/hostname", os.O_RDONLY) * 0,
         "socket": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM) and 0,
         "exec": lambda: os.execv("/bin/true", ["true"]) or 0,
     }

@@ -16,8 +16,9 @@ declares every argument ``unsigned long`` and ``readv``/``writev`` their ``fd``,
 matters: glibc passes ``mmap(..., -1, 0)`` with the fd zero-extended, ``0x00000000ffffffff``; a rule
 ``(eq (arg 4) -1)`` at 64 bits would never match.)
 
-The widths are the same on x86_64 and aarch64 (both LP64). A syscall missing here may still be allowed unconditionally; testing its arguments is an error
-until its widths are written down here, checked against the kernel's ``SYSCALL_DEFINE``.
+The widths are the same on x86_64 and aarch64 (both LP64). A syscall missing here may still be
+allowed unconditionally; testing its arguments is an error until its widths are written down here,
+checked against the kernel source.
 """
 
 from __future__ import annotations
