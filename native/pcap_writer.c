@@ -159,6 +159,16 @@ void xdpd_writer_destroy(xdpd_writer *w)
     free(w);
 }
 
+void xdpd_writer_forget(xdpd_writer *w)
+{
+    /* After fork, in the process that does not run the writer: its copy of the buffer (the file
+     * header at least) must never reach the file, and the consumer slot belongs to the other process. */
+    if (w) {
+        free(w->buf);
+        free(w);
+    }
+}
+
 int xdpd_writer_flush(xdpd_writer *w)
 {
     size_t off = 0;

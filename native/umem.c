@@ -38,8 +38,11 @@ int xdpd_umem_create(xdpd_umem **out, uint32_t nframes, uint32_t frame_size, uin
     if (!u)
         return xdpd_fail("calloc umem", ENOMEM);
     u->len = (size_t)nframes * frame_size;
-    /* mmap gives page alignment, which XDP_UMEM_REG requires of the area. */
-    u->area = mmap(NULL, u->len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    /* mmap gives page alignment, which XDP_UMEM_REG requires of the area. MAP_SHARED, not private:
+     * the kernel pins these pages and writes frames into them; after fork a private mapping's pinned
+     * pages are copied for the child at once (copy-on-fork for DMA-pinned pages), so a forked capture
+     * loop would read a stale copy. A shared mapping is the same pages in every process. */
+    u->area = mmap(NULL, u->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (u->area == MAP_FAILED) {
         int e = errno;
         free(u);

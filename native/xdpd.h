@@ -137,6 +137,7 @@ int xdpd_capture_run(xdpd_capture *c, int stats_interval_ms);
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size);
 void xdpd_writer_destroy(xdpd_writer *w);
+void xdpd_writer_forget(xdpd_writer *w);
 int xdpd_writer_step(xdpd_writer *w, int timeout_ms, uint32_t budget);
 int xdpd_writer_flush(xdpd_writer *w);
 int xdpd_writer_run(xdpd_writer *w);

@@ -19,7 +19,8 @@ API (all sizes are counts of ring entries unless named ``*_bytes``):
 ``PacketConsumer.read(max_packets=64, timeout_ms=0) -> list[Packet]`` (copies, then releases).
 ``PcapWriter(ring, fd, fmt="pcap"|"pcapng", snaplen=262144, ifnames=())``
     ``.step(timeout_ms=0, budget=65536) -> int``, ``.flush()``, ``.run()`` (blocking until the
-    producer is done), ``.records``. pcap uses the nanosecond magic 0xa1b23c4d.
+    producer is done), ``.records``, ``.disown()`` (after fork, in the process not running it).
+    pcap uses the nanosecond magic 0xa1b23c4d.
 ``Capture(targets, *, mode="auto", ring_size=2048, frame_size=4096, snaplen=262144, count=0,
           ring_bytes=8 MiB, need_wakeup=True, fill_size=ring_size)``: one socket per
     ``CaptureTarget(ifindex, queue, ifslot)``, one Umem per interface shared by its queues (fill_size
@@ -29,6 +30,7 @@ API (all sizes are counts of ring entries unless named ``*_bytes``):
     ``.pump(timeout_ms=100, budget=4096) -> int`` (one capture step + one writer step),
     ``.done`` (count reached), ``.finish()`` (drain, flush, final stats), ``.stats() -> CaptureStats``,
     ``.run_native(stats_interval_ms=1000)`` (blocking native loop, for a forked net role),
+    ``.request_stop()``, ``.disown_writer()`` (after forking the writer's process),
     ``.accounting() -> list[FrameAccounting]``.
 
 Kernel drops (``XskStats.dropped``): rx_dropped (no fill buffer or frame too big), rx_ring_full and
@@ -426,6 +428,13 @@ class PcapWriter:
             raise ValueError("writer is closed")
         return self._ptr
 
+    def disown(self) -> None:
+        """After fork, in the process that does not run this writer: drop the local copy (its unwritten
+        buffer must never reach the file) and leave the consumer slot to the process that runs it."""
+        if self._ptr is not None:
+            lib.xdpd_writer_forget(self._ptr)
+            self._ptr = None
+
     def close(self) -> None:
         """Flushes what is buffered and unregisters; the fd stays open (the caller owns it)."""
         if self._ptr is not None:
@@ -575,6 +584,12 @@ class Capture:
         if self._cap is None:
             raise ValueError("capture is closed")
         return self._cap
+
+    def disown_writer(self) -> None:
+        """After forking a process that runs the writer: this process lets go of its copy."""
+        if self.writer is not None:
+            self.writer.disown()
+            self.writer = None
 
     def close(self) -> None:
         """Flush and free the writer, then sockets, UMEMs and the ring. The output fd stays open."""
