@@ -19,7 +19,7 @@ from xdpdump.errors import UserError
 # Lines of the verifier's trace, not its verdict: "12: (71) r1 = ...", "; source @ main.c:3",
 # register dumps, the statistics footer and bcc's own banner.
 _NOISE = re.compile(
-    r"^(\d+: |\d+: \(|; |R\d+[=_ ]|from \d+ to \d+|mark_precise|last_idx|frame\d|"
+    r"^(\d+: |; |R\d+(_w)?=|from \d+ to \d+|mark_precise|last_idx|frame\d|"
     r"processed \d+ insns|verification time|stack depth|bpf: Failed to load program|"
     r"func#\d|Validating |\s*$|\.\.\.)")
 
