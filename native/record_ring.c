@@ -143,6 +143,26 @@ void xdpd_rr_publish(struct xdpd_record_ring *rr)
     __atomic_store_n(&rr->prod, rr->prod_local, __ATOMIC_RELEASE);
 }
 
+int xdpd_rr_push(xdpd_record_ring *rr, uint64_t ts_ns, uint32_t wire_len, const uint8_t *data,
+                 uint32_t cap_len, uint16_t ifslot, uint16_t queue)
+{
+    if (cap_len > rr->data_size / 4)
+        return xdpd_fail("record larger than a quarter of the ring", EMSGSIZE);
+    struct xdpd_record *rec = xdpd_rr_reserve(rr, cap_len);
+    if (!rec)
+        return 0;
+    rec->wire_len = wire_len;
+    rec->ifslot = ifslot;
+    rec->queue = queue;
+    rec->ts_ns = ts_ns;
+    memcpy(rec->data, data, cap_len);
+    xdpd_rr_commit(rr, rec);
+    xdpd_rr_publish(rr);
+    __atomic_store_n(&rr->captured, rr->captured + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&rr->bytes, rr->bytes + cap_len, __ATOMIC_RELAXED);
+    return 1;
+}
+
 /* --- consumers ---------------------------------------------------------------------------------- */
 
 int xdpd_rr_consumer_register(xdpd_record_ring *rr)

@@ -116,6 +116,10 @@ uint8_t *xdpd_rr_base(xdpd_record_ring *rr);
 void xdpd_rr_counters(const xdpd_record_ring *rr, struct xdpd_ring_counters *out);
 int xdpd_rr_socket_counters(const xdpd_record_ring *rr, uint32_t slot, struct xdpd_socket_counters *out);
 void xdpd_rr_request_stop(xdpd_record_ring *rr);
+/* Producer side without sockets (tests, replay): 1 when stored, 0 when a consumer holds the space.
+ * The ring has one producer: never call this while a capture loop produces into the same ring. */
+int xdpd_rr_push(xdpd_record_ring *rr, uint64_t ts_ns, uint32_t wire_len, const uint8_t *data,
+                 uint32_t cap_len, uint16_t ifslot, uint16_t queue);
 void xdpd_rr_set_producer_done(xdpd_record_ring *rr);
 int xdpd_rr_consumer_register(xdpd_record_ring *rr);
 void xdpd_rr_consumer_unregister(xdpd_record_ring *rr, int slot);

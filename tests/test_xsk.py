@@ -335,3 +335,18 @@ def test_ssh_guard_keeps_port_22_on_the_stack(lab):
         assert any(p.data[12:14] == b"\x81\x00" for p in got)
         assert prog.counter(REDIRECTED) == stats.captured >= 2
         assert prog.counter(PASSED) >= 6  # handshakes and data of both SSH connections, two tagged frames
+
+
+def test_loopback_in_skb_mode(lab):
+    ns = lab.netns()
+    lo = Veth(ns, "lo", "127.0.0.1", "::1")
+    payloads = [f"lo-{i}".encode() for i in range(20)]
+    with capture_program(lo, flags=XDP_FLAGS_SKB) as prog, open_capture(lo, [0], prog, mode="copy") as cap:
+        printer = cap.add_printer()
+        with entered(ns.name), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            for p in payloads:
+                s.sendto(p, ("127.0.0.1", 9999))
+        got = pump_until(cap, len(payloads), printer)
+        stats = cap.finish()
+        assert [udp_payload(p.data) for p in got] == payloads
+        assert stats.captured == len(payloads) and not cap.zerocopy

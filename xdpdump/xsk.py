@@ -15,7 +15,9 @@ API (all sizes are counts of ring entries unless named ``*_bytes``):
     ``.fd`` (for the XSKMAP), ``.zerocopy``, ``.shared``, ``.stats() -> XskStats``,
     ``.send(frames) -> int`` (TX burst), ``.reap() -> int`` (completions), ``.tx_in_flight``.
 ``RecordRing(size_bytes=8 MiB)``: the MAP_SHARED ring of captured records (fork-safe).
-    ``.consumer() -> PacketConsumer``, ``.counters() -> RingCounters``, ``.request_stop()``.
+    ``.consumer() -> PacketConsumer``, ``.counters() -> RingCounters``, ``.request_stop()``,
+    ``.push(data, ts_ns, wire_len=None, ifslot=0, queue=0) -> bool`` and ``.producer_done()``
+    (producing without sockets: tests and replay).
 ``PacketConsumer.read(max_packets=64, timeout_ms=0) -> list[Packet]`` (copies, then releases).
 ``PcapWriter(ring, fd, fmt="pcap"|"pcapng", snaplen=262144, ifnames=())``
     ``.step(timeout_ms=0, budget=65536) -> int``, ``.flush()``, ``.run()`` (blocking until the
@@ -328,6 +330,16 @@ class RecordRing:
 
     def request_stop(self) -> None:
         lib.xdpd_rr_request_stop(self._handle())
+
+    def push(self, data: bytes, ts_ns: int, wire_len: int | None = None, ifslot: int = 0, queue: int = 0) -> bool:
+        """Store one record as the producer would (tests, replay); False when a consumer holds the
+        space. The ring has a single producer: never push while a capture produces into it."""
+        wire = len(data) if wire_len is None else wire_len
+        return bool(_check(lib.xdpd_rr_push(self._handle(), ts_ns, wire, data, len(data), ifslot, queue), "push"))
+
+    def producer_done(self) -> None:
+        """Tell consumers nothing more will come (their blocking loops then finish)."""
+        lib.xdpd_rr_set_producer_done(self._handle())
 
     def _handle(self) -> Any:
         if self._ptr is None:
