@@ -76,6 +76,11 @@ class _StopSignals:
                 signal.signal(s, h)
 
 
+def _ring_bytes(kib: int) -> int:
+    """-B in KiB, rounded up to the power of two the record ring's index masks need (>= 64 KiB)."""
+    return max(64 << 10, 1 << (kib * 1024 - 1).bit_length())
+
+
 def _open_output(path: str) -> int:
     if path == "-":
         return os.dup(sys.stdout.fileno())
@@ -104,7 +109,7 @@ def capture(args: argparse.Namespace) -> int:
         targets = [CaptureTarget(i.device.index, q, i.slot) for i in interfaces for q in i.queues]
         cap = Capture(
             targets, mode=args.bind_mode or "auto", ring_size=args.ring_size, frame_size=args.frame_size,
-            snaplen=args.snaplen, count=args.count or 0,
+            snaplen=args.snaplen, count=args.count or 0, ring_bytes=_ring_bytes(args.buffer_kib),
         )
         cleanup.callback(cap.close)
         for target, fd in cap.xsk_fds():
@@ -128,7 +133,7 @@ def capture(args: argparse.Namespace) -> int:
                 printed += _print(batch, printer, names if shown_ifname else None)
         counters = [i.program.counters() for i in interfaces if i.program is not None]
     # Programs are detached and the file closed (ExitStack) before the summary, as tcpdump does.
-    _summary(stats, counters, args.verbose)
+    _summary(stats, counters, names, args.verbose)
     return 0
 
 
@@ -155,7 +160,7 @@ def _banner(interfaces: list[Interface], cap: Capture, filter_note: str) -> None
     err.flush()
 
 
-def _summary(stats: CaptureStats, counters: list[dict[str, int]], verbose: int) -> None:
+def _summary(stats: CaptureStats, counters: list[dict[str, int]], names: list[str], verbose: int) -> None:
     kernel = stats.kernel
     matched = sum(c["matched"] for c in counters)
     lines = [
@@ -167,4 +172,8 @@ def _summary(stats: CaptureStats, counters: list[dict[str, int]], verbose: int) 
         lines += [f"  {n} {reason}" for reason, n in kernel.by_reason().items()]
         passed = sum(c["passed"] for c in counters)
         lines.append(f"{passed} frames left to the stack (not matched, or no socket on their queue)")
+        lines += [
+            f"{names[s.ifslot]} queue {s.queue}: {s.captured} captured, {s.xdp.dropped} dropped"
+            for s in stats.sockets
+        ]
     sys.stderr.write("\n".join(lines) + "\n")

@@ -38,6 +38,9 @@ def _parser() -> Parser:
     p.add_argument("-r", dest="read", metavar="FILE", help="read packets from a pcap/pcapng file")
     p.add_argument("-s", dest="snaplen", type=int, default=DEFAULT_SNAPLEN, metavar="SNAPLEN",
                    help="bytes of each packet to keep (default %(default)s; 0 means the default)")
+    p.add_argument("-B", dest="buffer_kib", type=int, default=8192, metavar="KIB",
+                   help="record ring between capture and writer/printer, in KiB, rounded up to a power of two "
+                   "(at least 64; default %(default)s)")
     p.add_argument("-n", dest="numeric", action="store_true", help="do not resolve names (always true)")
     p.add_argument("-e", dest="link", action="store_true", help="print the link-level header")
     p.add_argument("-x", dest="hex", action="store_true", help="print each packet in hex")
@@ -71,6 +74,8 @@ def _validate(args: argparse.Namespace) -> None:
         raise UserError(f"invalid packet count {args.count}", status=2)
     if args.ring_size < 64 or args.ring_size & (args.ring_size - 1):
         raise UserError(f"--ring-size {args.ring_size}: must be a power of two, at least 64", status=2)
+    if not 0 < args.buffer_kib <= 1 << 22:
+        raise UserError(f"-B {args.buffer_kib}: buffer size in KiB, 1 to 4194304", status=2)
     if args.queue != "all" and not args.queue.isdigit():
         raise UserError(f"--queue {args.queue}: a queue number or 'all'", status=2)
     if args.read and args.interfaces:
