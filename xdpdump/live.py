@@ -102,6 +102,9 @@ def capture(args: argparse.Namespace) -> int:
     out_fd = None
     stop = _StopSignals()
     with contextlib.ExitStack() as cleanup, stop.installed():
+        if args.write:  # before anything is attached: a bad path costs nothing
+            out_fd = _open_output(args.write)
+            cleanup.callback(os.close, out_fd)
         for itf in interfaces:
             mode = "skb" if itf.device.name == "lo" else args.mode
             itf.program = capture_program.attach_capture(itf.device, filter_c, mode, args.force)
@@ -115,8 +118,6 @@ def capture(args: argparse.Namespace) -> int:
         for target, fd in cap.xsk_fds():
             interfaces[target.ifslot].program.add_socket(target.queue, fd)  # type: ignore[union-attr]
         if args.write:
-            out_fd = _open_output(args.write)
-            cleanup.callback(os.close, out_fd)
             cap.add_writer(out_fd, "pcapng" if args.pcapng else "pcap", names)
         consumer = cap.add_printer() if printer is not None else None
         _banner(interfaces, cap, filter_note)
