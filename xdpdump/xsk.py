@@ -29,11 +29,15 @@ API (all sizes are counts of ring entries unless named ``*_bytes``):
     frames per socket), one RecordRing.
     ``.xsk_fds() -> list[tuple[CaptureTarget, int]]``, ``.zerocopy``,
     ``.add_writer(fd, fmt, ifnames) -> PcapWriter``, ``.add_printer() -> PacketConsumer``,
-    ``.pump(timeout_ms=100, budget=4096) -> int`` (one capture step + one writer step),
+    ``.pump(timeout_ms=100, budget=4096) -> int`` (one capture step + one writer step; the file
+    is flushed when a step finds nothing to do),
     ``.done`` (count reached), ``.finish()`` (drain, flush, final stats), ``.stats() -> CaptureStats``,
     ``.run_native(stats_interval_ms=1000)`` (blocking native loop, for a forked net role),
     ``.request_stop()``, ``.disown_writer()`` (after forking the writer's process),
     ``.accounting() -> list[FrameAccounting]``.
+
+Objects are not thread-safe; the record ring is the only thing meant to be shared (across fork).
+Sleeping native calls (capture step, consumer waits, writer waits) use ppoll(), nothing else.
 
 Kernel drops (``XskStats.dropped``): rx_dropped (no fill buffer or frame too big), rx_ring_full and
 rx_invalid_descs are frames the kernel could not deliver; rx_fill_ring_empty_descs counts how often
@@ -547,6 +551,8 @@ class Capture:
         n = _check(lib.xdpd_capture_step(self._handle(), timeout_ms, budget), "capture")
         if self.writer is not None:
             self.writer.step(0)
+            if n == 0:
+                self.writer.flush()  # idle: bring the file up to date (whole records only)
         return n
 
     @property
