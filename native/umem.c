@@ -136,10 +136,12 @@ void xdpd_umem_check(const xdpd_umem *u, struct xdpd_frame_accounting *out)
         const struct xdpd_socket *s = u->sockets[i];
         out->rx_path += s->rx_path;
         out->tx_path += s->tx_path;
-        if (s->fill.map)
-            out->fill_queued += xdpd_prod_outstanding(&s->fill);
+        /* RX before fill: the kernel takes a frame off the fill ring before it publishes it on the RX
+         * ring, so reading in this order can miss a frame in transit but never count it twice. */
         if (s->rx.map)
             out->rx_queued += xdpd_cons_pending(&s->rx);
+        if (s->fill.map)
+            out->fill_queued += xdpd_prod_outstanding(&s->fill);
     }
     uint8_t *seen = calloc(u->nframes, 1);
     if (seen) {
