@@ -60,6 +60,8 @@ def _parser() -> Parser:
     p.add_argument("--frame-size", type=int, default=4096, choices=[2048, 4096], help="UMEM frame size")
     p.add_argument("--capture-ssh", action="store_true", help="without an expression, capture TCP port 22 too")
     p.add_argument("--force", action="store_true", help="replace an XDP program already on DEV for the capture")
+    p.add_argument("--forward", metavar="OUT",
+                   help="inline tap: transmit every captured frame out of OUT (AF_XDP TX ring)")
     p.add_argument("--log-file", metavar="F", help="log every message to F (WARNING and above also to stderr)")
     p.add_argument("expression", nargs="*", help="pcap-filter expression, as tcpdump")
     return p
@@ -100,6 +102,10 @@ def _main(argv: list[str]) -> int:
         return read_and_print(args)
     if not args.interfaces:
         raise UserError("no interface given: use -i DEV (or -r FILE)", status=2)
+    if args.forward:
+        from xdpdump.forward import forward
+
+        return forward(args)
     from xdpdump.live import capture
 
     return capture(args)
