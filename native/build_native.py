@@ -22,6 +22,8 @@ SOURCES = [
     "record_ring.c",
     "capture_loop.c",
     "pcap_writer.c",
+    "replay.c",
+    "forward.c",
 ]
 _DEFINE = re.compile(r"#define\s+\w+\s+\d+\s*$")
 

@@ -631,3 +631,272 @@ class Capture:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# --- TX: replay and the inline tap (issue 8) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReplayCounters:
+    """Where a replay stands: frames put on the TX ring, back from the completion ring, and so on."""
+
+    sent: int
+    completed: int
+    bytes: int
+    kicks: int
+    loops_done: int
+    elapsed_ns: int
+    in_flight: int
+
+
+class Replay:
+    """Frames (back to back in one buffer, with their lengths) sent out of a TX socket, ``loops``
+    times (0: until closed), at ``rate_pps`` frames per second (0: as fast as the device takes them).
+
+    ``.step(timeout_ms=100) -> bool`` runs the native loop (replay.c) for up to timeout_ms, returning
+    early on a signal; True once every frame is sent and completed. ``.counters() -> ReplayCounters``.
+    """
+
+    def __init__(self, sock: XskSocket, frames: bytes, lens: Sequence[int], loops: int = 1,
+                 rate_pps: int = 0) -> None:
+        import array
+
+        if loops < 0 or rate_pps < 0:
+            raise ValueError("loops and rate must not be negative")
+        self.sock = sock
+        # Both buffers are read by C for the whole replay: this object keeps them alive.
+        self._buf = frames
+        self._lens = array.array("I", lens)
+        self._c_frames = ffi.from_buffer(self._buf)
+        self._c_lens = ffi.from_buffer("uint32_t[]", self._lens)
+        out = ffi.new("xdpd_replay **")
+        _check(
+            lib.xdpd_replay_create(out, sock._handle(), self._c_frames, self._c_lens, len(self._lens), loops,
+                                   rate_pps),
+            "cannot start the replay",
+        )
+        self._ptr: Any = out[0]
+
+    def step(self, timeout_ms: int = 100) -> bool:
+        return bool(_check(lib.xdpd_replay_step(self._handle(), timeout_ms), "replay"))
+
+    def counters(self) -> ReplayCounters:
+        c = ffi.new("struct xdpd_replay_counters *")
+        lib.xdpd_replay_counters(self._handle(), c)
+        return ReplayCounters(c.sent, c.completed, c.bytes, c.kicks, c.loops_done, c.elapsed_ns, c.in_flight)
+
+    def _handle(self) -> Any:
+        if self._ptr is None:
+            raise ValueError("replay is closed")
+        return self._ptr
+
+    def close(self) -> None:
+        if self._ptr is not None:
+            lib.xdpd_replay_destroy(self._ptr)
+            self._ptr = None
+
+    def __enter__(self) -> Replay:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class ForwardCounters:
+    """The TX side of an inline tap."""
+
+    forwarded: int      # completed on OUT
+    tx_queued: int      # put on OUT's TX ring
+    copied: int         # of tx_queued, copied into OUT's own UMEM (no XDP_SHARED_UMEM)
+    kicks: int
+    shared: bool        # OUT shares the capture's UMEM: frames go out without a copy
+    in_flight: int
+    out_xdp: XskStats   # OUT socket's XDP_STATISTICS
+
+    @property
+    def tx_errors(self) -> int:
+        """Frames OUT's kernel side refused (bad descriptors: too long for the device, and so on)."""
+        return self.out_xdp.tx_invalid_descs
+
+
+class Forwarder:
+    """An inline tap: a capture of ``targets`` (one interface's rx queues) whose every frame is also
+    sent out of (out_ifindex, out_queue) through a TX socket sharing the capture's UMEM
+    (XDP_SHARED_UMEM: no copy), or, when the kernel refuses the sharing, through its own UMEM (copied).
+
+    Same face as ``Capture`` where it overlaps: ``.xsk_fds()``, ``.zerocopy``, ``.add_writer()``,
+    ``.add_printer()``, ``.pump()``, ``.done``, ``.finish()``, ``.stats()``, ``.accounting()``; plus
+    ``.shared``, ``.out_zerocopy`` and ``.counters() -> ForwardCounters``.
+    """
+
+    def __init__(
+        self,
+        targets: Sequence[CaptureTarget],
+        out_ifindex: int,
+        out_queue: int = 0,
+        *,
+        mode: str = "auto",
+        ring_size: int = 2048,
+        frame_size: int = 4096,
+        snaplen: int = DEFAULT_SNAPLEN,
+        count: int = 0,
+        ring_bytes: int = DEFAULT_RING_BYTES,
+        need_wakeup: bool = True,
+        share_umem: bool = True,
+    ) -> None:
+        if not targets or len({t.ifindex for t in targets}) != 1:
+            raise UserError("a forward captures the rx queues of exactly one interface")
+        if ring_size < 2 or ring_size & (ring_size - 1):
+            raise UserError(f"ring size must be a power of two, not {ring_size}")
+        self.targets = list(targets)
+        self.snaplen = min(snaplen, frame_size) if snaplen else frame_size
+        self.sockets: list[XskSocket] = []
+        self.umems: list[Umem] = []
+        self.out: XskSocket | None = None
+        self.share_error: str | None = None
+        self.writer: PcapWriter | None = None
+        self.printer: PacketConsumer | None = None
+        self._fwd: Any = None
+        self.ring = RecordRing(ring_bytes)
+        try:
+            # Every in socket's fill ring full, plus OUT's TX ring full of frames in flight.
+            umem = Umem(len(targets) * ring_size + ring_size, frame_size)
+            self.umems.append(umem)
+            for t in self.targets:
+                self.sockets.append(
+                    XskSocket(umem, t.ifindex, t.queue, rx_size=ring_size, fill_size=ring_size, comp_size=64,
+                              mode=mode, need_wakeup=need_wakeup)
+                )
+            self.out = self._open_out(umem, out_ifindex, out_queue, ring_size, frame_size, share_umem,
+                                      need_wakeup)
+            out = ffi.new("xdpd_forward **")
+            _check(lib.xdpd_forward_create(out, self.ring._handle(), self.out._handle(), self.snaplen, count),
+                   "forward")
+            self._fwd = out[0]
+            for t, s in zip(self.targets, self.sockets, strict=True):
+                _check(lib.xdpd_forward_add_socket(self._fwd, s._handle(), t.ifslot), "forward")
+        except BaseException:
+            self.close()
+            raise
+
+    def _open_out(self, umem: Umem, ifindex: int, queue: int, ring_size: int, frame_size: int, share: bool,
+                  need_wakeup: bool) -> XskSocket:
+        if share:
+            try:
+                return XskSocket(umem, ifindex, queue, rx_size=0, tx_size=ring_size, fill_size=64,
+                                 comp_size=ring_size)
+            except UserError as e:
+                # e.g. IN is zero-copy and OUT's driver is not, or a kernel before 5.10 (no sharing
+                # across devices): forward by copying instead.
+                self.share_error = str(e)
+        own = Umem(ring_size, frame_size)
+        self.umems.append(own)
+        return XskSocket(own, ifindex, queue, rx_size=0, tx_size=ring_size, fill_size=64, comp_size=ring_size,
+                         need_wakeup=need_wakeup)
+
+    def xsk_fds(self) -> list[tuple[CaptureTarget, int]]:
+        return [(t, s.fd) for t, s in zip(self.targets, self.sockets, strict=True)]
+
+    @property
+    def zerocopy(self) -> bool:
+        return bool(self.sockets) and all(s.zerocopy for s in self.sockets)
+
+    @property
+    def out_zerocopy(self) -> bool:
+        return self.out is not None and self.out.zerocopy
+
+    @property
+    def shared(self) -> bool:
+        return self.out is not None and self.out.umem is self.umems[0]
+
+    def add_writer(self, fd: int, fmt: str = "pcap", ifnames: Iterable[str] = ()) -> PcapWriter:
+        if self.writer is not None:
+            raise ValueError("forward already has a writer")
+        self.writer = PcapWriter(self.ring, fd, fmt, self.snaplen, ifnames)
+        return self.writer
+
+    def add_printer(self) -> PacketConsumer:
+        if self.printer is None:
+            self.printer = self.ring.consumer()
+        return self.printer
+
+    def pump(self, timeout_ms: int = 100, budget: int = 4096) -> int:
+        """One forward step (sleeping up to timeout_ms when idle) and one writer step; frames moved."""
+        n = _check(lib.xdpd_forward_step(self._handle(), timeout_ms, budget), "forward")
+        if self.writer is not None:
+            self.writer.step(0)
+            if n == 0:
+                self.writer.flush()
+        return n
+
+    @property
+    def done(self) -> bool:
+        return bool(lib.xdpd_forward_done(self._handle()))
+
+    def finish(self, max_rounds: int = 1000, tx_timeout_ms: int = 1000) -> CaptureStats:
+        """Drain the RX rings (within the count), wait for OUT's completions, flush the writer."""
+        for _ in range(max_rounds):
+            moved = _check(lib.xdpd_forward_step(self._handle(), 0, 4096), "forward")
+            wrote = self.writer.step(0) if self.writer is not None else 0
+            if moved == 0 and wrote == 0:
+                break
+        _check(lib.xdpd_forward_flush_tx(self._handle(), tx_timeout_ms), "forward")
+        lib.xdpd_rr_set_producer_done(self.ring._handle())
+        if self.writer is not None:
+            self.writer.step(0)
+            self.writer.flush()
+        return self.stats()
+
+    def stats(self) -> CaptureStats:
+        _check(lib.xdpd_forward_update_stats(self._handle()), "forward statistics")
+        rr = self.ring._handle()
+        sc = ffi.new("struct xdpd_socket_counters *")
+        sockets = []
+        for slot in range(len(self.sockets)):
+            _check(lib.xdpd_rr_socket_counters(rr, slot, sc), "forward statistics")
+            sockets.append(
+                SocketStats(sc.ifindex, sc.ifslot, sc.queue, bool(sc.zerocopy), sc.captured, sc.bytes,
+                            XskStats._from_c(sc.xdp))
+            )
+        c = self.ring.counters()
+        return CaptureStats(c.captured, c.bytes, c.ring_full, sockets)
+
+    def counters(self) -> ForwardCounters:
+        c = ffi.new("struct xdpd_forward_counters *")
+        lib.xdpd_forward_counters(self._handle(), c)
+        assert self.out is not None
+        return ForwardCounters(c.forwarded, c.tx_queued, c.copied, c.kicks, bool(c.shared), c.in_flight,
+                               self.out.stats())
+
+    def accounting(self) -> list[FrameAccounting]:
+        return [u.accounting() for u in self.umems]
+
+    def _handle(self) -> Any:
+        if self._fwd is None:
+            raise ValueError("forward is closed")
+        return self._fwd
+
+    def close(self) -> None:
+        """Flush and free the writer, then sockets (OUT first), UMEMs and the ring."""
+        try:
+            if self.writer is not None:
+                self.writer.close()
+        finally:
+            self.writer = None
+            self.printer = None
+            if self._fwd is not None:
+                lib.xdpd_forward_destroy(self._fwd)
+                self._fwd = None
+            for umem in self.umems:
+                umem.close()
+            self.umems.clear()
+            self.sockets.clear()
+            self.out = None
+            self.ring.close()
+
+    def __enter__(self) -> Forwarder:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
