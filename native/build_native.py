@@ -22,6 +22,7 @@ SOURCES = [
     "record_ring.c",
     "capture_loop.c",
     "pcap_writer.c",
+    "role.c",
     "replay.c",
     "forward.c",
 ]

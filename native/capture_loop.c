@@ -146,6 +146,14 @@ static uint32_t capture_pass(struct xdpd_capture *c, uint32_t limit, int *full)
     return moved;
 }
 
+uint32_t xdpd_capture_rx_pending(const xdpd_capture *c)
+{
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < c->n; i++)
+        n += xdpd_cons_pending(&c->socks[i]->rx);
+    return n;
+}
+
 int xdpd_capture_done(const xdpd_capture *c)
 {
     return c->count && c->rr->captured >= c->count;

@@ -137,6 +137,8 @@ void xdpd_capture_destroy(xdpd_capture *c);
 int xdpd_capture_step(xdpd_capture *c, int timeout_ms, uint32_t budget);
 int xdpd_capture_update_stats(xdpd_capture *c);
 int xdpd_capture_done(const xdpd_capture *c);
+/* Frames the kernel has delivered to the RX rings and the loop has not moved yet. */
+uint32_t xdpd_capture_rx_pending(const xdpd_capture *c);
 int xdpd_capture_run(xdpd_capture *c, int stats_interval_ms);
 
 /* pcap_writer.c */
@@ -149,6 +151,15 @@ int xdpd_writer_flush(xdpd_writer *w);
 int xdpd_writer_run(xdpd_writer *w);
 uint64_t xdpd_writer_records(const xdpd_writer *w);
 uint64_t xdpd_writer_bytes(const xdpd_writer *w);
+
+/* role.c: the sandboxed steady state. Each installs its seccomp filter (NULL: none, --no-sandbox),
+ * runs its loop and _exit()s: 0 done, 1 loop failed, 3 filter refused. selftest != 0 attempts a
+ * forbidden system call right after the filter is installed (the kernel must kill the role). */
+int xdpd_sandbox_enter(const void *filter, size_t len);
+void xdpd_net_role(xdpd_capture *c, xdpd_record_ring *rr, const void *filter, size_t len, int log_fd,
+                   int stats_interval_ms, int selftest);
+void xdpd_archive_role(xdpd_writer *w, int archive_fd, const void *filter, size_t len, int log_fd,
+                       int selftest);
 
 /* replay.c: a capture file's frames (back to back in `frames`, lengths in `lens`) out of one socket's
  * TX ring, `loops` times (0 = until stopped), paced at rate_pps (0 = as fast as the device takes them).

@@ -44,8 +44,14 @@ class CaptureProgram:
     def add_socket(self, queue: int, xsk_fd: int) -> None:
         self.program.table("xsks_map")[ctypes.c_int(queue)] = ctypes.c_int(xsk_fd)
 
+    def __post_init__(self) -> None:
+        # Looked up now: bcc's table objects are made lazily, and a sandboxed supervisor may later
+        # only read the map (bpf MAP_LOOKUP_ELEM on this fd), nothing more.
+        self._counters_fd = self.program.table("xdpd_counters").get_fd()
+        bpfsys.possible_cpus()  # reads sysfs once, now, while files can still be opened
+
     def counters(self) -> dict[str, int]:
-        values = bpfsys.percpu_u64_sums(self.program.table("xdpd_counters").get_fd(), len(COUNTER_NAMES))
+        values = bpfsys.percpu_u64_sums(self._counters_fd, len(COUNTER_NAMES))
         return dict(zip(COUNTER_NAMES, values, strict=True))
 
     def close(self) -> None:

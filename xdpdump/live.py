@@ -1,10 +1,17 @@
-"""A live capture, start to end: set up, move frames, stop cleanly, print the summary.
+"""A live capture, start to end, as a supervisor and sandboxed roles.
 
-Owns the order of things. Set-up: compile the filter, attach one capture program per interface (held
-by BPF links), create the AF_XDP sockets and put them in each program's XSKMAP, open the output.
-Steady state: the native capture step moves frames into the record ring, the native writer turns
-them into pcap records; Python only formats the frames it prints. Stop (-c, Ctrl-C, SIGTERM): drain
-the rings, flush, detach, then report as tcpdump does, with the kernel's drop reasons under -v.
+Owns the order of things. Set-up (privileged, in the supervisor): compile the filter, attach one
+capture program per interface (held by BPF links), create the AF_XDP sockets and put them in each
+program's XSKMAP, open the output and log files, compile the role policies. Then fork:
+
+- net role: owns the XDP sockets; native loop RX ring -> shared record ring, fill ring refills,
+  XDP_STATISTICS into shared counters;
+- archive role (with -w): owns the output file; native loop records -> pcap/pcapng;
+
+and the supervisor itself drops its capabilities, installs its own filter, prints (the only place
+Python touches a packet) and watches the roles. Stop (-c, Ctrl-C, SIGTERM, a dead role): the stop
+flag in shared memory, the net role drains and publishes final counters, the writer flushes and
+fsyncs, the programs are detached, and the summary is printed as tcpdump prints it.
 """
 
 from __future__ import annotations
@@ -14,16 +21,23 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from xdpdump import capture_program, netdev
+from xdpdump import capture_program, log, netdev
 from xdpdump.errors import UserError
 from xdpdump.offline import print_options
 from xdpdump.printer import Printer
-from xdpdump.xsk import Capture, CaptureStats, CaptureTarget
+from xdpdump.roles import confine
+from xdpdump.roles.policies import role_filter
+from xdpdump.roles.process import RoleProcess, spawn_role
+from xdpdump.sandbox.install import install_filter
+from xdpdump.xsk import Capture, CaptureStats, CaptureTarget, PacketConsumer
 
-IDLE_POLL_MS = 100  # how long a quiet capture sleeps in poll() before re-checking for a stop
+IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a stop
+ROLE_EXIT_TIMEOUT_S = 30  # a role that has not finished this long after the stop flag is killed
+SELFTEST_ROLES = ("net", "archive")
 
 
 @dataclass
@@ -58,7 +72,7 @@ def _filter_source(args: argparse.Namespace) -> tuple[str, str]:
 
 
 class _StopSignals:
-    """Ctrl-C and SIGTERM ask the loop to stop; the loop notices within IDLE_POLL_MS."""
+    """Ctrl-C and SIGTERM ask the supervisor to stop; it notices within IDLE_POLL_MS."""
 
     def __init__(self) -> None:
         self.requested: str | None = None
@@ -98,56 +112,166 @@ def capture(args: argparse.Namespace) -> int:
         netdev.require_up(device)
         interfaces.append(Interface(device, slot, _queues(device, args.queue)))
     filter_c, filter_note = _filter_source(args)
-    printer = None if args.write else Printer(print_options(args))
-    out_fd = None
+    sandboxed = not args.no_sandbox
     stop = _StopSignals()
     with contextlib.ExitStack() as cleanup, stop.installed():
-        if args.write:  # before anything is attached: a bad path costs nothing
-            out_fd = _open_output(args.write)
+        # Files first: a bad path costs nothing, and nothing is attached yet.
+        log_fd = log.open_log_file(args.log_file) if args.log_file else None
+        if log_fd is not None:
+            cleanup.callback(os.close, log_fd)
+        logger = log.configure(log_fd)
+        out_fd = _open_output(args.write) if args.write else None
+        if out_fd is not None:
             cleanup.callback(os.close, out_fd)
+
         for itf in interfaces:
             mode = "skb" if itf.device.name == "lo" else args.mode
             itf.program = capture_program.attach_capture(itf.device, filter_c, mode, args.force)
             cleanup.callback(itf.program.close)
+            logger.info("attached %s to %s in %s mode (%s)", capture_program.PROGRAM_FUNCTION, itf.device.name,
+                        itf.program.mode, "BPF link" if itf.program.link_fd is not None else "netlink")
         targets = [CaptureTarget(i.device.index, q, i.slot) for i in interfaces for q in i.queues]
         cap = Capture(
             targets, mode=args.bind_mode or "auto", ring_size=args.ring_size, frame_size=args.frame_size,
             snaplen=args.snaplen, count=args.count or 0, ring_bytes=_ring_bytes(args.buffer_kib),
         )
         cleanup.callback(cap.close)
+        # Consumers register before the first frame can arrive: they see every record.
+        writer = cap.add_writer(out_fd, "pcapng" if args.pcapng else "pcap", names) if out_fd is not None else None
+        consumer = cap.add_printer() if writer is None else None
         for target, fd in cap.xsk_fds():
             interfaces[target.ifslot].program.add_socket(target.queue, fd)  # type: ignore[union-attr]
-        if args.write:
-            cap.add_writer(out_fd, "pcapng" if args.pcapng else "pcap", names)
-        consumer = cap.add_printer() if printer is not None else None
-        _banner(interfaces, cap, filter_note)
 
-        shown_ifname = len(interfaces) > 1
-        printed = 0
-        while stop.requested is None and not cap.done:
-            cap.pump(timeout_ms=IDLE_POLL_MS)
-            if consumer is not None:
-                printed += _print(consumer.read(max_packets=512), printer, names if shown_ifname else None)
-        stats = cap.finish()
-        if consumer is not None:
-            while batch := consumer.read(max_packets=512):
-                printed += _print(batch, printer, names if shown_ifname else None)
+        roles = _spawn_roles(cap, writer, out_fd, log_fd, sandboxed, args.sandbox_selftest)
+        cleanup.callback(_stop_roles, cap, roles)
+        _banner(interfaces, cap, filter_note, sandboxed)
+        logger.info("capturing on %s: %s", ", ".join(names), ", ".join(f"{r.name} pid {r.pid}" for r in roles))
+        if sandboxed:
+            _sandbox_supervisor(interfaces, log_fd)
+
+        printer = Printer(print_options(args)) if consumer is not None else None
+        ifnames = names if len(names) > 1 else None
+        failed = _supervise(cap, roles, stop, consumer, printer, ifnames)
+        if consumer is not None and printer is not None:
+            _stop_roles(cap, roles, lambda: _print(consumer.read(max_packets=512, timeout_ms=10), printer, ifnames))
+            _drain_printer(consumer, printer, ifnames)
+        else:
+            _stop_roles(cap, roles)
+        stats = cap.stats(refresh=False)
         counters = [i.program.counters() for i in interfaces if i.program is not None]
-    # Programs are detached and the file closed (ExitStack) before the summary, as tcpdump does.
+        failed = failed or [r for r in roles if r.failed]
+        for role in failed:
+            logger.error("%s", role.describe_end())
+    # Programs are detached and files closed (ExitStack) before the summary, as tcpdump does.
     _summary(stats, counters, names, args.verbose)
-    return 0
+    if stats.dropped:
+        logger.warning("%d packets dropped by kernel", stats.dropped)
+    return 1 if failed else 0
 
 
-def _print(batch, printer: Printer, ifnames: list[str] | None) -> int:
-    out = sys.stdout
-    for p in batch:
-        out.write(printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None) + "\n")
-    if batch:
+def _spawn_roles(cap: Capture, writer, out_fd: int | None, log_fd: int | None, sandboxed: bool,
+                 selftest: str | None) -> list[RoleProcess]:
+    log_target = log_fd if log_fd is not None else 2
+    owned_log = {log_fd} if log_fd is not None else set()
+    xsk = sorted(fd for _, fd in cap.xsk_fds())
+    net_filter = role_filter("net", logfile_fd=log_target, xsk_fd_first=xsk[0], xsk_fd_last=xsk[-1]) \
+        if sandboxed else None
+    roles = [spawn_role("net", set(xsk) | owned_log,
+                        lambda: cap.enter_net_role(net_filter, log_target, selftest == "net"))]
+    if writer is not None:
+        assert out_fd is not None
+        archive_filter = role_filter("archive", logfile_fd=log_target, archive_fd=out_fd) if sandboxed else None
+        roles.append(spawn_role("archive", {out_fd} | owned_log,
+                                lambda: writer.enter_archive_role(out_fd, archive_filter, log_target,
+                                                                  selftest == "archive")))
+        cap.disown_writer()  # the archive role owns the file now; this copy must never write
+    return roles
+
+
+def _sandbox_supervisor(interfaces: list[Interface], log_fd: int | None) -> None:
+    """What the supervisor no longer needs after forking: capabilities, and every system call but
+    its policy's. Where a program is held by netlink instead of a link, detaching it at the end needs
+    CAP_NET_ADMIN and a netlink socket, so that supervisor stays unconfined."""
+    if any(i.program is not None and i.program.link_fd is None for i in interfaces):
+        log.get().warning("no BPF links on this kernel: the supervisor stays unsandboxed to detach")
+        return
+    # glibc's localtime re-reads /etc/localtime unless TZ is set; pin it while files can be opened.
+    os.environ.setdefault("TZ", ":/etc/localtime")
+    time.tzset()
+    time.localtime()
+    confine.drop_capabilities()
+    filt = role_filter("supervisor", logfile_fd=log_fd if log_fd is not None else 2)
+    install_filter(filt, tsync=True)
+
+
+def _supervise(cap: Capture, roles: list[RoleProcess], stop: _StopSignals, consumer: PacketConsumer | None,
+               printer: Printer | None, ifnames: list[str] | None) -> list[RoleProcess]:
+    """Print (or just wait) until a stop request or a role ends; returns the roles that failed."""
+    net = roles[0]
+    while stop.requested is None:
+        if consumer is not None and printer is not None:
+            batch = consumer.read(max_packets=512, timeout_ms=IDLE_POLL_MS)
+            if batch and not _print(batch, printer, ifnames):
+                break  # stdout is gone (`| head`): stop as tcpdump does
+        else:
+            time.sleep(IDLE_POLL_MS / 1000)
+        ended = [r for r in roles if not r.running]
+        if any(r.failed for r in ended):
+            return [r for r in ended if r.failed]
+        if net in ended:
+            break  # the count was reached
+    return []
+
+
+def _stop_roles(cap: Capture, roles: list[RoleProcess], keep_consuming: Callable[[], object] | None = None) -> None:
+    """Raise the stop flag and wait for each role; kill one that does not finish.
+
+    The net role drains what the kernel already delivered before it exits, which needs room in the
+    record ring: keep_consuming (the printer) goes on reading meanwhile, or the two would wait on
+    each other until the role's drain deadline.
+    """
+    cap.request_stop()
+    for role in roles:
+        deadline = time.monotonic() + ROLE_EXIT_TIMEOUT_S
+        while role.poll() is None and time.monotonic() < deadline:
+            if keep_consuming is not None:
+                keep_consuming()
+            else:
+                time.sleep(0.01)
+        if role.poll() is None:
+            role.kill()
+        if role.name == "net" and role.failed:
+            # A dead producer never says it is done; say it so the writer can finish.
+            cap.ring.producer_done()
+
+
+def _drain_printer(consumer: PacketConsumer, printer: Printer, ifnames: list[str] | None) -> None:
+    for _ in range(100000):
+        batch = consumer.read(max_packets=512)
+        if not batch or not _print(batch, printer, ifnames):
+            return
+
+
+def _print(batch, printer: Printer, ifnames: list[str] | None) -> bool:
+    """Print a batch; False when stdout is closed."""
+    if sys.stdout is None:
+        return False
+    try:
+        out = sys.stdout
+        for p in batch:
+            out.write(printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None) + "\n")
         out.flush()
-    return len(batch)
+    except BrokenPipeError:
+        # No file may be opened under the sandbox, so stdout cannot be pointed at /dev/null: stop
+        # writing to it instead, and let the interpreter's exit find nothing to flush.
+        with contextlib.suppress(OSError):
+            os.close(sys.stdout.fileno())
+        sys.stdout = None  # type: ignore[assignment]
+        return False
+    return True
 
 
-def _banner(interfaces: list[Interface], cap: Capture, filter_note: str) -> None:
+def _banner(interfaces: list[Interface], cap: Capture, filter_note: str, sandboxed: bool) -> None:
     err = sys.stderr
     for itf in interfaces:
         assert itf.program is not None
@@ -156,7 +280,8 @@ def _banner(interfaces: list[Interface], cap: Capture, filter_note: str) -> None
         err.write(
             f"listening on {itf.device.name}, link-type EN10MB (Ethernet), snapshot length {cap.snaplen} bytes\n"
             f"xdpdump: {itf.device.name}: XDP {itf.program.mode} mode, AF_XDP "
-            f"{'zero-copy' if cap.zerocopy else 'copy'}, {queues}; {filter_note}\n"
+            f"{'zero-copy' if cap.zerocopy else 'copy'}, {queues}; {filter_note}"
+            f"{'' if sandboxed else '; NOT sandboxed (--no-sandbox)'}\n"
         )
     err.flush()
 

@@ -35,6 +35,13 @@ API (all sizes are counts of ring entries unless named ``*_bytes``):
     ``.run_native(stats_interval_ms=1000)`` (blocking native loop, for a forked net role),
     ``.request_stop()``, ``.disown_writer()`` (after forking the writer's process),
     ``.accounting() -> list[FrameAccounting]``.
+``Replay(sock, frames, lens, loops=1, rate_pps=0)``: frames (back to back) out of a TX socket by the
+    native loop; ``.step(timeout_ms=100) -> bool`` (True when all are sent and completed),
+    ``.counters() -> ReplayCounters``.
+``Forwarder(targets, out_ifindex, out_queue=0, *, mode, ring_size, frame_size, snaplen, count,
+          ring_bytes, need_wakeup=True, share_umem=True)``: a Capture of one interface whose frames
+    are also sent out of OUT (XDP_SHARED_UMEM, no copy; or OUT's own UMEM, copied); Capture's methods
+    plus ``.shared``, ``.out_zerocopy``, ``.share_error``, ``.counters() -> ForwardCounters``.
 
 Objects are not thread-safe; the record ring is the only thing meant to be shared (across fork).
 Sleeping native calls (capture step, consumer waits, writer waits) use ppoll(), nothing else.
@@ -439,6 +446,13 @@ class PcapWriter:
     def records(self) -> int:
         return int(lib.xdpd_writer_records(self._handle()))
 
+    def enter_archive_role(self, fd: int, seccomp_filter: bytes | None, log_fd: int,
+                           selftest: bool = False) -> None:
+        """In a forked archive role: install the filter, write until the producer is done, flush,
+        fsync fd, _exit. Never returns."""
+        filt = ffi.from_buffer(seccomp_filter) if seccomp_filter else ffi.NULL
+        lib.xdpd_archive_role(self._handle(), fd, filt, len(seccomp_filter or b""), log_fd, int(selftest))
+
     def _handle(self) -> Any:
         if self._ptr is None:
             raise ValueError("writer is closed")
@@ -579,8 +593,11 @@ class Capture:
             self.writer.flush()
         return self.stats()
 
-    def stats(self) -> CaptureStats:
-        _check(lib.xdpd_capture_update_stats(self._handle()), "capture statistics")
+    def stats(self, refresh: bool = True) -> CaptureStats:
+        """Counters from shared memory; refresh first reads XDP_STATISTICS from the sockets (the net
+        role does that itself, so a supervisor without getsockopt passes refresh=False)."""
+        if refresh:
+            _check(lib.xdpd_capture_update_stats(self._handle()), "capture statistics")
         rr = self.ring._handle()
         sc = ffi.new("struct xdpd_socket_counters *")
         sockets = []
@@ -602,6 +619,13 @@ class Capture:
         if self._cap is None:
             raise ValueError("capture is closed")
         return self._cap
+
+    def enter_net_role(self, seccomp_filter: bytes | None, log_fd: int, selftest: bool = False) -> None:
+        """In a forked net role: install the filter (None: unsandboxed), run the native capture loop
+        until the stop flag or the count, drain, publish final statistics, _exit. Never returns."""
+        filt = ffi.from_buffer(seccomp_filter) if seccomp_filter else ffi.NULL
+        lib.xdpd_net_role(self._handle(), self.ring._handle(), filt, len(seccomp_filter or b""), log_fd,
+                          1000, int(selftest))
 
     def disown_writer(self) -> None:
         """After forking a process that runs the writer: this process lets go of its copy."""

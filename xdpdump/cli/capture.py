@@ -62,6 +62,11 @@ def _parser() -> Parser:
     p.add_argument("--force", action="store_true", help="replace an XDP program already on DEV for the capture")
     p.add_argument("--forward", metavar="OUT",
                    help="inline tap: transmit every captured frame out of OUT (AF_XDP TX ring)")
+    p.add_argument("--no-sandbox", action="store_true",
+                   help="run the roles without seccomp filters (debugging only)")
+    p.add_argument("--sandbox-selftest", choices=["net", "archive"], metavar="ROLE",
+                   help="self-test: ROLE attempts a forbidden system call once sandboxed; the kernel must kill "
+                   "it (SIGSYS) and xdpdump must report it and exit non-zero")
     p.add_argument("--log-file", metavar="F", help="log every message to F (WARNING and above also to stderr)")
     p.add_argument("expression", nargs="*", help="pcap-filter expression, as tcpdump")
     return p

@@ -90,6 +90,8 @@ _COMMON: dict[str, int] = {
     "SIG_UNBLOCK": 1,
     "SIG_SETMASK": 2,
     "WNOHANG": 1,
+    # bpf(2) commands
+    "BPF_MAP_LOOKUP_ELEM": 1,
     # prctl
     "PR_SET_PDEATHSIG": 1,
     "PR_SET_NAME": 15,

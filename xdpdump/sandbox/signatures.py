@@ -98,6 +98,8 @@ ARG_WIDTHS: dict[str, tuple[str, ...]] = {
     "waitid": (_I, _I, _L, _I, _L),             # int which, pid_t upid, siginfo *, int options, rusage *
     "getpid": (),
     "getppid": (),
+    # BPF objects opened before the sandbox
+    "bpf": (_I, _L, _I),                        # int cmd, union bpf_attr *uattr, unsigned int size
     "gettid": (),
     "exit": (_I,),                              # int error_code
     "exit_group": (_I,),                        # int error_code

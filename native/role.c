@@ -1,0 +1,141 @@
+/* The steady state of the sandboxed roles: install the seccomp filter, run the role's loop, exit.
+ *
+ * Everything after the filter is installed happens here, in C, so the only system calls a role
+ * makes are the ones its loop makes: the policies (xdpdump/sandbox/policies/) can be as tight as
+ * DESIGN.md's table. Python forks, confines (fds, rlimits, capabilities) and calls in; it never
+ * runs again in the child, and the child leaves with exit_group, never through Python's exit path.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "record_ring.h"
+#include "xdpd.h"
+
+#define DRAIN_TIMEOUT_MS 5000
+
+/* One write per line and destination, so lines of concurrent roles never interleave; the log file
+ * is fsync'ed because every line written here is a warning or worse. */
+static void role_log(int log_fd, const char *role, const char *what, int err)
+{
+    char line[256];
+    int n = snprintf(line, sizeof(line), "xdpdump: %s role: %s: %s\n", role, what, strerror(err));
+    if (n <= 0)
+        return;
+    if ((size_t)n > sizeof(line))
+        n = sizeof(line);
+    if (write(2, line, (size_t)n) < 0) {
+        /* nothing else to tell */
+    }
+    if (log_fd >= 0 && log_fd != 2) {
+        if (write(log_fd, line, (size_t)n) >= 0)
+            fsync(log_fd);
+    }
+}
+
+int xdpd_sandbox_enter(const void *filter, size_t len)
+{
+    if (len == 0 || len % sizeof(struct sock_filter) || len / sizeof(struct sock_filter) > 0xffff)
+        return -EINVAL;
+    struct sock_fprog prog = {
+        .len = (unsigned short)(len / sizeof(struct sock_filter)),
+        .filter = (struct sock_filter *)filter,
+    };
+    /* no_new_privs first: the kernel refuses an unprivileged filter without it, and it is what makes
+     * the filter (and dropped capabilities) impossible to shed through execve of a setuid binary. */
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+        return -errno;
+    if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) != 0)
+        return -errno;
+    return 0;
+}
+
+/* The self-test: a call no role policy allows. The kernel must kill the role with SIGSYS here. */
+static void attempt_forbidden_syscall(void)
+{
+    syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
+}
+
+/* Like xdpd_capture_run, but a stop drains what the RX rings already hold (bounded), so Ctrl-C
+ * loses nothing the kernel delivered, and statistics are final before the consumers are released. */
+static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms)
+{
+    int64_t next_stats = xdpd_now_ms() + stats_interval_ms;
+    int err = 0;
+    while (!__atomic_load_n(&rr->stop, __ATOMIC_ACQUIRE) && !xdpd_capture_done(c)) {
+        int r = xdpd_capture_step(c, 100, 1024);
+        if (r < 0) {
+            err = r;
+            break;
+        }
+        if (xdpd_now_ms() >= next_stats) {
+            xdpd_capture_update_stats(c);
+            next_stats = xdpd_now_ms() + stats_interval_ms;
+        }
+    }
+    /* Drain what the kernel already delivered. The record ring may be full while consumers catch up
+     * (the supervisor keeps printing until this role exits), so wait for room, but not forever: what
+     * is still in the RX ring after the deadline is reported by the supervisor as not captured. */
+    int64_t deadline = xdpd_now_ms() + DRAIN_TIMEOUT_MS;
+    while (!err && !xdpd_capture_done(c) && xdpd_capture_rx_pending(c) && xdpd_now_ms() < deadline) {
+        int r = xdpd_capture_step(c, 0, 4096);
+        if (r < 0)
+            err = r;
+        else if (r == 0)
+            xdpd_sleep_ms(1);
+    }
+    int st = xdpd_capture_update_stats(c);
+    xdpd_rr_set_producer_done(rr);
+    return err ? err : st;
+}
+
+void xdpd_net_role(xdpd_capture *c, xdpd_record_ring *rr, const void *filter, size_t len, int log_fd,
+                   int stats_interval_ms, int selftest)
+{
+    int err = filter ? xdpd_sandbox_enter(filter, len) : 0;
+    if (err) {
+        role_log(log_fd, "net", "cannot install the seccomp filter", -err);
+        _exit(3);
+    }
+    if (selftest)
+        attempt_forbidden_syscall();
+    err = net_loop(c, rr, stats_interval_ms > 0 ? stats_interval_ms : 1000);
+    if (err) {
+        role_log(log_fd, "net", "capture loop failed", -err);
+        xdpd_rr_set_producer_done(rr);
+        _exit(1);
+    }
+    _exit(0);
+}
+
+void xdpd_archive_role(xdpd_writer *w, int archive_fd, const void *filter, size_t len, int log_fd,
+                       int selftest)
+{
+    int err = filter ? xdpd_sandbox_enter(filter, len) : 0;
+    if (err) {
+        role_log(log_fd, "archive", "cannot install the seccomp filter", -err);
+        _exit(3);
+    }
+    if (selftest)
+        attempt_forbidden_syscall();
+    err = xdpd_writer_run(w);
+    if (err) {
+        role_log(log_fd, "archive", "writing the capture file failed", -err);
+        _exit(1);
+    }
+    /* Durable before the supervisor reports success: the summary promises a complete file. A pipe
+     * or terminal (-w -) cannot be fsync'ed, and that is fine. */
+    if (fsync(archive_fd) != 0 && errno != EINVAL && errno != EROFS) {
+        role_log(log_fd, "archive", "fsync of the capture file failed", errno);
+        _exit(1);
+    }
+    _exit(0);
+}

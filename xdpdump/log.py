@@ -1,0 +1,66 @@
+"""Logging for every role: each message to the log file, WARNING and above also to stderr.
+
+One write(2) per message and destination, so lines from concurrent roles never interleave (O_APPEND
+writes of a line are atomic with respect to each other), and a WARNING or worse is fsync'ed before
+the call returns, so the reason for a failure survives the crash that may follow. The handler uses
+only write and fsync on descriptors opened before the sandbox, which is what the role policies allow.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+LOGGER_NAME = "xdpdump"
+STDERR_FD = 2
+
+
+class RoleLogHandler(logging.Handler):
+    """Writes preformatted lines straight to file descriptors, without buffering."""
+
+    def __init__(self, log_fd: int | None, role: str) -> None:
+        super().__init__(logging.DEBUG)
+        self.log_fd = log_fd
+        self.role = role
+
+    def line(self, record: logging.LogRecord) -> bytes:
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(record.created))
+        text = record.getMessage().replace("\n", " | ")
+        return f"{stamp}.{int(record.msecs):03d} {self.role}[{os.getpid()}] {record.levelname} {text}\n".encode()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        data = self.line(record)
+        try:
+            if self.log_fd is not None:
+                os.write(self.log_fd, data)
+                if record.levelno >= logging.WARNING:
+                    os.fsync(self.log_fd)
+            if record.levelno >= logging.WARNING:
+                os.write(STDERR_FD, f"xdpdump: {record.getMessage()}\n".encode())
+        except OSError:
+            self.handleError(record)
+
+
+def open_log_file(path: str) -> int:
+    """Open (append, create) the log file; done by the supervisor before any sandbox is installed."""
+    from xdpdump.errors import UserError
+
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o640)
+    except OSError as e:
+        raise UserError(f"--log-file {path}: {e.strerror}") from e
+
+
+def configure(log_fd: int | None, role: str = "supervisor") -> logging.Logger:
+    """Route the xdpdump logger to log_fd (all levels) and stderr (WARNING+); returns it."""
+    logger = logging.getLogger(LOGGER_NAME)
+    logger.handlers.clear()
+    logger.addHandler(RoleLogHandler(log_fd, role))
+    logger.setLevel(logging.DEBUG if log_fd is not None else logging.WARNING)
+    logger.propagate = False
+    return logger
+
+
+def get() -> logging.Logger:
+    return logging.getLogger(LOGGER_NAME)

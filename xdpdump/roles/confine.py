@@ -1,0 +1,113 @@
+"""Confining a freshly forked role before it enters its native loop.
+
+Owns the steps every role takes, in this order, each one before the seccomp filter (which the
+native entry installs) would forbid it: die with the supervisor (PR_SET_PDEATHSIG), ignore the
+terminal's signals (stopping is a flag in shared memory), close every descriptor the role does not
+own and check none is left, tight rlimits, then drop every capability (bounding, ambient,
+effective, permitted, inheritable). no_new_privs is set by the native entry with the filter.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import os
+import resource
+import signal
+
+from xdpdump.errors import UserError
+
+PR_SET_PDEATHSIG = 1
+PR_CAPBSET_DROP = 24
+PR_CAP_AMBIENT = 47
+PR_CAP_AMBIENT_CLEAR_ALL = 4
+_LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+_libc = ctypes.CDLL(None, use_errno=True)
+_libc.prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+
+
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+
+def _fail(what: str) -> UserError:
+    return UserError(f"{what}: {os.strerror(ctypes.get_errno())}")
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """SIGKILL when the supervisor dies, even by SIGKILL; if it already has, leave now."""
+    if _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise _fail("prctl(PR_SET_PDEATHSIG)")
+    if os.getppid() != parent_pid:
+        os._exit(0)
+
+
+def ignore_terminal_signals() -> None:
+    """Ctrl-C reaches the whole process group; only the supervisor decides how a capture stops."""
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def _is_open(fd: int) -> bool:
+    try:
+        fcntl.fcntl(fd, fcntl.F_GETFD)
+    except OSError:
+        return False
+    return True
+
+
+def open_fds() -> set[int]:
+    """Descriptors open now. Listing /proc/self/fd opens one itself (whatever number is lowest
+    free); it is closed again by the time each entry is checked, so it does not count."""
+    return {fd for fd in map(int, os.listdir("/proc/self/fd")) if _is_open(fd)}
+
+
+def keep_only_fds(owned: set[int]) -> None:
+    """Close every descriptor not in owned, then prove the table holds exactly owned."""
+    for fd in sorted(open_fds() - owned):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    left = open_fds()
+    if left != owned:
+        raise UserError(f"descriptors left after closing: {sorted(left)}, expected {sorted(owned)}")
+
+
+def tighten_rlimits(owned: set[int]) -> None:
+    """No new descriptors beyond the owned ones, no processes, no core dumps (UMEM holds traffic)."""
+    top = max(owned) + 1
+    resource.setrlimit(resource.RLIMIT_NOFILE, (top, top))
+    resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # UMEM and rings are registered and mapped already; nothing more may be locked.
+    resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
+
+
+def drop_capabilities() -> None:
+    """Empty every capability set; the bounding set first, since dropping it needs CAP_SETPCAP."""
+    with open("/proc/sys/kernel/cap_last_cap") as f:
+        last = int(f.read())
+    for cap in range(last + 1):
+        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+            raise _fail(f"prctl(PR_CAPBSET_DROP, {cap})")
+    if _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0:
+        raise _fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)")
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    if _libc.capset(ctypes.byref(header), data) != 0:
+        raise _fail("capset")
+
+
+def confine(parent_pid: int, owned: set[int]) -> None:
+    """Everything a role does between fork and its native loop, except the filter itself."""
+    die_with_parent(parent_pid)
+    ignore_terminal_signals()
+    keep_only_fds(owned)
+    tighten_rlimits(owned)
+    drop_capabilities()
