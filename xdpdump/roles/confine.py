@@ -9,6 +9,7 @@ effective, permitted, inheritable). no_new_privs is set by the native entry with
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import os
@@ -70,10 +71,8 @@ def open_fds() -> set[int]:
 def keep_only_fds(owned: set[int]) -> None:
     """Close every descriptor not in owned, then prove the table holds exactly owned."""
     for fd in sorted(open_fds() - owned):
-        try:
+        with contextlib.suppress(OSError):  # gone meanwhile (a directory fd of the listing)
             os.close(fd)
-        except OSError:
-            pass
     left = open_fds()
     if left != owned:
         raise UserError(f"descriptors left after closing: {sorted(left)}, expected {sorted(owned)}")
