@@ -22,6 +22,8 @@ SOURCES = [
     "record_ring.c",
     "capture_loop.c",
     "pcap_writer.c",
+    "replay.c",
+    "forward.c",
     "role.c",
     "replay.c",
     "forward.c",
