@@ -22,8 +22,6 @@ SOURCES = [
     "record_ring.c",
     "capture_loop.c",
     "pcap_writer.c",
-    "replay.c",
-    "forward.c",
     "role.c",
     "replay.c",
     "forward.c",

@@ -28,8 +28,6 @@ typedef struct xdpd_capture xdpd_capture;
 typedef struct xdpd_writer xdpd_writer;
 typedef struct xdpd_replay xdpd_replay;
 typedef struct xdpd_forward xdpd_forward;
-typedef struct xdpd_replay xdpd_replay;
-typedef struct xdpd_forward xdpd_forward;
 
 /* getsockopt(SOL_XDP, XDP_STATISTICS); fields an old kernel does not report stay 0. */
 struct xdpd_xsk_stats {
@@ -162,48 +160,6 @@ void xdpd_net_role(xdpd_capture *c, xdpd_record_ring *rr, const void *filter, si
                    int stats_interval_ms, int selftest);
 void xdpd_archive_role(xdpd_writer *w, int archive_fd, const void *filter, size_t len, int log_fd,
                        int selftest);
-
-/* replay.c: a capture file's frames (back to back in `frames`, lengths in `lens`) out of one socket's
- * TX ring, `loops` times (0 = until stopped), paced at rate_pps (0 = as fast as the device takes them).
- * The buffers stay the caller's and must outlive the replay. step() runs up to timeout_ms (returning
- * early on a signal): 1 when every frame is sent and completed, 0 when there is more to do. */
-struct xdpd_replay_counters {
-    uint64_t sent;          /* descriptors put on the TX ring */
-    uint64_t completed;     /* frames back from the completion ring */
-    uint64_t bytes;         /* bytes of the frames sent */
-    uint64_t kicks;         /* sendto() wake-ups */
-    uint64_t loops_done;
-    uint64_t elapsed_ns;    /* first step to the last completion */
-    uint64_t in_flight;
-};
-int xdpd_replay_create(xdpd_replay **out, xdpd_socket *s, const uint8_t *frames, const uint32_t *lens,
-                       uint32_t n, uint32_t loops, uint64_t rate_pps);
-void xdpd_replay_destroy(xdpd_replay *r);
-int xdpd_replay_step(xdpd_replay *r, int timeout_ms);
-int xdpd_replay_done(const xdpd_replay *r);
-void xdpd_replay_counters(const xdpd_replay *r, struct xdpd_replay_counters *out);
-
-/* forward.c: the inline tap. Sockets added with add_socket are captured as by capture_loop.c (records,
- * per-socket counters in the record ring) and every captured frame is then sent out of tx_socket:
- * without a copy when tx_socket shares their UMEM, copied into tx_socket's UMEM otherwise. */
-struct xdpd_forward_counters {
-    uint64_t forwarded;     /* frames completed on OUT (transmitted) */
-    uint64_t tx_queued;     /* frames put on OUT's TX ring */
-    uint64_t copied;        /* of tx_queued: copied because OUT has its own UMEM */
-    uint64_t kicks;
-    uint32_t shared;        /* OUT shares IN's UMEM: forwarding without a copy */
-    uint32_t in_flight;     /* on OUT's tx path now */
-};
-int xdpd_forward_create(xdpd_forward **out, xdpd_record_ring *rr, xdpd_socket *tx_socket, uint32_t snaplen,
-                        uint64_t count);
-int xdpd_forward_add_socket(xdpd_forward *f, xdpd_socket *s, uint16_t ifslot);
-void xdpd_forward_destroy(xdpd_forward *f);
-int xdpd_forward_step(xdpd_forward *f, int timeout_ms, uint32_t budget);
-int xdpd_forward_done(const xdpd_forward *f);
-/* Kick and reap until OUT has nothing in flight or timeout_ms passed; returns the frames still out. */
-int xdpd_forward_flush_tx(xdpd_forward *f, int timeout_ms);
-int xdpd_forward_update_stats(xdpd_forward *f);
-void xdpd_forward_counters(const xdpd_forward *f, struct xdpd_forward_counters *out);
 
 /* replay.c: a capture file's frames (back to back in `frames`, lengths in `lens`) out of one socket's
  * TX ring, `loops` times (0 = until stopped), paced at rate_pps (0 = as fast as the device takes them).
