@@ -1,0 +1,132 @@
+"""``scripts/bench``: xdpdump against tcpdump, xdp-tools' xdpdump and scapy, on identical traffic.
+
+Owns the command line and the run's outline: build the generator, build the topology, run every
+(case, capturer) pair with ``bench.run.measure``, print the Markdown table and headline ratios on
+stdout, write the JSON document. The topology is deleted however the run ends (Ctrl-C, SIGTERM, an
+error); progress goes to stderr so stdout is only the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench import capturers, generator, report, topology
+from bench.cpu import cpu_model
+from bench.run import Case, Limits, cpus, measure
+
+SNAPLEN = 262144  # tcpdump's and xdpdump's default: whole frames
+
+
+def cases(quick: bool, frames: int | None) -> list[Case]:
+    small, big = (1_000_000, 300_000) if quick else (5_000_000, 1_000_000)
+    if frames:
+        small = big = frames
+    # Counts are multiples of 100 so exactly 1% of the frames match the filter.
+    return [
+        Case(report.UNFILTERED_64, 64, (), small),
+        Case("1500B", 1500, (), big),
+        Case(report.FILTERED_64, 64, ("udp", "port", "9999"), small),
+    ]
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="scripts/bench", description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true", help="fewer frames (CI smoke run, under 2 minutes)")
+    p.add_argument("--json-out", type=Path, help="JSON results (default bench-results/bench-DATE.json)")
+    p.add_argument("--frames", type=int, help="frames per run, every case (a multiple of 100)")
+    p.add_argument("--case", action="append", help="only this case (repeatable): 64B, 1500B, 64B-1%%")
+    p.add_argument("--capturer", action="append",
+                   help="only this capturer (repeatable): " + ", ".join(c.name for c in capturers.ALL))
+    args = p.parse_args(argv)
+    if args.frames is not None and (args.frames <= 0 or args.frames % 100):
+        p.error("--frames must be a positive multiple of 100")
+    return args
+
+
+def machine_info() -> dict:
+    return {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "kernel": platform.release(),
+        "cpu_model": cpu_model(),
+        "cpus": os.cpu_count(),
+        "hostname": platform.node(),
+    }
+
+
+def main(argv: list[str]) -> int:
+    args = parse_args(argv)
+    if os.geteuid() != 0:
+        sys.stderr.write("scripts/bench: needs root (namespaces, XDP)\n")
+        return 1
+    chosen_cases = [c for c in cases(args.quick, args.frames) if not args.case or c.name in args.case]
+    chosen = [c for c in capturers.ALL if not args.capturer or c.name.split()[0] in args.capturer
+              or c.name in args.capturer]
+    limits = Limits(send_max_s=30.0 if args.quick else 60.0, drain_max_s=10.0 if args.quick else 30.0)
+    gen_cpu, cap_cpu = cpus()
+    machine = machine_info()
+    settings = {"quick": args.quick, "snaplen": SNAPLEN, "buffer_kib": capturers.BUFFER_KIB,
+                "generator_cpu": gen_cpu, "capturer_cpu": cap_cpu,
+                "cases": [{"name": c.name, "frame_len": c.frame_len, "filter": " ".join(c.expr),
+                           "frames": c.frames} for c in chosen_cases]}
+    rows: list[dict] = []
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="xdpdump-bench-") as tmp:
+        workdir = Path(tmp)
+        trafgen = generator.build(workdir)
+        try:
+            with topology.built() as topo:
+                for case in chosen_cases:
+                    for capturer in chosen:
+                        sys.stderr.write(f"bench: {case.name} {capturer.name} ...\n")
+                        try:
+                            row = measure(topo, trafgen, capturer, case, workdir, limits, SNAPLEN,
+                                          gen_cpu, cap_cpu)
+                        except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                            # One tool failing is a result to report, not a reason to lose the others.
+                            row = {"case": case.name, "capturer": capturer.name, "skipped": f"failed: {e}"}
+                        rows.append(row)
+                        sys.stderr.write(f"bench:   {_brief(row)}\n")
+        except KeyboardInterrupt:
+            sys.stderr.write("bench: interrupted; topology removed\n")
+            return 130
+        except topology.Terminated:
+            sys.stderr.write("bench: terminated; topology removed\n")
+            return 143
+    leaked = topology.leftovers()
+    settings["elapsed_s"] = round(time.monotonic() - started, 1)
+    doc = report.document(machine, settings, rows)
+    out = args.json_out or Path("bench-results") / f"bench-{datetime.date.today().isoformat()}.json"
+    report.write_json(doc, out)
+    print(f"## xdpdump benchmark, {machine['date']}\n")
+    print(f"Machine: {machine['cpu_model']}, {machine['cpus']} CPUs, Linux {machine['kernel']}. "
+          f"Generator on CPU {gen_cpu}, capturer on CPU {cap_cpu}; snaplen {SNAPLEN}, "
+          f"buffers {capturers.BUFFER_KIB} KiB.\n")
+    print(report.markdown_table(rows))
+    print("\nHeadline (xdpdump ÷ tcpdump, same run):\n")
+    print(report.headline_markdown(doc["headline"]))
+    print(f"\nJSON: {out}; took {settings['elapsed_s']} s")
+    if leaked:
+        sys.stderr.write(f"bench: namespaces left behind: {' '.join(leaked)}\n")
+        return 1
+    return 0
+
+
+def _brief(row: dict) -> str:
+    if "skipped" in row:
+        return f"skipped: {row['skipped']}"
+    return (f"offered {row['offered']:,} at {row['offered_pps'] / 1e6:.2f} Mpps, captured {row['captured']}, "
+            f"loss {row['loss_pct']}%, drops {row['kernel_drops']}, "
+            f"cpu {row['capture_cpu_ns_per_captured']} ns/captured, machine {row['machine_cpu_ns_per_offered']} "
+            f"ns/offered, drain {row['drain_s']} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

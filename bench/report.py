@@ -1,0 +1,106 @@
+"""Turning benchmark rows into the Markdown table, the headline ratios and the JSON document.
+
+Pure functions over the row dicts ``bench.run.measure`` returns; no I/O but ``write_json``.
+Headline ratios are xdpdump's figure divided by tcpdump's from the same run and case; the issue's
+targets are checked here and reported (met / missed, by how much), never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+UNFILTERED_64 = "64B"
+FILTERED_64 = "64B-1%"
+
+
+def _num(v: float | int | None, fmt: str = "{:,}") -> str:
+    return "-" if v is None else fmt.format(v)
+
+
+def _drops(d: dict[str, int]) -> str:
+    shown = {k: v for k, v in d.items() if v or k == "total"}
+    return ", ".join(f"{k} {v:,}" for k, v in shown.items()) or "0"
+
+
+def markdown_table(rows: list[dict]) -> str:
+    head = ("| case | capturer | offered | Mpps | reached veth | captured | loss % | kernel drops "
+            "| capture CPU ns/captured | machine CPU ns/offered | background CPUs |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for r in rows:
+        if "skipped" in r:
+            lines.append(f"| {r['case']} | {r['capturer']} | skipped: {r['skipped']} | | | | | | | | |")
+            continue
+        lines.append(
+            f"| {r['case']} | {r['capturer']} | {_num(r['offered'])} | {r['offered_pps'] / 1e6:.2f} "
+            f"| {_num(r['reached_veth'])} | {_num(r['captured'])} | {_num(r['loss_pct'], '{:.2f}')} "
+            f"| {_drops(r['kernel_drops'])} | {_num(r['capture_cpu_ns_per_captured'], '{:,.0f}')} "
+            f"| {_num(r['machine_cpu_ns_per_offered'], '{:,.0f}')} | {r['background_busy_cpus']:.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def _find(rows: list[dict], case: str, capturer: str) -> dict | None:
+    for r in rows:
+        if r["case"] == case and r["capturer"] == capturer and "skipped" not in r:
+            return r
+    return None
+
+
+def _ratio(a: float | None, b: float | None) -> float | None:
+    return None if a is None or not b else round(a / b, 3)
+
+
+def headline(rows: list[dict]) -> dict:
+    """Per case: xdpdump / tcpdump ratios; and the issue's three targets, met or not."""
+    ratios: dict[str, dict] = {}
+    for case in dict.fromkeys(r["case"] for r in rows):
+        ours, theirs = _find(rows, case, "xdpdump"), _find(rows, case, "tcpdump")
+        if not ours or not theirs:
+            continue
+        ratios[case] = {
+            "capture_cpu_per_captured": _ratio(ours["capture_cpu_ns_per_captured"],
+                                               theirs["capture_cpu_ns_per_captured"]),
+            "machine_cpu_per_offered": _ratio(ours["machine_cpu_ns_per_offered"],
+                                              theirs["machine_cpu_ns_per_offered"]),
+            "loss_pct_xdpdump": ours["loss_pct"],
+            "loss_pct_tcpdump": theirs["loss_pct"],
+        }
+    targets = []
+    ours64 = _find(rows, UNFILTERED_64, "xdpdump")
+    if ours64:
+        targets.append({"target": "xdpdump -w loses no frame, 64-byte frames at the highest rate",
+                        "value": f"loss {ours64['loss_pct']}% at {ours64['offered_pps'] / 1e6:.2f} Mpps",
+                        "met": ours64["loss_pct"] == 0})
+    for case, r in ratios.items():
+        v = r["capture_cpu_per_captured"]
+        if v is not None:
+            targets.append({"target": f"{case}: capture CPU per captured frame <= 1/2 of tcpdump's",
+                            "value": f"{v:.2f}x", "met": v <= 0.5})
+    if FILTERED_64 in ratios and ratios[FILTERED_64]["machine_cpu_per_offered"] is not None:
+        v = ratios[FILTERED_64]["machine_cpu_per_offered"]
+        targets.append({"target": "1% filter: machine CPU per offered frame <= 1/2 of tcpdump's",
+                        "value": f"{v:.2f}x", "met": v <= 0.5})
+    return {"ratios_vs_tcpdump": ratios, "targets": targets}
+
+
+def headline_markdown(head: dict) -> str:
+    lines = ["| case | capture CPU/captured (xdpdump÷tcpdump) | machine CPU/offered (xdpdump÷tcpdump) "
+             "| loss % xdpdump | loss % tcpdump |", "|---|---|---|---|---|"]
+    for case, r in head["ratios_vs_tcpdump"].items():
+        lines.append(f"| {case} | {_num(r['capture_cpu_per_captured'], '{:.2f}x')} "
+                     f"| {_num(r['machine_cpu_per_offered'], '{:.2f}x')} "
+                     f"| {_num(r['loss_pct_xdpdump'], '{:.2f}')} | {_num(r['loss_pct_tcpdump'], '{:.2f}')} |")
+    lines.append("")
+    for t in head["targets"]:
+        lines.append(f"- {'met' if t['met'] else 'MISSED'}: {t['target']} ({t['value']})")
+    return "\n".join(lines)
+
+
+def document(machine: dict, settings: dict, rows: list[dict]) -> dict:
+    return {"machine": machine, "settings": settings, "headline": headline(rows), "runs": rows}
+
+
+def write_json(doc: dict, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2) + "\n")
