@@ -120,3 +120,29 @@ def test_bad_input_is_one_line_and_leaves_nothing_attached(pair, tmp_path):
     cap.ns.ip("link", "set", cap.dev, "down")
     _one_line_error(replay(cap.ns, str(good), "-i", cap.dev), f"xdp-replay: {cap.dev} is down")
     assert_nothing_attached(cap, peer)
+
+
+def test_replay_api_reuses_frames_and_accounts_for_every_one(pair, tmp_path):
+    """500 frames through a 64-entry TX ring and 128 UMEM frames: each frame reused several times."""
+    import socket as pysocket
+
+    from netns import entered
+
+    from xdpdump.xsk import Replay, Umem, XskSocket
+
+    cap, peer = pair
+    frames = udp_frames(cap, peer, 500)
+    with tcpdump(peer.ns, peer.dev, tmp_path / "rx.pcap") as rx, entered(cap.ns.name):
+        idx = pysocket.if_nametoindex(cap.dev)
+        with Umem(128, 2048) as umem:
+            sock = XskSocket(umem, idx, 0, rx_size=0, tx_size=64, comp_size=64, mode="copy")
+            with Replay(sock, b"".join(frames), [len(f) for f in frames]) as rep:
+                for _ in range(600):
+                    if rep.step(100):
+                        break
+                c = rep.counters()
+            acc = umem.accounting()
+    assert (c.sent, c.completed, c.in_flight, c.loops_done) == (500, 500, 0, 1)
+    assert c.kicks > 0
+    assert acc.ok and acc.free == acc.total == 128
+    assert rx.frames() == frames
