@@ -1,11 +1,12 @@
 """CPU time accounting: one process tree's, and the whole machine's.
 
-Owns reading /proc. ``tree_cpu_s(pid)`` is user+system time of a process, of every live descendant
-(all threads are included in a process's /proc/PID/stat) and of the children they have already
-reaped (cutime/cstime), so a capture that forks roles is charged for all of them. Take it after the
-capturer is ready and again just before stopping it: the difference excludes start-up (bcc compiles
-programs for seconds) and the exit summary. ``MachineCpu`` reads the aggregate line of /proc/stat:
-busy time is everything but idle and iowait, summed over all CPUs.
+Owns reading /proc. ``tree_cpu_s(pid)`` is the CPU time of a process, of every live descendant (each
+thread, from /proc/PID/task/TID/schedstat: nanoseconds on CPU, so a capture that uses little CPU is
+not rounded to whole clock ticks) and of the children they have already reaped (cutime/cstime, in
+ticks), so a capture that forks roles is charged for all of them. Take it after the capturer is
+ready and again just before stopping it: the difference excludes start-up (bcc compiles programs for
+seconds) and the exit summary. ``MachineCpu`` reads the aggregate line of /proc/stat: busy time is
+everything but idle and iowait, summed over all CPUs.
 """
 
 from __future__ import annotations
@@ -41,9 +42,24 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
+def _threads_ns(pid: int) -> int:
+    total = 0
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except FileNotFoundError:
+        return 0
+    for tid in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{tid}/schedstat") as f:
+                total += int(f.read().split()[0])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def tree_cpu_s(pid: int) -> float:
-    """CPU seconds (user+system) of pid, its live descendants and their reaped children."""
-    total_ticks = 0
+    """CPU seconds of pid, its live descendants (every thread) and the children they have reaped."""
+    total_ticks, total_ns = 0, 0
     pending, seen = [pid], set()
     while pending and len(seen) < 10000:
         p = pending.pop()
@@ -53,10 +69,11 @@ def tree_cpu_s(pid: int) -> float:
         fields = _stat_fields(p)
         if fields is None:
             continue
-        # After "pid (comm) ": state=0 ... utime=11 stime=12 cutime=13 cstime=14 (man 5 proc, minus 3).
-        total_ticks += sum(int(fields[i]) for i in (11, 12, 13, 14))
+        # After "pid (comm) ": state=0 ... cutime=13 cstime=14 (man 5 proc's numbering minus 3).
+        total_ticks += int(fields[13]) + int(fields[14])
+        total_ns += _threads_ns(p)
         pending += _children(p)
-    return total_ticks * TICK_S
+    return total_ticks * TICK_S + total_ns / 1e9
 
 
 @dataclass(frozen=True)
