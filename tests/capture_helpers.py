@@ -95,7 +95,8 @@ def start_capture(
 
     proc = subprocess.Popen(
         ["ip", "netns", "exec", ns.name, str(VENV_BIN / "xdpdump"), *args],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # latin-1 maps every byte to one character: `-w -` streams survive as text, losslessly.
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="latin-1",
     )
     devs = interfaces or [args[i + 1] for i, a in enumerate(args) if a == "-i"]
     cap = RunningCapture(proc, devs)
