@@ -14,11 +14,12 @@ XDPDUMP = str(VENV_BIN / "xdpdump")
 def sample_pcap(path) -> None:
     from scapy.all import IP, TCP, UDP, Ether, IPv6, wrpcap
 
+    eth = Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01")
     frames = []
     for i in range(20):
-        frames.append(Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / IP(src="198.18.0.2", dst="198.18.0.1")
-                      / UDP(sport=40000 + i, dport=9000 + i % 3) / (b"u%02d" % i))
-        frames.append(Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / IPv6(src="fd00::2", dst="fd00::1") / TCP(sport=50000, dport=443 + i % 2, flags="S"))
+        frames.append(eth / IP(src="198.18.0.2", dst="198.18.0.1") / UDP(sport=40000 + i, dport=9000 + i % 3)
+                      / (b"u%02d" % i))
+        frames.append(eth / IPv6(src="fd00::2", dst="fd00::1") / TCP(sport=50000, dport=443 + i % 2, flags="S"))
     for n, f in enumerate(frames):
         f.time = 1795400000 + n / 100
     wrpcap(str(path), frames)
