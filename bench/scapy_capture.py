@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import socket
 import struct
 import sys
@@ -26,6 +27,8 @@ def main(argv: list[str]) -> int:
     from scapy.all import conf, sniff
     from scapy.utils import PcapWriter
 
+    # SIGINT is how we are stopped: make sure it raises even if our parent started us ignoring it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     dev, path = argv[0], argv[1]
     expr = " ".join(argv[2:]) or None
     sock = conf.L2listen(iface=dev, filter=expr)

@@ -100,6 +100,9 @@ def built() -> Iterator[Topology]:
         raise Terminated(signal.Signals(signum).name)
 
     previous = signal.signal(signal.SIGTERM, on_term)
+    # Ctrl-C must reach the finally below even if we were started with SIGINT ignored (as a
+    # background job of a non-interactive shell is).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         _build(topo)
         yield topo
