@@ -102,9 +102,11 @@ def measure(topo: Topology, trafgen: Path, capturer: Capturer, case: Case, workd
     session = capturer.start(target)
     try:
         session.wait_ready(READY_TIMEOUT_S)
-        idle0 = MachineCpu.now()
+        idle0, own0 = MachineCpu.now(), session.cpu_s()
         time.sleep(SETTLE_S)
-        background = MachineCpu.now().since(idle0)
+        # What the rest of the machine did meanwhile: the capturer's own idle cost is not background.
+        idle = MachineCpu.now().since(idle0)
+        background = MachineCpu(max(0.0, idle.busy_s - (session.cpu_s() - own0)), idle.total_s)
         link0, cpu0, machine0 = topo.link_stats(topo.cap_ns, CAP_DEV), session.cpu_s(), MachineCpu.now()
         t0 = time.monotonic()
         sent = generator.send(trafgen, topo, case.frame_len, case.frames, gen_cpu, limits.send_max_s)
