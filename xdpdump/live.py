@@ -90,6 +90,19 @@ class _StopSignals:
                 signal.signal(s, h)
 
 
+class _OwnedFd:
+    """A descriptor closed exactly once, early or at cleanup (a second close could hit a reused number)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd: int | None = fd
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
 def _ring_bytes(kib: int) -> int:
     """-B in KiB, rounded up to the power of two the record ring's index masks need (>= 64 KiB)."""
     return max(64 << 10, 1 << (kib * 1024 - 1).bit_length())
@@ -121,8 +134,9 @@ def capture(args: argparse.Namespace) -> int:
             cleanup.callback(os.close, log_fd)
         logger = log.configure(log_fd)
         out_fd = _open_output(args.write) if args.write else None
-        if out_fd is not None:
-            cleanup.callback(os.close, out_fd)
+        out = _OwnedFd(out_fd) if out_fd is not None else None
+        if out is not None:
+            cleanup.callback(out.close)
 
         for itf in interfaces:
             mode = "skb" if itf.device.name == "lo" else args.mode
@@ -144,6 +158,11 @@ def capture(args: argparse.Namespace) -> int:
 
         roles = _spawn_roles(cap, writer, out_fd, log_fd, sandboxed, args.sandbox_selftest)
         cleanup.callback(_stop_roles, cap, roles)
+        # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
+        # UMEM or the capture file, only the shared record ring (to print) and counters.
+        cap.release_sockets()
+        if out is not None:
+            out.close()
         _banner(interfaces, cap, filter_note, sandboxed)
         logger.info("capturing on %s: %s", ", ".join(names), ", ".join(f"{r.name} pid {r.pid}" for r in roles))
         if sandboxed:

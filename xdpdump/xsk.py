@@ -481,6 +481,21 @@ class PcapWriter:
         self.close()
 
 
+def _shared_stats(ring: RecordRing, nslots: int) -> CaptureStats:
+    """Totals and per-socket counters as the producer last published them in shared memory."""
+    rr = ring._handle()
+    sc = ffi.new("struct xdpd_socket_counters *")
+    sockets = []
+    for slot in range(nslots):
+        _check(lib.xdpd_rr_socket_counters(rr, slot, sc), "capture statistics")
+        sockets.append(
+            SocketStats(sc.ifindex, sc.ifslot, sc.queue, bool(sc.zerocopy), sc.captured, sc.bytes,
+                        XskStats._from_c(sc.xdp))
+        )
+    c = ring.counters()
+    return CaptureStats(c.captured, c.bytes, c.ring_full, sockets)
+
+
 @dataclass(frozen=True)
 class CaptureTarget:
     """One (interface, rx queue) to capture; ifslot is the interface's index in the capture (pcapng IDB)."""
@@ -597,20 +612,10 @@ class Capture:
         """Counters from shared memory; refresh first reads XDP_STATISTICS from the sockets (the net
         role does that itself, so a supervisor without getsockopt passes refresh=False)."""
         if refresh:
+            if getattr(self, "_released", False):
+                raise ValueError("sockets were released: only the shared counters remain")
             _check(lib.xdpd_capture_update_stats(self._handle()), "capture statistics")
-        rr = self.ring._handle()
-        sc = ffi.new("struct xdpd_socket_counters *")
-        sockets = []
-        for slot in range(len(self.sockets)):
-            _check(lib.xdpd_rr_socket_counters(rr, slot, sc), "capture statistics")
-            sockets.append(
-                SocketStats(
-                    sc.ifindex, sc.ifslot, sc.queue, bool(sc.zerocopy), sc.captured, sc.bytes,
-                    XskStats._from_c(sc.xdp),
-                )
-            )
-        c = self.ring.counters()
-        return CaptureStats(c.captured, c.bytes, c.ring_full, sockets)
+        return _shared_stats(self.ring, len(self.targets))  # not self.sockets: they may be released
 
     def accounting(self) -> list[FrameAccounting]:
         return [u.accounting() for u in self.umems.values()]
@@ -632,6 +637,16 @@ class Capture:
         if self.writer is not None:
             self.writer.disown()
             self.writer = None
+
+    def release_sockets(self) -> None:
+        """In the supervisor, once the net role runs: drop this process's copies of the sockets and
+        UMEMs (the role holds its own), so the supervisor can reach neither rings nor frames. The
+        record ring and its counters stay; stats(refresh=True) is no longer possible."""
+        for umem in self.umems.values():
+            umem.close()
+        self.umems.clear()
+        self.sockets.clear()
+        self._released = True
 
     def close(self) -> None:
         """Flush and free the writer, then sockets, UMEMs and the ring. The output fd stays open."""
@@ -874,17 +889,7 @@ class Forwarder:
 
     def stats(self) -> CaptureStats:
         _check(lib.xdpd_forward_update_stats(self._handle()), "forward statistics")
-        rr = self.ring._handle()
-        sc = ffi.new("struct xdpd_socket_counters *")
-        sockets = []
-        for slot in range(len(self.sockets)):
-            _check(lib.xdpd_rr_socket_counters(rr, slot, sc), "forward statistics")
-            sockets.append(
-                SocketStats(sc.ifindex, sc.ifslot, sc.queue, bool(sc.zerocopy), sc.captured, sc.bytes,
-                            XskStats._from_c(sc.xdp))
-            )
-        c = self.ring.counters()
-        return CaptureStats(c.captured, c.bytes, c.ring_full, sockets)
+        return _shared_stats(self.ring, len(self.targets))
 
     def counters(self) -> ForwardCounters:
         c = ffi.new("struct xdpd_forward_counters *")
