@@ -88,7 +88,7 @@ class LoadedProgram:
     name: str
 
     def table(self, name: str):
-        return self.bpf[name]  # type: ignore[index]
+        return self.bpf[name.encode()]  # type: ignore[index]
 
     def close(self) -> None:
         self.bpf.cleanup()  # type: ignore[attr-defined]
@@ -104,14 +104,14 @@ def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str
     flags = [f"-I{BPF_DIR}", "-Wno-unused-function", *(cflags or [])]
     with _captured_stderr() as log:
         try:
-            module = BPF(text=text, cflags=flags)
+            module = BPF(text=text.encode(), cflags=flags)  # bcc wants bytes (str is deprecated)
         except Exception:
             module = None
     if module is None:
         raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log[0])}")
     with _captured_stderr() as log:
         try:
-            fn = module.load_func(function, BPF.XDP)
+            fn = module.load_func(function.encode(), BPF.XDP)
         except Exception as e:
             module.cleanup()
             if isinstance(e, PermissionError) or "Operation not permitted" in str(e):
