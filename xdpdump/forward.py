@@ -21,11 +21,12 @@ import os
 import sys
 
 from xdpdump import capture_program, netdev
+from xdpdump.capture_setup import StopSignals, filter_source, open_output, ring_bytes, rx_queues
 from xdpdump.errors import UserError
-from xdpdump.live import _filter_source, _open_output, _queues, _ring_bytes, _StopSignals, _summary
 from xdpdump.offline import print_options
 from xdpdump.printer import Printer
 from xdpdump.replay import tx_program_if_needed
+from xdpdump.report import print_summary
 from xdpdump.xsk import CaptureTarget, ForwardCounters, Forwarder
 
 IDLE_POLL_MS = 100
@@ -43,14 +44,14 @@ def forward(args: argparse.Namespace) -> int:
     netdev.require_up(out_dev)
     if out_dev.index == device.index:
         raise UserError(f"cannot forward {device.name} to itself")
-    queues = _queues(device, args.queue)
-    filter_c, filter_note = _filter_source(args)
+    queues = rx_queues(device, args.queue)
+    filter_c, filter_note = filter_source(args)
     printer = None if args.write else Printer(print_options(args))
-    stop = _StopSignals()
+    stop = StopSignals()
     with contextlib.ExitStack() as cleanup, stop.installed():
         out_fd = None
         if args.write:  # before anything is attached: a bad path costs nothing
-            out_fd = _open_output(args.write)
+            out_fd = open_output(args.write)
             cleanup.callback(os.close, out_fd)
         mode = "skb" if device.name == "lo" else args.mode
         program = capture_program.attach_capture(device, filter_c, mode, args.force)
@@ -58,7 +59,7 @@ def forward(args: argparse.Namespace) -> int:
         fwd = Forwarder(
             [CaptureTarget(device.index, q, 0) for q in queues], out_dev.index, OUT_QUEUE,
             mode=args.bind_mode or "auto", ring_size=args.ring_size, frame_size=args.frame_size,
-            snaplen=args.snaplen, count=args.count or 0, ring_bytes=_ring_bytes(args.buffer_kib),
+            snaplen=args.snaplen, count=args.count or 0, ring_bytes=ring_bytes(args.buffer_kib),
         )
         cleanup.callback(fwd.close)
         cleanup.enter_context(tx_program_if_needed(out_dev, fwd.out_zerocopy, args.mode))
@@ -79,7 +80,7 @@ def forward(args: argparse.Namespace) -> int:
                 _print(batch, printer)
         fc = fwd.counters()
         counters = [program.counters()]
-    _summary(stats, counters, names, args.verbose)
+    print_summary(stats, counters, names, args.verbose)
     _forward_summary(out_dev.name, fc, args.verbose)
     return 0
 

@@ -19,25 +19,23 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import signal
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from xdpdump import capture_program, log, netdev
-from xdpdump.errors import UserError
+from xdpdump import capture_program, log, netdev, report
+from xdpdump.capture_setup import OwnedFd, StopSignals, filter_source, open_output, ring_bytes, rx_queues
 from xdpdump.offline import print_options
 from xdpdump.printer import Printer
 from xdpdump.roles import confine
 from xdpdump.roles.policies import role_filter
 from xdpdump.roles.process import RoleProcess, spawn_role
 from xdpdump.sandbox.install import install_filter
-from xdpdump.xsk import Capture, CaptureStats, CaptureTarget, PacketConsumer
+from xdpdump.xsk import Capture, CaptureTarget, PacketConsumer
 
 IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a stop
 ROLE_EXIT_TIMEOUT_S = 30  # a role that has not finished this long after the stop flag is killed
-SELFTEST_ROLES = ("net", "archive")
 
 
 @dataclass
@@ -48,93 +46,24 @@ class Interface:
     program: capture_program.CaptureProgram | None = None
 
 
-def _queues(device: netdev.Device, wanted: str) -> list[int]:
-    if wanted == "all":
-        return list(range(device.rx_queues))
-    q = int(wanted)
-    if q >= device.rx_queues:
-        raise UserError(f"{device.name} has {device.rx_queues} rx queue(s); there is no queue {q}")
-    return [q]
-
-
-def _filter_source(args: argparse.Namespace) -> tuple[str, str]:
-    """The C text defining xdpd_filter, and how the banner describes it."""
-    if args.expression:
-        from xdpdump.filter import compile_filter
-
-        return compile_filter(args.expression, args.snaplen).c_source(), f"filter '{args.expression}' in XDP"
-    if args.capture_ssh:
-        return capture_program.default_filter_source(capture_ssh=True), "no filter"
-    return (
-        capture_program.default_filter_source(capture_ssh=False),
-        "TCP port 22 left to the stack (--capture-ssh to capture it)",
-    )
-
-
-class _StopSignals:
-    """Ctrl-C and SIGTERM ask the supervisor to stop; it notices within IDLE_POLL_MS."""
-
-    def __init__(self) -> None:
-        self.requested: str | None = None
-
-    def _handler(self, signum: int, _frame: object) -> None:
-        self.requested = signal.Signals(signum).name
-
-    @contextlib.contextmanager
-    def installed(self) -> Iterator[_StopSignals]:
-        previous = {s: signal.signal(s, self._handler) for s in (signal.SIGINT, signal.SIGTERM)}
-        try:
-            yield self
-        finally:
-            for s, h in previous.items():
-                signal.signal(s, h)
-
-
-class _OwnedFd:
-    """A descriptor closed exactly once, early or at cleanup (a second close could hit a reused number)."""
-
-    def __init__(self, fd: int) -> None:
-        self.fd: int | None = fd
-
-    def close(self) -> None:
-        fd, self.fd = self.fd, None
-        if fd is not None:
-            with contextlib.suppress(OSError):
-                os.close(fd)
-
-
-def _ring_bytes(kib: int) -> int:
-    """-B in KiB, rounded up to the power of two the record ring's index masks need (>= 64 KiB)."""
-    return max(64 << 10, 1 << (kib * 1024 - 1).bit_length())
-
-
-def _open_output(path: str) -> int:
-    if path == "-":
-        return os.dup(sys.stdout.fileno())
-    try:
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-    except OSError as e:
-        raise UserError(f"{path}: {e.strerror}") from e
-
-
 def capture(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.interfaces))
     interfaces = []
     for slot, name in enumerate(names):
         device = netdev.lookup(name)
         netdev.require_up(device)
-        interfaces.append(Interface(device, slot, _queues(device, args.queue)))
-    filter_c, filter_note = _filter_source(args)
+        interfaces.append(Interface(device, slot, rx_queues(device, args.queue)))
+    filter_c, filter_note = filter_source(args)
     sandboxed = not args.no_sandbox
-    stop = _StopSignals()
+    stop = StopSignals()
     with contextlib.ExitStack() as cleanup, stop.installed():
         # Files first: a bad path costs nothing, and nothing is attached yet.
         log_fd = log.open_log_file(args.log_file) if args.log_file else None
         if log_fd is not None:
             cleanup.callback(os.close, log_fd)
         logger = log.configure(log_fd)
-        out_fd = _open_output(args.write) if args.write else None
-        out = _OwnedFd(out_fd) if out_fd is not None else None
+        out_fd = open_output(args.write) if args.write else None
+        out = OwnedFd(out_fd) if out_fd is not None else None
         if out is not None:
             cleanup.callback(out.close)
 
@@ -147,7 +76,7 @@ def capture(args: argparse.Namespace) -> int:
         targets = [CaptureTarget(i.device.index, q, i.slot) for i in interfaces for q in i.queues]
         cap = Capture(
             targets, mode=args.bind_mode or "auto", ring_size=args.ring_size, frame_size=args.frame_size,
-            snaplen=args.snaplen, count=args.count or 0, ring_bytes=_ring_bytes(args.buffer_kib),
+            snaplen=args.snaplen, count=args.count or 0, ring_bytes=ring_bytes(args.buffer_kib),
         )
         cleanup.callback(cap.close)
         # Consumers register before the first frame can arrive: they see every record.
@@ -182,7 +111,7 @@ def capture(args: argparse.Namespace) -> int:
         for role in failed:
             logger.error("%s", role.describe_end())
     # Programs are detached and files closed (ExitStack) before the summary, as tcpdump does.
-    _summary(stats, counters, names, args.verbose)
+    report.print_summary(stats, counters, names, args.verbose)
     if stats.dropped:
         logger.warning("%d packets dropped by kernel", stats.dropped)
     return 1 if failed else 0
@@ -223,7 +152,7 @@ def _sandbox_supervisor(interfaces: list[Interface], log_fd: int | None) -> None
     install_filter(filt, tsync=True)
 
 
-def _supervise(cap: Capture, roles: list[RoleProcess], stop: _StopSignals, consumer: PacketConsumer | None,
+def _supervise(cap: Capture, roles: list[RoleProcess], stop: StopSignals, consumer: PacketConsumer | None,
                printer: Printer | None, ifnames: list[str] | None) -> list[RoleProcess]:
     """Print (or just wait) until a stop request or a role ends; returns the roles that failed."""
     net = roles[0]
@@ -303,22 +232,3 @@ def _banner(interfaces: list[Interface], cap: Capture, filter_note: str, sandbox
             f"{'' if sandboxed else '; NOT sandboxed (--no-sandbox)'}\n"
         )
     err.flush()
-
-
-def _summary(stats: CaptureStats, counters: list[dict[str, int]], names: list[str], verbose: int) -> None:
-    kernel = stats.kernel
-    matched = sum(c["matched"] for c in counters)
-    lines = [
-        f"{stats.captured} packets captured",
-        f"{matched} packets received by filter",
-        f"{kernel.dropped} packets dropped by kernel",
-    ]
-    if verbose:
-        lines += [f"  {n} {reason}" for reason, n in kernel.by_reason().items()]
-        passed = sum(c["passed"] for c in counters)
-        lines.append(f"{passed} frames left to the stack (not matched, or no socket on their queue)")
-        lines += [
-            f"{names[s.ifslot]} queue {s.queue}: {s.captured} captured, {s.xdp.dropped} dropped"
-            for s in stats.sockets
-        ]
-    sys.stderr.write("\n".join(lines) + "\n")

@@ -110,12 +110,12 @@ def tx_program_if_needed(device: netdev.Device, zerocopy: bool, mode: str):
 
 
 def replay(args: argparse.Namespace) -> int:
-    from xdpdump.live import _queues, _StopSignals
+    from xdpdump.capture_setup import StopSignals, rx_queues
     from xdpdump.xsk import Replay, Umem, XskSocket
 
     device = netdev.lookup(args.interface)
     netdev.require_up(device)
-    queue = _queues(device, str(args.queue))[0]
+    queue = rx_queues(device, str(args.queue))[0]
     batch = load_frames(args.file, frame_limit(args.frame_size, _mtu(device.name)))
     if batch.count == 0:
         if batch.oversize:
@@ -124,7 +124,7 @@ def replay(args: argparse.Namespace) -> int:
                 f"(the most {device.name} can send); nothing sent"
             )
         raise UserError(f"{args.file}: no frames to send")
-    stop = _StopSignals()
+    stop = StopSignals()
     with contextlib.ExitStack() as cleanup, stop.installed():
         umem = cleanup.enter_context(Umem(args.ring_size * 2, args.frame_size))
         sock = XskSocket(umem, device.index, queue, rx_size=0, tx_size=args.ring_size, fill_size=64,

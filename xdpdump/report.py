@@ -1,0 +1,26 @@
+"""What a capture tells the user on stderr, in tcpdump's words: the banner and the exit summary."""
+
+from __future__ import annotations
+
+import sys
+
+from xdpdump.xsk import CaptureStats
+
+
+def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: list[str], verbose: int) -> None:
+    kernel = stats.kernel
+    matched = sum(c["matched"] for c in counters)
+    lines = [
+        f"{stats.captured} packets captured",
+        f"{matched} packets received by filter",
+        f"{kernel.dropped} packets dropped by kernel",
+    ]
+    if verbose:
+        lines += [f"  {n} {reason}" for reason, n in kernel.by_reason().items()]
+        passed = sum(c["passed"] for c in counters)
+        lines.append(f"{passed} frames left to the stack (not matched, or no socket on their queue)")
+        lines += [
+            f"{names[s.ifslot]} queue {s.queue}: {s.captured} captured, {s.xdp.dropped} dropped"
+            for s in stats.sockets
+        ]
+    sys.stderr.write("\n".join(lines) + "\n")
