@@ -25,6 +25,7 @@ struct xdpd_capture {
     struct xdpd_socket *socks[XDPD_MAX_SOCKETS];
     uint32_t slot[XDPD_MAX_SOCKETS];
     struct pollfd pfd[XDPD_MAX_SOCKETS];
+    uint32_t stop_at[XDPD_MAX_SOCKETS];   /* RX producer index when the stop was seen */
 };
 
 int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count)
@@ -146,11 +147,21 @@ static uint32_t capture_pass(struct xdpd_capture *c, uint32_t limit, int *full)
     return moved;
 }
 
-uint32_t xdpd_capture_rx_pending(const xdpd_capture *c)
+void xdpd_capture_mark_stop(xdpd_capture *c)
+{
+    for (uint32_t i = 0; i < c->n; i++)
+        c->stop_at[i] = __atomic_load_n(c->socks[i]->rx.producer, __ATOMIC_ACQUIRE);
+}
+
+uint32_t xdpd_capture_pending_at_stop(const xdpd_capture *c)
 {
     uint32_t n = 0;
-    for (uint32_t i = 0; i < c->n; i++)
-        n += xdpd_cons_pending(&c->socks[i]->rx);
+    for (uint32_t i = 0; i < c->n; i++) {
+        /* Ring indices wrap: the signed distance says whether the consumer has passed the mark. */
+        int32_t left = (int32_t)(c->stop_at[i] - *c->socks[i]->rx.consumer);
+        if (left > 0)
+            n += (uint32_t)left;
+    }
     return n;
 }
 
@@ -172,7 +183,7 @@ int xdpd_capture_step(xdpd_capture *c, int timeout_ms, uint32_t budget)
         return (int)moved;
     if (full) {
         /* Frames are waiting but consumers hold the ring: POLLIN would return at once, so nap instead. */
-        xdpd_sleep_ms(timeout_ms < 1 ? timeout_ms : 1);
+        xdpd_sleep_ms(1);
     } else {
         struct timespec ts = {.tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
         int r = ppoll(c->pfd, c->n, &ts, NULL);

@@ -249,8 +249,9 @@ int xdpd_writer_step(xdpd_writer *w, int timeout_ms, uint32_t budget)
                 return err;
         }
         int64_t deadline = xdpd_now_ms() + timeout_ms;
-        while (prod == c->pos && !__atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE) &&
-               !__atomic_load_n(&w->rr->stop, __ATOMIC_ACQUIRE)) {
+        /* Only producer_done ends the wait: after a stop the producer still drains what the kernel
+         * had delivered, and a writer spinning meanwhile would take the CPU it needs. */
+        while (prod == c->pos && !__atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE)) {
             int64_t left = deadline - xdpd_now_ms();
             if (left <= 0)
                 break;

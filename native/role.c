@@ -31,8 +31,10 @@ static void role_log(int log_fd, const char *role, const char *what, int err)
     int n = snprintf(line, sizeof(line), "xdpdump: %s role: %s: %s\n", role, what, strerror(err));
     if (n <= 0)
         return;
-    if ((size_t)n > sizeof(line))
-        n = sizeof(line);
+    if ((size_t)n >= sizeof(line)) {   /* truncated: snprintf left a NUL where the newline was */
+        n = sizeof(line) - 1;
+        line[n - 1] = '\n';
+    }
     if (write(2, line, (size_t)n) < 0) {
         /* nothing else to tell */
     }
@@ -65,8 +67,6 @@ static void attempt_forbidden_syscall(void)
     syscall(SYS_socket, AF_INET, SOCK_DGRAM, 0);
 }
 
-/* Like xdpd_capture_run, but a stop drains what the RX rings already hold (bounded), so Ctrl-C
- * loses nothing the kernel delivered, and statistics are final before the consumers are released. */
 /* How the net role waits. Blocking in ppoll on the sockets puts it on their wait queues, and then
  * every batch the kernel delivers wakes it: on a veth that wake-up (sock_def_readable, a cross-CPU
  * IPI) is paid by the *sending* CPU and was a third of the sender's time at 1 Mpps. So while
@@ -91,6 +91,9 @@ static void nap_us(long us)
     clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
 }
 
+/* Capture until the stop flag or the count; then drain what the kernel had delivered by the stop
+ * (bounded), so Ctrl-C loses nothing that had arrived, and publish final statistics before the
+ * consumers are told the producer is done. */
 static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms)
 {
     int64_t now = xdpd_now_ms(), next_stats = now + stats_interval_ms, last_frame = now;
@@ -128,8 +131,9 @@ static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms
     /* Drain what the kernel already delivered. The record ring may be full while consumers catch up
      * (the supervisor keeps printing until this role exits), so wait for room, but not forever: what
      * is still in the RX ring after the deadline is reported by the supervisor as not captured. */
+    xdpd_capture_mark_stop(c);
     int64_t deadline = xdpd_now_ms() + DRAIN_TIMEOUT_MS;
-    while (!err && !xdpd_capture_done(c) && xdpd_capture_rx_pending(c) && xdpd_now_ms() < deadline) {
+    while (!err && !xdpd_capture_done(c) && xdpd_capture_pending_at_stop(c) && xdpd_now_ms() < deadline) {
         int r = xdpd_capture_step(c, 0, 4096);
         if (r < 0)
             err = r;

@@ -137,8 +137,11 @@ void xdpd_capture_destroy(xdpd_capture *c);
 int xdpd_capture_step(xdpd_capture *c, int timeout_ms, uint32_t budget);
 int xdpd_capture_update_stats(xdpd_capture *c);
 int xdpd_capture_done(const xdpd_capture *c);
-/* Frames the kernel has delivered to the RX rings and the loop has not moved yet. */
-uint32_t xdpd_capture_rx_pending(const xdpd_capture *c);
+/* At a stop: remember how far the kernel had filled each RX ring, then drain only up to there, so
+ * a stop means "what had arrived by then", not "whatever keeps arriving" while programs are still
+ * attached. pending_at_stop counts the frames before the mark the loop has not moved yet. */
+void xdpd_capture_mark_stop(xdpd_capture *c);
+uint32_t xdpd_capture_pending_at_stop(const xdpd_capture *c);
 int xdpd_capture_run(xdpd_capture *c, int stats_interval_ms);
 
 /* pcap_writer.c */

@@ -12,8 +12,10 @@ import contextlib
 import ctypes
 import itertools
 import os
+import signal
 import socket
 import subprocess
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,6 +156,18 @@ class Lab:
         return ends
 
     def close(self) -> None:
+        """Kill whatever still runs inside (a capture a failed test never stopped would keep its
+        namespace alive, anonymous, with its veth and XDP program), then delete the namespaces."""
+        for ns in self.namespaces:
+            pids = run(["ip", "netns", "pids", ns.name], check=False).stdout.split()
+            for pid in map(int, pids):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            for pid in map(int, pids):
+                for _ in range(200):  # bounded: up to 2 s for the kernel to reap each
+                    if not os.path.exists(f"/proc/{pid}"):
+                        break
+                    time.sleep(0.01)
         for ns in reversed(self.namespaces):
             run(["ip", "netns", "del", ns.name], check=False)
         self.namespaces.clear()

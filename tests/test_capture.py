@@ -160,3 +160,26 @@ def test_loopback_in_skb_mode(lab, tmp_path):
             s.sendto(p, ("127.0.0.1", 9000))
     assert stop(run) == 0
     assert udp_payloads_in(out) == payloads(5)
+
+
+def test_force_replaces_a_program_for_the_capture_and_puts_it_back(pair, tmp_path):
+    cap, peer = pair
+    cap.ns.tool("xdp-load", "pass", "-i", cap.dev, check=True)
+    before = xdp_attached(cap.ns)[cap.dev]
+    out = tmp_path / "f.pcap"
+    run = start_capture(cap.ns, "-i", cap.dev, "--force", "-c", "3", "-w", str(out), "udp")
+    assert xdp_attached(cap.ns)[cap.dev] != before  # ours while it runs
+    send_udp(peer, cap, 9000, payloads(3))
+    assert run.finish() == 0, run.stderr
+    assert udp_payloads_in(out) == payloads(3)
+    assert xdp_attached(cap.ns) == {cap.dev: before}  # the very same program is back
+
+
+def test_force_with_a_filter_the_kernel_rejects_leaves_the_program_alone(pair):
+    cap, _ = pair
+    cap.ns.tool("xdp-load", "pass", "-i", cap.dev, check=True)
+    before = xdp_attached(cap.ns)
+    too_big = " or ".join(f"(host 198.18.{i // 250}.{i % 250 + 1} and tcp port {1000 + i})" for i in range(600))
+    proc = cap.ns.tool("xdpdump", "-i", cap.dev, "--force", too_big, timeout=300)
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert xdp_attached(cap.ns) == before

@@ -25,7 +25,7 @@ def assert_one_line(proc, status: int, starts: str) -> None:
         (["-i", "{dev}", "-w", "/nonexistent/f.pcap"], 1, "xdpdump: /nonexistent/f.pcap: No such file or directory"),
         (["-i", "{dev}", "--ring-size", "100"], 2, "xdpdump: --ring-size 100: must be a power of two"),
         (["-i", "{dev}", "--queue", "7"], 1, "xdpdump: {dev} has 1 rx queue(s); there is no queue 7"),
-        (["-i", "{dev}", "ip6 protochain 6"], 1, "xdpdump: "),
+        (["-i", "{dev}", "ip6 protochain 6"], 1, "xdpdump: this filter cannot run in the XDP program: "),
         ([], 2, "xdpdump: no interface given"),
     ],
 )

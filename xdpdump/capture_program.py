@@ -39,7 +39,13 @@ class CaptureProgram:
     program: LoadedProgram
     mode: str
     link_fd: int | None = None  # held BPF link; None when attached by netlink (fallback)
+    replaced: ReplacedProgram | None = None  # what --force took off the device, put back at close
     _closed: bool = field(default=False, repr=False)
+
+    @property
+    def needs_privileges_to_close(self) -> bool:
+        """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN."""
+        return self.link_fd is None or self.replaced is not None
 
     def add_socket(self, queue: int, xsk_fd: int) -> None:
         self.program.table("xsks_map")[ctypes.c_int(queue)] = ctypes.c_int(xsk_fd)
@@ -67,26 +73,61 @@ class CaptureProgram:
                     loader.detach(netdev.lookup(self.device.name, ipr), ipr)
         finally:
             self.program.close()
+            if self.replaced is not None:
+                self.replaced.restore()
+
+
+@dataclass
+class ReplacedProgram:
+    """A program --force took off the device for the capture, held by fd so it can be put back."""
+
+    device: netdev.Device
+    prog_id: int
+    fd: int
+    mode: str
+
+    @classmethod
+    def take(cls, device: netdev.Device) -> ReplacedProgram:
+        prog_id = device.xdp.prog_id
+        assert prog_id is not None
+        fd = bpfsys.prog_fd_by_id(prog_id)  # holding it keeps the program alive while detached
+        with IPRoute() as ipr:
+            loader.detach(device, ipr)
+        return cls(device, prog_id, fd, device.xdp.mode or "native")
+
+    def restore(self) -> None:
+        try:
+            with IPRoute() as ipr:
+                current = netdev.lookup(self.device.name, ipr)
+                loader.attach(current, self.fd, self.mode, force=False, ipr=ipr)
+        finally:
+            os.close(self.fd)
 
 
 def attach_capture(device: netdev.Device, filter_source: str, mode: str, force: bool) -> CaptureProgram:
-    """Compile the capture program for device and attach it; UserError leaves nothing attached."""
+    """Compile the capture program for device and attach it. A UserError leaves the device as it was;
+    with force, a program already there is replaced for the capture and put back by close()."""
     netdev.require_up(device)
-    if device.xdp.prog_id is not None:
-        if not force:
-            raise UserError(
-                f"{device.name} already has XDP program {loader.describe_prog(device.xdp.prog_id)} "
-                f"({device.xdp.mode} mode); xdpdump needs the device to itself: "
-                f"run `xdp-load unload -i {device.name}` first, or pass --force to replace it for this capture"
-            )
-        with IPRoute() as ipr:
-            loader.detach(device, ipr)
+    if device.xdp.prog_id is not None and not force:
+        raise UserError(
+            f"{device.name} already has XDP program {loader.describe_prog(device.xdp.prog_id)} "
+            f"({device.xdp.mode} mode); xdpdump needs the device to itself: "
+            f"run `xdp-load unload -i {device.name}` first, or pass --force to replace it for this capture"
+        )
+    # Compile before touching the device: a filter bcc or the verifier rejects costs nothing.
     program = load_xdp(PROGRAM_SOURCE, PROGRAM_FUNCTION, prefix=filter_source)
+    replaced = None
     try:
-        return _attach(device, program, mode)
+        if device.xdp.prog_id is not None:
+            replaced = ReplacedProgram.take(device)
+        attached = _attach(device, program, mode)
     except BaseException:
         program.close()
+        if replaced is not None:
+            replaced.restore()
         raise
+    attached.replaced = replaced
+    return attached
 
 
 def _attach(device: netdev.Device, program: LoadedProgram, mode: str) -> CaptureProgram:

@@ -20,7 +20,7 @@ import contextlib
 import os
 import sys
 
-from xdpdump import capture_program, netdev
+from xdpdump import capture_program, log, netdev
 from xdpdump.capture_setup import StopSignals, filter_source, open_output, ring_bytes, rx_queues
 from xdpdump.errors import UserError
 from xdpdump.offline import print_options
@@ -49,6 +49,10 @@ def forward(args: argparse.Namespace) -> int:
     printer = None if args.write else Printer(print_options(args))
     stop = StopSignals()
     with contextlib.ExitStack() as cleanup, stop.installed():
+        log_fd = log.open_log_file(args.log_file) if args.log_file else None
+        if log_fd is not None:
+            cleanup.callback(os.close, log_fd)
+        log.configure(log_fd)
         out_fd = None
         if args.write:  # before anything is attached: a bad path costs nothing
             out_fd = open_output(args.write)
@@ -101,7 +105,7 @@ def _banner(name: str, out: str, xdp_mode: str, queues: list[int], fwd: Forwarde
         f"listening on {name}, link-type EN10MB (Ethernet), snapshot length {fwd.snaplen} bytes\n"
         f"xdpdump: {name}: XDP {xdp_mode} mode, AF_XDP {'zero-copy' if fwd.zerocopy else 'copy'}, {qs}; "
         f"{filter_note}; forwarding to {out} queue {OUT_QUEUE} "
-        f"(AF_XDP {'zero-copy' if fwd.out_zerocopy else 'copy'}, {how})\n"
+        f"(AF_XDP {'zero-copy' if fwd.out_zerocopy else 'copy'}, {how}); NOT sandboxed (one process)\n"
     )
     if fwd.share_error:
         sys.stderr.write(f"xdpdump: {out}: the kernel refused to share the UMEM ({fwd.share_error}); copying\n")

@@ -89,10 +89,11 @@ def capture(args: argparse.Namespace) -> int:
         cleanup.callback(_stop_roles, cap, roles)
         # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
         # UMEM or the capture file, only the shared record ring (to print) and counters.
+        zerocopy = cap.zerocopy  # known from the sockets, which the next line lets go of
         cap.release_sockets()
         if out is not None:
             out.close()
-        _banner(interfaces, cap, filter_note, sandboxed)
+        _banner(interfaces, cap.snaplen, zerocopy, filter_note, sandboxed)
         logger.info("capturing on %s: %s", ", ".join(names), ", ".join(f"{r.name} pid {r.pid}" for r in roles))
         if sandboxed:
             _sandbox_supervisor(interfaces, log_fd)
@@ -138,10 +139,12 @@ def _spawn_roles(cap: Capture, writer, out_fd: int | None, log_fd: int | None, s
 
 def _sandbox_supervisor(interfaces: list[Interface], log_fd: int | None) -> None:
     """What the supervisor no longer needs after forking: capabilities, and every system call but
-    its policy's. Where a program is held by netlink instead of a link, detaching it at the end needs
-    CAP_NET_ADMIN and a netlink socket, so that supervisor stays unconfined."""
-    if any(i.program is not None and i.program.link_fd is None for i in interfaces):
-        log.get().warning("no BPF links on this kernel: the supervisor stays unsandboxed to detach")
+    its policy's. Where a program is held by netlink instead of a link, or --force replaced a program
+    that must be put back, the end needs CAP_NET_ADMIN and a netlink socket: that supervisor stays
+    unconfined (and says so)."""
+    if any(i.program is not None and i.program.needs_privileges_to_close for i in interfaces):
+        log.get().warning("the supervisor stays unsandboxed: detaching by netlink (no BPF links on this "
+                          "kernel) or putting back the program --force replaced needs its privileges")
         return
     # glibc's localtime re-reads /etc/localtime unless TZ is set; pin it while files can be opened.
     os.environ.setdefault("TZ", ":/etc/localtime")
@@ -219,16 +222,16 @@ def _print(batch, printer: Printer, ifnames: list[str] | None) -> bool:
     return True
 
 
-def _banner(interfaces: list[Interface], cap: Capture, filter_note: str, sandboxed: bool) -> None:
+def _banner(interfaces: list[Interface], snaplen: int, zerocopy: bool, filter_note: str, sandboxed: bool) -> None:
     err = sys.stderr
     for itf in interfaces:
         assert itf.program is not None
         qs = itf.queues
         queues = f"queue {qs[0]}" if len(qs) == 1 else f"queues {qs[0]}-{qs[-1]}"
         err.write(
-            f"listening on {itf.device.name}, link-type EN10MB (Ethernet), snapshot length {cap.snaplen} bytes\n"
+            f"listening on {itf.device.name}, link-type EN10MB (Ethernet), snapshot length {snaplen} bytes\n"
             f"xdpdump: {itf.device.name}: XDP {itf.program.mode} mode, AF_XDP "
-            f"{'zero-copy' if cap.zerocopy else 'copy'}, {queues}; {filter_note}"
+            f"{'zero-copy' if zerocopy else 'copy'}, {queues}; {filter_note}"
             f"{'' if sandboxed else '; NOT sandboxed (--no-sandbox)'}\n"
         )
     err.flush()

@@ -23,4 +23,8 @@ def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: li
             f"{names[s.ifslot]} queue {s.queue}: {s.captured} captured, {s.xdp.dropped} dropped"
             for s in stats.sockets
         ]
-    sys.stderr.write("\n".join(lines) + "\n")
+    try:
+        sys.stderr.write("\n".join(lines) + "\n")
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass  # `2>&1 | head`: nobody reads the summary; a sandboxed supervisor could not reopen stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -49,8 +50,11 @@ def run(prog: str, main: Callable[[list[str]], int], argv: list[str] | None) -> 
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        # `xdpdump ... | head`: the reader left; exit quietly as tcpdump does.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # `xdpdump ... | head`: the reader left; exit quietly as tcpdump does. Close stdout rather
+        # than pointing it at /dev/null: a sandboxed supervisor may not open files any more.
+        with contextlib.suppress(OSError):
+            os.close(sys.stdout.fileno())
+        sys.stdout = None  # type: ignore[assignment]
         return 0
     except Exception as e:
         if os.environ.get("XDPDUMP_DEBUG"):

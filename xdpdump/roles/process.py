@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from xdpdump.roles.confine import confine
 
 EXIT_SETUP_FAILED = 2
+EXIT_FILTER_REFUSED = 3  # native/role.c: the kernel refused the seccomp filter
 _REASONS = {
     signal.SIGSYS: "its seccomp filter refused a system call",
     signal.SIGKILL: "killed",
@@ -65,6 +66,8 @@ class RoleProcess:
             return f"{self.name} role (pid {self.pid}) was killed by {sig.name} ({why})"
         if self.status == EXIT_SETUP_FAILED:
             return f"{self.name} role (pid {self.pid}) could not confine itself"
+        if self.status == EXIT_FILTER_REFUSED:
+            return f"{self.name} role (pid {self.pid}) exited: the kernel refused its seccomp filter"
         return f"{self.name} role (pid {self.pid}) exited with status {self.status}"
 
 
