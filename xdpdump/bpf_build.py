@@ -6,33 +6,16 @@ straight to fd 2 from C++), and turning failures into one-paragraph UserErrors.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from xdpdump.errors import UserError
+from xdpdump.verifier import captured_stderr, verifier_reason
 
 BPF_DIR = Path(os.environ.get("XDPDUMP_BPF_DIR", Path(__file__).resolve().parent.parent / "bpf"))
-
-
-@contextlib.contextmanager
-def _captured_stderr() -> Iterator[list[str]]:
-    """Collect what native code writes to fd 2 while the body runs (clang errors, verifier log)."""
-    out: list[str] = []
-    with tempfile.TemporaryFile(mode="w+b") as sink:
-        saved = os.dup(2)
-        os.dup2(sink.fileno(), 2)
-        try:
-            yield out
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
-            sink.seek(0)
-            out.append(sink.read().decode(errors="replace"))
 
 
 def _clang_reason(log: str) -> str:
@@ -40,14 +23,6 @@ def _clang_reason(log: str) -> str:
     if errors:
         return "; ".join(e.split("error:", 1)[1].strip() for e in errors[:3])
     return _last_lines(log)
-
-
-def verifier_reason(log: str) -> str:
-    """The verifier's verdict in one paragraph: its last meaningful lines, not the whole trace."""
-    lines = [ln.strip() for ln in log.splitlines() if ln.strip()]
-    lines = [ln for ln in lines if not re.match(r"^(\d+: |; |from \d+ to|processed \d+|bpf: )", ln)]
-    keep = [ln for ln in lines if not ln.startswith(("Traceback", "File ", "raise "))]
-    return " ".join(keep[-3:]) if keep else "no reason given"
 
 
 def _last_lines(log: str, n: int = 3) -> str:
@@ -87,7 +62,8 @@ class LoadedProgram:
     fd: int
     name: str
 
-    def table(self, name: str):
+    def table(self, name: str) -> Any:
+        """The bcc table object of the map called name (bcc makes these lazily)."""
         return self.bpf[name.encode()]  # type: ignore[index]
 
     def close(self) -> None:
@@ -102,14 +78,14 @@ def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str
         raise UserError(f"bcc is not importable ({e}); run scripts/setup") from e
     text = prefix + "\n" + _source_with_local_includes(source_name)
     flags = [f"-I{BPF_DIR}", "-Wno-unused-function", *(cflags or [])]
-    with _captured_stderr() as log:
+    with captured_stderr() as log:
         try:
             module = BPF(text=text.encode(), cflags=flags)  # bcc wants bytes (str is deprecated)
         except Exception:
             module = None
     if module is None:
         raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log[0])}")
-    with _captured_stderr() as log:
+    with captured_stderr() as log:
         try:
             fn = module.load_func(function.encode(), BPF.XDP)
         except Exception as e:

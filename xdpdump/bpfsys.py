@@ -8,7 +8,6 @@ program by a link so the kernel detaches it when the process dies, even by SIGKI
 from __future__ import annotations
 
 import ctypes
-import errno
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -23,8 +22,6 @@ BPF_PROG_GET_FD_BY_ID = 13
 BPF_MAP_GET_FD_BY_ID = 14
 BPF_OBJ_GET_INFO_BY_FD = 15
 BPF_LINK_CREATE = 28
-BPF_LINK_UPDATE = 29
-BPF_LINK_DETACH = 34
 
 BPF_XDP = 37  # enum bpf_attach_type
 BPF_MAP_TYPE_PERCPU_ARRAY = 6
@@ -174,11 +171,3 @@ def xdp_link_create(prog_fd: int, ifindex: int, mode_flags: int) -> int:
     killed by SIGKILL leaves nothing behind. ENOTSUPP-style errors mean the kernel or mode lacks links.
     """
     return bpf(BPF_LINK_CREATE, _u32s(prog_fd, ifindex, BPF_XDP, mode_flags))
-
-
-def link_detach(link_fd: int) -> None:
-    try:
-        bpf(BPF_LINK_DETACH, _u32s(link_fd))
-    except OSError as e:
-        if e.errno not in (errno.ENOLINK, errno.EINVAL):
-            raise

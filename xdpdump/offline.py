@@ -11,14 +11,12 @@ import sys
 
 from xdpdump import capfile
 from xdpdump.errors import UserError
-from xdpdump.printer import Printer
+from xdpdump.printer import Printer, PrintOptions
 
 LINKTYPE_ETHERNET = 1
 
 
-def print_options(args: argparse.Namespace):
-    from xdpdump.printer import PrintOptions
-
+def print_options(args: argparse.Namespace) -> PrintOptions:
     return PrintOptions(
         numeric=args.numeric, link=args.link, hex=args.hex, hex_ascii=args.hex_ascii,
         verbose=args.verbose, quiet=args.quiet, json=args.json,

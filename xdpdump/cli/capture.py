@@ -37,7 +37,8 @@ def _parser() -> Parser:
     p.add_argument("--pcapng", action="store_true", help="with -w: write pcapng instead of pcap")
     p.add_argument("-r", dest="read", metavar="FILE", help="read packets from a pcap/pcapng file")
     p.add_argument("-s", dest="snaplen", type=int, default=DEFAULT_SNAPLEN, metavar="SNAPLEN",
-                   help="bytes of each packet to keep (default %(default)s; 0 means the default)")
+                   help="bytes of each packet to keep (default %(default)s; 0 means the default); at most "
+                   "the UMEM frame size (--frame-size), which is also the largest frame AF_XDP can receive")
     p.add_argument("-B", dest="buffer_kib", type=int, default=8192, metavar="KIB",
                    help="record ring between capture and writer/printer, in KiB, rounded up to a power of two "
                    "(at least 64; default %(default)s)")

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from xdpdump.errors import UserError
 from xdpdump.filter import cbpf, libpcap, to_c
 from xdpdump.filter.cbpf import Insn, InvalidProgram
-from xdpdump.filter.verifier import load_func_explained, verifier_reason
+from xdpdump.verifier import load_func_explained, verifier_reason
 
 __all__ = ["DEFAULT_SNAPLEN", "CompiledFilter", "Insn", "InvalidProgram", "compile_filter",
            "load_func_explained", "verifier_reason"]
