@@ -14,6 +14,7 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 SOURCES = [
+    "clock.c",
     "umem.c",
     "socket.c",
     "fill_ring.c",
@@ -49,7 +50,7 @@ ffibuilder.set_source(
     # Relative to the project root, where setuptools runs the build.
     sources=[f"native/{name}" for name in SOURCES],
     include_dirs=["native"],
-    depends=[f"native/{name}" for name in ("xdpd.h", "ring.h", "internal.h", "record_ring.h")],
+    depends=[f"native/{name}" for name in ("xdpd.h", "ring.h", "internal.h", "record_ring.h", "capture_loop.h")],
     extra_compile_args=["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
 )
 

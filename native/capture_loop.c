@@ -4,29 +4,18 @@
  * that does not fit: the rest stay on the RX ring and the kernel counts what it cannot deliver), wake
  * the kernel when a fill ring asks for it, and when nothing moved sleep in ppoll() on all sockets so an
  * idle capture costs no CPU. The timestamp is read once per pass (CLOCK_REALTIME, as pcap wants).
+ * An inline tap is this same loop with a TX socket (forward.c): each frame recorded is then handed to
+ * OUT's TX ring instead of going back to the free list, and every pass kicks OUT and reaps its
+ * completions.
  */
 #define _GNU_SOURCE
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "internal.h"
-#include "record_ring.h"
+#include "capture_loop.h"
 
 #define RX_BATCH 64u
-
-struct xdpd_capture {
-    struct xdpd_record_ring *rr;
-    uint32_t snaplen;
-    uint64_t count;         /* 0 = no limit */
-    uint32_t n;
-    uint32_t next;          /* socket to drain first on the next pass, so no queue starves another */
-    struct xdpd_socket *socks[XDPD_MAX_SOCKETS];
-    uint32_t slot[XDPD_MAX_SOCKETS];
-    struct pollfd pfd[XDPD_MAX_SOCKETS];
-    uint32_t stop_at[XDPD_MAX_SOCKETS];   /* RX producer index when the stop was seen */
-};
 
 int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count)
 {
@@ -70,15 +59,9 @@ int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
     return (int)slot;
 }
 
-static uint64_t realtime_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-/* Moves up to `limit` frames of one socket; sets *full when the record ring had no room. */
-static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit, uint64_t ts, int *full)
+/* Moves up to `limit` frames of one socket (and, forwarding, onto OUT's TX ring); sets *blocked when
+ * the record ring, or OUT, had no room. */
+static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit, uint64_t ts, int *blocked)
 {
     struct xdpd_socket *s = c->socks[i];
     struct xdpd_umem *u = s->umem;
@@ -86,17 +69,26 @@ static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit,
     uint16_t ifslot = sc->ifslot;
     uint32_t moved = 0;
     uint64_t bytes = 0;
-    while (moved < limit && !*full) {
-        uint32_t idx, want = limit - moved < RX_BATCH ? limit - moved : RX_BATCH;
+    while (moved < limit && !*blocked) {
+        uint32_t idx, tidx = 0, want = limit - moved < RX_BATCH ? limit - moved : RX_BATCH;
         uint32_t n = xdpd_cons_peek(&s->rx, want, &idx), done = 0;
         if (n == 0)
             break;
+        uint32_t room = n;
+        if (c->out) {
+            room = xdpd_forward_reserve(c, s, n, &tidx);
+            if (room < n) {
+                xdpd_cons_cancel(&s->rx, n - room);
+                n = room;
+                *blocked = 1;
+            }
+        }
         for (; done < n; done++) {
             const struct xdp_desc *d = xdpd_ring_desc(&s->rx, idx + done);
             uint32_t cap = d->len < c->snaplen ? d->len : c->snaplen;
             struct xdpd_record *rec = xdpd_rr_reserve(c->rr, cap);
             if (!rec) {
-                *full = 1;
+                *blocked = 1;
                 break;
             }
             rec->wire_len = d->len;
@@ -106,9 +98,14 @@ static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit,
             memcpy(rec->data, u->area + d->addr, cap);
             xdpd_rr_commit(c->rr, rec);
             bytes += cap;
-            xdpd_frame_push(u, d->addr);
+            if (c->out)
+                xdpd_forward_frame(c, s, d, tidx + done);
+            else
+                xdpd_frame_push(u, d->addr);
         }
         xdpd_cons_cancel(&s->rx, n - done);
+        if (c->out)
+            xdpd_forward_submit(c, s, room, done);
         if (done) {
             xdpd_cons_release(&s->rx, done);
             s->rx_path -= done;
@@ -123,16 +120,25 @@ static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit,
     return moved;
 }
 
-static uint32_t capture_pass(struct xdpd_capture *c, uint32_t limit, int *full)
+static int capture_pass(struct xdpd_capture *c, uint32_t limit, int *blocked)
 {
-    uint64_t ts = realtime_ns();
+    uint64_t ts = xdpd_realtime_ns();
     uint32_t moved = 0;
+    if (c->out)
+        xdpd_forward_reap(c);
     for (uint32_t k = 0; k < c->n; k++) {
         uint32_t i = (c->next + k) % c->n;
         struct xdpd_socket *s = c->socks[i];
         xdpd_fill_refill(s);
-        if (moved < limit && !*full)
-            moved += drain_socket(c, i, limit - moved, ts, full);
+        if (moved < limit && !*blocked)
+            moved += drain_socket(c, i, limit - moved, ts, blocked);
+        if (c->out) {
+            /* Kicking OUT before refilling: in copy mode the kick transmits synchronously and its
+             * completions free frames the refill can use at once. */
+            int err = xdpd_forward_kick_and_reap(c);
+            if (err < 0)
+                return err;
+        }
         xdpd_fill_refill(s);
         xdpd_fill_wakeup(s);
     }
@@ -142,9 +148,9 @@ static uint32_t capture_pass(struct xdpd_capture *c, uint32_t limit, int *full)
         xdpd_rr_publish(c->rr);
         __atomic_store_n(&c->rr->captured, c->rr->captured + moved, __ATOMIC_RELEASE);
     }
-    if (*full)
+    if (*blocked)
         __atomic_store_n(&c->rr->ring_full, c->rr->ring_full + 1, __ATOMIC_RELAXED);
-    return moved;
+    return (int)moved;
 }
 
 void xdpd_capture_mark_stop(xdpd_capture *c)
@@ -177,12 +183,13 @@ int xdpd_capture_step(xdpd_capture *c, int timeout_ms, uint32_t budget)
     uint32_t limit = budget;
     if (c->count && c->count - c->rr->captured < limit)
         limit = (uint32_t)(c->count - c->rr->captured);
-    int full = 0;
-    uint32_t moved = capture_pass(c, limit, &full);
-    if (moved || timeout_ms <= 0)
-        return (int)moved;
-    if (full) {
-        /* Frames are waiting but consumers hold the ring: POLLIN would return at once, so nap instead. */
+    int blocked = 0;
+    int moved = capture_pass(c, limit, &blocked);
+    if (moved != 0 || timeout_ms <= 0)
+        return moved;
+    if (blocked || (c->out && c->out->tx_path)) {
+        /* Frames are waiting but a ring downstream is full (POLLIN would return at once), or OUT
+         * still owes completions: look again shortly instead. */
         xdpd_sleep_ms(1);
     } else {
         struct timespec ts = {.tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
@@ -192,8 +199,8 @@ int xdpd_capture_step(xdpd_capture *c, int timeout_ms, uint32_t budget)
         if (r <= 0)
             return 0;
     }
-    full = 0;
-    return (int)capture_pass(c, limit, &full);
+    blocked = 0;
+    return capture_pass(c, limit, &blocked);
 }
 
 int xdpd_capture_update_stats(xdpd_capture *c)
@@ -206,26 +213,11 @@ int xdpd_capture_update_stats(xdpd_capture *c)
         struct xdpd_socket_counters *sc = &c->rr->sockets[c->slot[i]];
         memcpy(&sc->xdp, &st, sizeof(st));
     }
+    if (c->out) {
+        int err = xdpd_forward_update_stats(c);
+        if (err)
+            return err;
+    }
     __atomic_thread_fence(__ATOMIC_RELEASE);
     return 0;
-}
-
-int xdpd_capture_run(xdpd_capture *c, int stats_interval_ms)
-{
-    int64_t next_stats = xdpd_now_ms() + stats_interval_ms;
-    int err = 0;
-    while (!__atomic_load_n(&c->rr->stop, __ATOMIC_ACQUIRE) && !xdpd_capture_done(c)) {
-        int r = xdpd_capture_step(c, 100, 1024);
-        if (r < 0) {
-            err = r;
-            break;
-        }
-        if (stats_interval_ms > 0 && xdpd_now_ms() >= next_stats) {
-            xdpd_capture_update_stats(c);
-            next_stats = xdpd_now_ms() + stats_interval_ms;
-        }
-    }
-    xdpd_capture_update_stats(c);
-    xdpd_rr_set_producer_done(c->rr);
-    return err;
 }

@@ -24,6 +24,12 @@
 /* Records the failing step for xdpd_error_where() and returns -err. */
 int xdpd_fail(const char *where, int err);
 
+/* clock.c */
+void xdpd_sleep_ms(int ms);         /* up to ms milliseconds; a signal ends it early */
+int64_t xdpd_now_ms(void);          /* CLOCK_MONOTONIC */
+uint64_t xdpd_mono_ns(void);        /* CLOCK_MONOTONIC */
+uint64_t xdpd_realtime_ns(void);    /* CLOCK_REALTIME, as pcap timestamps want */
+
 /* umem.c: the frame pool. Every frame is in exactly one place: the free list, a socket's rx path
  * (fill ring -> kernel -> RX ring) or a socket's tx path (TX ring -> kernel -> completion ring). */
 struct xdpd_umem {
@@ -82,5 +88,8 @@ struct xdpd_socket {
     uint32_t tx_path;       /* frames put on the TX ring and not yet reaped */
     uint64_t wakeups_fill, wakeups_tx;
 };
+
+/* tx.c: reap the completion ring, every frame back to its UMEM's free list; returns how many. */
+uint32_t xdpd_tx_complete(struct xdpd_socket *s);
 
 #endif

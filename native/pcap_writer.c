@@ -248,17 +248,7 @@ int xdpd_writer_step(xdpd_writer *w, int timeout_ms, uint32_t budget)
             if (err)
                 return err;
         }
-        int64_t deadline = xdpd_now_ms() + timeout_ms;
-        /* Only producer_done ends the wait: after a stop the producer still drains what the kernel
-         * had delivered, and a writer spinning meanwhile would take the CPU it needs. */
-        while (prod == c->pos && !__atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE)) {
-            int64_t left = deadline - xdpd_now_ms();
-            if (left <= 0)
-                break;
-            xdpd_sleep_ms(w->nap_ms < left ? w->nap_ms : (int)left);
-            w->nap_ms = w->nap_ms * 2 < w->max_nap_ms ? w->nap_ms * 2 : w->max_nap_ms;
-            prod = __atomic_load_n(&w->rr->prod, __ATOMIC_ACQUIRE);
-        }
+        prod = xdpd_rr_wait(w->rr, c->pos, timeout_ms, &w->nap_ms, w->max_nap_ms);
     } else if (prod - c->pos > w->rr->data_size / 4) {
         w->nap_ms = 1;   /* a quarter full: traffic is heavy, look again soon */
     }

@@ -5,27 +5,12 @@
  * XDP_STATISTICS, never silent gaps. With no consumer registered the producer runs free (count only).
  */
 #define _GNU_SOURCE
-#include <poll.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "record_ring.h"
-
-void xdpd_sleep_ms(int ms)
-{
-    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-    ppoll(NULL, 0, &ts, NULL);
-}
-
-int64_t xdpd_now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size)
 {
@@ -83,6 +68,13 @@ int xdpd_rr_socket_counters(const xdpd_record_ring *rr, uint32_t slot, struct xd
     memcpy(out, &rr->sockets[slot], sizeof(*out));
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     return 0;
+}
+
+void xdpd_rr_forward_counters(const xdpd_record_ring *rr, struct xdpd_forward_counters *out)
+{
+    /* Written by the net role only, read here by the supervisor: as for the socket counters. */
+    memcpy(out, &rr->forward, sizeof(*out));
+    __atomic_thread_fence(__ATOMIC_ACQUIRE);
 }
 
 void xdpd_rr_request_stop(xdpd_record_ring *rr)
@@ -195,6 +187,25 @@ uint64_t xdpd_rr_consumer_backlog(const xdpd_record_ring *rr, int slot)
     return __atomic_load_n(&rr->prod, __ATOMIC_ACQUIRE) - rr->cons[slot].pos;
 }
 
+uint64_t xdpd_rr_wait(struct xdpd_record_ring *rr, uint64_t pos, int timeout_ms, int *nap_ms, int max_nap_ms)
+{
+    uint64_t prod = __atomic_load_n(&rr->prod, __ATOMIC_ACQUIRE);
+    if (prod != pos || timeout_ms <= 0)
+        return prod;
+    int64_t deadline = xdpd_now_ms() + timeout_ms;
+    /* Only producer_done ends the wait early, not the stop flag: after a stop the producer still
+     * drains what the kernel had delivered, and a consumer spinning meanwhile would take its CPU. */
+    while (prod == pos && !__atomic_load_n(&rr->producer_done, __ATOMIC_ACQUIRE)) {
+        int64_t left = deadline - xdpd_now_ms();
+        if (left <= 0)
+            break;
+        xdpd_sleep_ms(*nap_ms < left ? *nap_ms : (int)left);
+        *nap_ms = *nap_ms * 2 < max_nap_ms ? *nap_ms * 2 : max_nap_ms;
+        prod = __atomic_load_n(&rr->prod, __ATOMIC_ACQUIRE);
+    }
+    return prod;
+}
+
 struct xdpd_record *xdpd_rr_next(struct xdpd_record_ring *rr, uint64_t *pos, uint64_t prod)
 {
     while (*pos < prod) {
@@ -213,18 +224,8 @@ int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *ou
     if (slot < 0 || slot >= XDPD_MAX_CONSUMERS || !rr->cons[slot].active)
         return xdpd_fail("consumer slot", EINVAL);
     struct xdpd_rr_consumer *c = &rr->cons[slot];
-    uint64_t prod = __atomic_load_n(&rr->prod, __ATOMIC_ACQUIRE);
-    int64_t deadline = timeout_ms > 0 ? xdpd_now_ms() + timeout_ms : 0;
     int nap = 1;
-    while (prod == c->pos && timeout_ms > 0 && !__atomic_load_n(&rr->producer_done, __ATOMIC_ACQUIRE)) {
-        int64_t left = deadline - xdpd_now_ms();
-        if (left <= 0)
-            break;
-        xdpd_sleep_ms(nap < left ? nap : (int)left);
-        if (nap < 8)
-            nap *= 2;
-        prod = __atomic_load_n(&rr->prod, __ATOMIC_ACQUIRE);
-    }
+    uint64_t prod = xdpd_rr_wait(rr, c->pos, timeout_ms, &nap, 8);
     uint64_t pos = c->pos;
     uint32_t n = 0;
     struct xdpd_record *rec;

@@ -57,6 +57,8 @@ struct xdpd_record_ring {
     uint32_t nsockets;
     struct xdpd_rr_consumer cons[XDPD_MAX_CONSUMERS];
     struct xdpd_socket_counters sockets[XDPD_MAX_SOCKETS];
+    /* the inline tap's TX side, written by the net role (forward.c) */
+    struct xdpd_forward_counters forward __attribute__((aligned(64)));
 };
 
 static inline uint64_t xdpd_rec_size(uint32_t cap_len)
@@ -78,8 +80,8 @@ void xdpd_rr_publish(struct xdpd_record_ring *rr);
 /* Consumer side used by the C consumers: next record at or after *pos below prod, or NULL. */
 struct xdpd_record *xdpd_rr_next(struct xdpd_record_ring *rr, uint64_t *pos, uint64_t prod);
 
-/* Sleep up to ms milliseconds (ppoll with no fds: one syscall every sandbox policy has). */
-void xdpd_sleep_ms(int ms);
-int64_t xdpd_now_ms(void);
+/* Wait while the ring holds nothing past pos (up to timeout_ms; only producer_done ends it early),
+ * napping *nap_ms, doubled after each nap up to max_nap_ms; returns the producer position seen last. */
+uint64_t xdpd_rr_wait(struct xdpd_record_ring *rr, uint64_t pos, int timeout_ms, int *nap_ms, int max_nap_ms);
 
 #endif

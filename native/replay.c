@@ -46,13 +46,6 @@ struct xdpd_replay {
     uint64_t last_completion_ns;
 };
 
-static uint64_t mono_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 int xdpd_replay_create(xdpd_replay **out, xdpd_socket *s, const uint8_t *frames, const uint32_t *lens,
                        uint32_t n, uint32_t loops, uint64_t rate_pps)
 {
@@ -129,17 +122,10 @@ static uint32_t allowed(struct xdpd_replay *r, uint64_t now, uint32_t want, uint
 
 static void reap(struct xdpd_replay *r)
 {
-    struct xdpd_socket *s = r->s;
-    uint32_t idx, n;
-    while ((n = xdpd_cons_peek(&s->comp, TX_BATCH, &idx)) > 0) {
-        for (uint32_t i = 0; i < n; i++) {
-            uint64_t addr = *xdpd_ring_addr(&s->comp, idx + i);
-            xdpd_frame_push(s->umem, addr);
-        }
-        xdpd_cons_release(&s->comp, n);
-        s->tx_path -= n;
+    uint32_t n = xdpd_tx_complete(r->s);
+    if (n) {
         r->c.completed += n;
-        r->last_completion_ns = mono_ns();
+        r->last_completion_ns = xdpd_mono_ns();
     }
 }
 
@@ -191,7 +177,7 @@ static void sleep_until(uint64_t t)
 int xdpd_replay_step(xdpd_replay *r, int timeout_ms)
 {
     struct xdpd_socket *s = r->s;
-    uint64_t now = mono_ns();
+    uint64_t now = xdpd_mono_ns();
     uint64_t end = now + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ull;
     if (!r->start_ns) {
         r->start_ns = now;
@@ -221,7 +207,7 @@ int xdpd_replay_step(xdpd_replay *r, int timeout_ms)
             r->c.kicks += (uint64_t)err;
             progressed = xdpd_prod_outstanding(&s->tx) < queued;
         }
-        now = mono_ns();
+        now = xdpd_mono_ns();
         if (now >= end)
             return 0;
         if (sent || progressed)
@@ -231,7 +217,7 @@ int xdpd_replay_step(xdpd_replay *r, int timeout_ms)
             uint64_t until = r->next_ns < end ? r->next_ns : end;
             if (until > now && until - now > SPIN_NS) {
                 sleep_until(until);
-                now = mono_ns();
+                now = xdpd_mono_ns();
                 if (now < until)
                     return 0;       /* interrupted by a signal */
             }
@@ -242,7 +228,7 @@ int xdpd_replay_step(xdpd_replay *r, int timeout_ms)
             struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)STALL_NAP_NS};
             if (ppoll(NULL, 0, &ts, NULL) < 0 && errno == EINTR)
                 return 0;
-            now = mono_ns();
+            now = xdpd_mono_ns();
         }
     }
 }

@@ -22,6 +22,7 @@
 #include "xdpd.h"
 
 #define DRAIN_TIMEOUT_MS 5000
+#define TX_FLUSH_MS 1000    /* how long the end of a forward waits for OUT to complete what it was given */
 
 /* One write per line and destination, so lines of concurrent roles never interleave; the log file
  * is fsync'ed because every line written here is a warning or worse. */
@@ -91,9 +92,10 @@ static void nap_us(long us)
     clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
 }
 
-/* Capture until the stop flag or the count; then drain what the kernel had delivered by the stop
- * (bounded), so Ctrl-C loses nothing that had arrived, and publish final statistics before the
- * consumers are told the producer is done. */
+/* Capture (or forward) until the stop flag or the count; then drain what the kernel had delivered by
+ * the stop (bounded), so Ctrl-C loses nothing that had arrived; when forwarding, give OUT a bounded
+ * time to complete what it was given; and publish final statistics before the consumers are told the
+ * producer is done. */
 static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms)
 {
     int64_t now = xdpd_now_ms(), next_stats = now + stats_interval_ms, last_frame = now;
@@ -139,6 +141,11 @@ static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms
             err = r;
         else if (r == 0)
             xdpd_sleep_ms(1);
+    }
+    if (!err) {
+        int left = xdpd_capture_flush_tx(c, TX_FLUSH_MS);  /* frames still out are reported as such */
+        if (left < 0)
+            err = left;
     }
     int st = xdpd_capture_update_stats(c);
     xdpd_rr_set_producer_done(rr);

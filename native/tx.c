@@ -62,12 +62,9 @@ int xdpd_tx_burst(xdpd_socket *s, const uint8_t *frames, const uint32_t *lens, u
     return (int)n;
 }
 
-int xdpd_tx_reap(xdpd_socket *s)
+uint32_t xdpd_tx_complete(struct xdpd_socket *s)
 {
-    uint32_t idx, total = 0, n;
-    /* Frames may still sit on the TX ring when a previous kick found the device busy. */
-    if (s->tx.map && xdpd_prod_outstanding(&s->tx))
-        xdpd_tx_kick(s);
+    uint32_t idx, n, total = 0;
     while ((n = xdpd_cons_peek(&s->comp, 64, &idx)) > 0) {
         for (uint32_t i = 0; i < n; i++)
             xdpd_frame_push(s->umem, *xdpd_ring_addr(&s->comp, idx + i));
@@ -75,7 +72,15 @@ int xdpd_tx_reap(xdpd_socket *s)
         s->tx_path -= n;
         total += n;
     }
-    return (int)total;
+    return total;
+}
+
+int xdpd_tx_reap(xdpd_socket *s)
+{
+    /* Frames may still sit on the TX ring when a previous kick found the device busy. */
+    if (s->tx.map && xdpd_prod_outstanding(&s->tx))
+        xdpd_tx_kick(s);
+    return (int)xdpd_tx_complete(s);
 }
 
 uint32_t xdpd_tx_in_flight(const xdpd_socket *s)

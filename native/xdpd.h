@@ -27,7 +27,6 @@ typedef struct xdpd_record_ring xdpd_record_ring;
 typedef struct xdpd_capture xdpd_capture;
 typedef struct xdpd_writer xdpd_writer;
 typedef struct xdpd_replay xdpd_replay;
-typedef struct xdpd_forward xdpd_forward;
 
 /* getsockopt(SOL_XDP, XDP_STATISTICS); fields an old kernel does not report stay 0. */
 struct xdpd_xsk_stats {
@@ -61,6 +60,20 @@ struct xdpd_socket_counters {
     uint16_t queue;
     uint32_t zerocopy;
     uint32_t used;
+};
+
+/* The inline tap's TX side (capture with xdpd_capture_forward_to), in the record ring's shared region
+ * so the supervisor can read it after the net role is gone. */
+struct xdpd_forward_counters {
+    uint64_t forwarded;     /* frames completed on OUT (transmitted) */
+    uint64_t tx_queued;     /* frames put on OUT's TX ring */
+    uint64_t copied;        /* of tx_queued: copied because OUT has its own UMEM */
+    uint64_t kicks;         /* sendto() wake-ups of OUT */
+    struct xdpd_xsk_stats out_xdp;  /* OUT's XDP_STATISTICS, read with the capture's statistics */
+    uint32_t active;        /* this ring's producer forwards */
+    uint32_t shared;        /* OUT shares IN's UMEM: forwarding without a copy */
+    uint32_t in_flight;     /* on OUT's tx path when last published */
+    uint32_t reserved;
 };
 
 struct xdpd_ring_counters {
@@ -117,6 +130,7 @@ int xdpd_rr_destroy(xdpd_record_ring *rr);
 uint8_t *xdpd_rr_base(xdpd_record_ring *rr);
 void xdpd_rr_counters(const xdpd_record_ring *rr, struct xdpd_ring_counters *out);
 int xdpd_rr_socket_counters(const xdpd_record_ring *rr, uint32_t slot, struct xdpd_socket_counters *out);
+void xdpd_rr_forward_counters(const xdpd_record_ring *rr, struct xdpd_forward_counters *out);
 void xdpd_rr_request_stop(xdpd_record_ring *rr);
 /* Producer side without sockets (tests, replay): 1 when stored, 0 when a consumer holds the space.
  * The ring has one producer: never call this while a capture loop produces into the same ring. */
@@ -130,7 +144,9 @@ int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *ou
                           int timeout_ms);
 void xdpd_rr_consumer_release(xdpd_record_ring *rr, int slot);
 
-/* capture_loop.c */
+/* capture_loop.c: the RX rings of every added socket -> the record ring, fill rings refilled. With
+ * xdpd_capture_forward_to (forward.c) the capture is an inline tap: every captured frame is then also
+ * sent out of one TX socket. */
 int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count);
 int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot);
 void xdpd_capture_destroy(xdpd_capture *c);
@@ -142,7 +158,13 @@ int xdpd_capture_done(const xdpd_capture *c);
  * attached. pending_at_stop counts the frames before the mark the loop has not moved yet. */
 void xdpd_capture_mark_stop(xdpd_capture *c);
 uint32_t xdpd_capture_pending_at_stop(const xdpd_capture *c);
-int xdpd_capture_run(xdpd_capture *c, int stats_interval_ms);
+
+/* forward.c: send every frame the capture takes out of tx_socket, without a copy when it shares the
+ * UMEM of the capture's sockets (XDP_SHARED_UMEM), copied into its own UMEM otherwise. Call after the
+ * capture's sockets are added. flush_tx kicks and reaps until OUT has nothing in flight or timeout_ms
+ * passed, and returns the frames still out (0 for a plain capture). */
+int xdpd_capture_forward_to(xdpd_capture *c, xdpd_socket *tx_socket);
+int xdpd_capture_flush_tx(xdpd_capture *c, int timeout_ms);
 
 /* pcap_writer.c */
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
@@ -155,7 +177,9 @@ int xdpd_writer_run(xdpd_writer *w);
 uint64_t xdpd_writer_records(const xdpd_writer *w);
 uint64_t xdpd_writer_bytes(const xdpd_writer *w);
 
-/* role.c: the sandboxed steady state. Each installs its seccomp filter (NULL: none, --no-sandbox),
+/* role.c: the sandboxed steady state. The net role runs the capture (or inline tap) loop: until the
+ * stop flag or the count, then a drain of what had arrived, a bounded TX flush (forward), final
+ * statistics and producer_done. Each installs its seccomp filter (NULL: none, --no-sandbox),
  * runs its loop and _exit()s: 0 done, 1 loop failed, 3 filter refused. selftest != 0 attempts a
  * forbidden system call right after the filter is installed (the kernel must kill the role). */
 int xdpd_sandbox_enter(const void *filter, size_t len);
@@ -183,27 +207,5 @@ void xdpd_replay_destroy(xdpd_replay *r);
 int xdpd_replay_step(xdpd_replay *r, int timeout_ms);
 int xdpd_replay_done(const xdpd_replay *r);
 void xdpd_replay_counters(const xdpd_replay *r, struct xdpd_replay_counters *out);
-
-/* forward.c: the inline tap. Sockets added with add_socket are captured as by capture_loop.c (records,
- * per-socket counters in the record ring) and every captured frame is then sent out of tx_socket:
- * without a copy when tx_socket shares their UMEM, copied into tx_socket's UMEM otherwise. */
-struct xdpd_forward_counters {
-    uint64_t forwarded;     /* frames completed on OUT (transmitted) */
-    uint64_t tx_queued;     /* frames put on OUT's TX ring */
-    uint64_t copied;        /* of tx_queued: copied because OUT has its own UMEM */
-    uint64_t kicks;
-    uint32_t shared;        /* OUT shares IN's UMEM: forwarding without a copy */
-    uint32_t in_flight;     /* on OUT's tx path now */
-};
-int xdpd_forward_create(xdpd_forward **out, xdpd_record_ring *rr, xdpd_socket *tx_socket, uint32_t snaplen,
-                        uint64_t count);
-int xdpd_forward_add_socket(xdpd_forward *f, xdpd_socket *s, uint16_t ifslot);
-void xdpd_forward_destroy(xdpd_forward *f);
-int xdpd_forward_step(xdpd_forward *f, int timeout_ms, uint32_t budget);
-int xdpd_forward_done(const xdpd_forward *f);
-/* Kick and reap until OUT has nothing in flight or timeout_ms passed; returns the frames still out. */
-int xdpd_forward_flush_tx(xdpd_forward *f, int timeout_ms);
-int xdpd_forward_update_stats(xdpd_forward *f);
-void xdpd_forward_counters(const xdpd_forward *f, struct xdpd_forward_counters *out);
 
 #endif

@@ -1,5 +1,6 @@
-"""The record ring and UMEM across fork, as the sandboxed roles will use them: a forked net process runs
-the native capture loop, a forked writer process runs the native pcap writer, the parent prints."""
+"""The record ring and UMEM across fork, as the sandboxed roles use them: a forked net process runs the
+native net-role loop (without a filter), a forked writer process runs the native pcap writer, the parent
+prints."""
 
 from __future__ import annotations
 
@@ -55,7 +56,8 @@ def test_forked_net_and_writer_roles(pair, tmp_path):
     with capture_program(cap_end) as prog, open_capture(cap_end, [0], prog) as cap, open(out, "wb") as f:
         writer = cap.add_writer(f.fileno(), "pcap")
         printer = cap.add_printer()
-        pids = [fork_role(lambda: cap.run_native(stats_interval_ms=20)), fork_role(writer.run)]
+        # The production net loop, unsandboxed (filter None, log to stderr): it _exits by itself.
+        pids = [fork_role(lambda: cap.enter_net_role(None, 2)), fork_role(writer.run)]
         cap.disown_writer()
         got = []
         try:

@@ -27,21 +27,23 @@ API (all sizes are counts of ring entries unless named ``*_bytes``):
           ring_bytes=8 MiB, need_wakeup=True, fill_size=ring_size)``: one socket per
     ``CaptureTarget(ifindex, queue, ifslot)``, one Umem per interface shared by its queues (fill_size
     frames per socket), one RecordRing.
-    ``.xsk_fds() -> list[tuple[CaptureTarget, int]]``, ``.zerocopy``,
+    ``.xsk_fds() -> list[tuple[CaptureTarget, int]]``, ``.net_role_fds()``, ``.zerocopy``,
     ``.add_writer(fd, fmt, ifnames) -> PcapWriter``, ``.add_printer() -> PacketConsumer``,
     ``.pump(timeout_ms=100, budget=4096) -> int`` (one capture step + one writer step; the file
     is flushed when a step finds nothing to do),
     ``.done`` (count reached), ``.finish()`` (drain, flush, final stats), ``.stats() -> CaptureStats``,
-    ``.run_native(stats_interval_ms=1000)`` (blocking native loop, for a forked net role),
+    ``.enter_net_role(filter, log_fd)`` (in a forked child: the production net loop, then _exit),
     ``.request_stop()``, ``.disown_writer()`` (after forking the writer's process),
-    ``.accounting() -> list[FrameAccounting]``.
+    ``.release_sockets()`` (after forking the net role), ``.accounting() -> list[FrameAccounting]``.
 ``Replay(sock, frames, lens, loops=1, rate_pps=0)``: frames (back to back) out of a TX socket by the
     native loop; ``.step(timeout_ms=100) -> bool`` (True when all are sent and completed),
     ``.counters() -> ReplayCounters``.
 ``Forwarder(targets, out_ifindex, out_queue=0, *, mode, ring_size, frame_size, snaplen, count,
           ring_bytes, need_wakeup=True, share_umem=True)``: a Capture of one interface whose frames
-    are also sent out of OUT (XDP_SHARED_UMEM, no copy; or OUT's own UMEM, copied); Capture's methods
-    plus ``.shared``, ``.out_zerocopy``, ``.share_error``, ``.counters() -> ForwardCounters``.
+    are also sent out of OUT (XDP_SHARED_UMEM, no copy; or OUT's own UMEM, copied). A Capture (same
+    native loop, same net role; OUT's socket is among ``.net_role_fds()``) plus ``.shared``,
+    ``.out_zerocopy``, ``.share_error``, ``.counters(refresh=True) -> ForwardCounters`` (kept in the
+    record ring's shared region, readable after the net role has exited).
 
 Objects are not thread-safe; the record ring is the only thing meant to be shared (across fork).
 Sleeping native calls (capture step, consumer waits, writer waits) use ppoll(), nothing else.
@@ -296,9 +298,6 @@ class XskSocket:
         """Return completed TX frames to the free list; returns how many."""
         return _check(lib.xdpd_tx_reap(self._handle()), "completion reap failed")
 
-    def refill(self) -> int:
-        return _check(lib.xdpd_fill_refill(self._handle()), "fill ring refill failed")
-
     def _handle(self) -> Any:
         if self._ptr is None:
             raise ValueError("socket is closed")
@@ -532,6 +531,8 @@ class Capture:
         self.sockets: list[XskSocket] = []
         self.writer: PcapWriter | None = None
         self.printer: PacketConsumer | None = None
+        self.zerocopy = False  # every socket bound zero-copy (known once bound; kept after release)
+        self._released = False
         self._cap: Any = None
         self.ring = RecordRing(ring_bytes)
         try:
@@ -544,7 +545,7 @@ class Capture:
             for t in self.targets:
                 umem = self.umems.get(t.ifindex)
                 if umem is None:
-                    umem = Umem(per_if[t.ifindex] * fill_size, frame_size)
+                    umem = Umem(self._umem_frames(per_if[t.ifindex], fill_size, ring_size), frame_size)
                     self.umems[t.ifindex] = umem
                 sock = XskSocket(
                     umem, t.ifindex, t.queue, rx_size=ring_size, fill_size=fill_size, comp_size=64,
@@ -552,17 +553,22 @@ class Capture:
                 )
                 self.sockets.append(sock)
                 _check(lib.xdpd_capture_add_socket(self._cap, sock._handle(), t.ifslot), "capture")
+            self.zerocopy = all(s.zerocopy for s in self.sockets)
         except BaseException:
             self.close()
             raise
+
+    def _umem_frames(self, sockets: int, fill_size: int, ring_size: int) -> int:
+        """Frames of one interface's UMEM: every socket's fill ring full."""
+        return sockets * fill_size
 
     def xsk_fds(self) -> list[tuple[CaptureTarget, int]]:
         """Each target with the fd to store in its interface's XSKMAP at key target.queue."""
         return [(t, s.fd) for t, s in zip(self.targets, self.sockets, strict=True)]
 
-    @property
-    def zerocopy(self) -> bool:
-        return bool(self.sockets) and all(s.zerocopy for s in self.sockets)
+    def net_role_fds(self) -> list[int]:
+        """Every AF_XDP socket the net role owns, sorted (its policy takes their range)."""
+        return sorted(fd for _, fd in self.xsk_fds())
 
     def add_writer(self, fd: int, fmt: str = "pcap", ifnames: Iterable[str] = ()) -> PcapWriter:
         if self.writer is not None:
@@ -591,17 +597,15 @@ class Capture:
     def request_stop(self) -> None:
         self.ring.request_stop()
 
-    def run_native(self, stats_interval_ms: int = 1000) -> None:
-        """Blocking native loop until request_stop() (from another process) or the count."""
-        _check(lib.xdpd_capture_run(self._handle(), stats_interval_ms), "capture")
-
-    def finish(self, max_rounds: int = 1000) -> CaptureStats:
-        """Drain what the RX rings hold (within the count), flush the writer, read final statistics."""
+    def finish(self, max_rounds: int = 1000, tx_timeout_ms: int = 1000) -> CaptureStats:
+        """Drain what the RX rings hold (within the count), give a forward's TX up to tx_timeout_ms to
+        complete, flush the writer, read final statistics."""
         for _ in range(max_rounds):
             moved = _check(lib.xdpd_capture_step(self._handle(), 0, 4096), "capture")
             wrote = self.writer.step(0) if self.writer is not None else 0
             if moved == 0 and wrote == 0:
                 break
+        _check(lib.xdpd_capture_flush_tx(self._handle(), tx_timeout_ms), "forward")
         lib.xdpd_rr_set_producer_done(self.ring._handle())
         if self.writer is not None:
             self.writer.step(0)
@@ -612,10 +616,13 @@ class Capture:
         """Counters from shared memory; refresh first reads XDP_STATISTICS from the sockets (the net
         role does that itself, so a supervisor without getsockopt passes refresh=False)."""
         if refresh:
-            if getattr(self, "_released", False):
-                raise ValueError("sockets were released: only the shared counters remain")
-            _check(lib.xdpd_capture_update_stats(self._handle()), "capture statistics")
+            self._refresh()
         return _shared_stats(self.ring, len(self.targets))  # not self.sockets: they may be released
+
+    def _refresh(self) -> None:
+        if self._released:
+            raise ValueError("sockets were released: only the shared counters remain")
+        _check(lib.xdpd_capture_update_stats(self._handle()), "capture statistics")
 
     def accounting(self) -> list[FrameAccounting]:
         return [u.accounting() for u in self.umems.values()]
@@ -626,8 +633,9 @@ class Capture:
         return self._cap
 
     def enter_net_role(self, seccomp_filter: bytes | None, log_fd: int, selftest: bool = False) -> None:
-        """In a forked net role: install the filter (None: unsandboxed), run the native capture loop
-        until the stop flag or the count, drain, publish final statistics, _exit. Never returns."""
+        """In a forked net role: install the filter (None: unsandboxed), run the native loop until the
+        stop flag or the count, drain what had arrived, flush a forward's TX (bounded), publish final
+        statistics, mark the producer done, _exit. Never returns."""
         filt = ffi.from_buffer(seccomp_filter) if seccomp_filter else ffi.NULL
         lib.xdpd_net_role(self._handle(), self.ring._handle(), filt, len(seccomp_filter or b""), log_fd,
                           1000, int(selftest))
@@ -642,11 +650,14 @@ class Capture:
         """In the supervisor, once the net role runs: drop this process's copies of the sockets and
         UMEMs (the role holds its own), so the supervisor can reach neither rings nor frames. The
         record ring and its counters stay; stats(refresh=True) is no longer possible."""
+        self._close_umems()
+        self._released = True
+
+    def _close_umems(self) -> None:
         for umem in self.umems.values():
             umem.close()
         self.umems.clear()
         self.sockets.clear()
-        self._released = True
 
     def close(self) -> None:
         """Flush and free the writer, then sockets, UMEMs and the ring. The output fd stays open."""
@@ -659,10 +670,7 @@ class Capture:
             if self._cap is not None:
                 lib.xdpd_capture_destroy(self._cap)
                 self._cap = None
-            for umem in self.umems.values():
-                umem.close()
-            self.umems.clear()
-            self.sockets.clear()
+            self._close_umems()
             self.ring.close()
 
     def __enter__(self) -> Capture:
@@ -759,15 +767,16 @@ class ForwardCounters:
         return self.out_xdp.tx_invalid_descs
 
 
-class Forwarder:
+class Forwarder(Capture):
     """An inline tap: a capture of ``targets`` (one interface's rx queues) whose every frame is also
     sent out of (out_ifindex, out_queue) through a TX socket sharing the capture's UMEM
     (XDP_SHARED_UMEM: no copy), or, when the kernel refuses the sharing, through its own UMEM (copied).
 
-    Same face as ``Capture`` where it overlaps: ``.xsk_fds()``, ``.zerocopy``, ``.add_writer()``,
-    ``.add_printer()``, ``.pump()``, ``.done``, ``.finish()``, ``.stats()``, ``.accounting()``; plus
-    ``.shared``, ``.out_zerocopy`` and ``.counters() -> ForwardCounters``.
+    A ``Capture`` (the same native loop, the same net role) plus ``.shared``, ``.out_zerocopy``,
+    ``.share_error`` and ``.counters() -> ForwardCounters``; ``.finish()`` waits for OUT's completions.
     """
+
+    OUT_UMEM = -1  # key of OUT's own UMEM in .umems (no ifindex is negative)
 
     def __init__(
         self,
@@ -786,38 +795,26 @@ class Forwarder:
     ) -> None:
         if not targets or len({t.ifindex for t in targets}) != 1:
             raise UserError("a forward captures the rx queues of exactly one interface")
-        if ring_size < 2 or ring_size & (ring_size - 1):
-            raise UserError(f"ring size must be a power of two, not {ring_size}")
-        self.targets = list(targets)
-        self.snaplen = min(snaplen, frame_size) if snaplen else frame_size
-        self.sockets: list[XskSocket] = []
-        self.umems: list[Umem] = []
         self.out: XskSocket | None = None
         self.share_error: str | None = None
-        self.writer: PcapWriter | None = None
-        self.printer: PacketConsumer | None = None
-        self._fwd: Any = None
-        self.ring = RecordRing(ring_bytes)
+        self.shared = False
+        self.out_zerocopy = False
+        super().__init__(targets, mode=mode, ring_size=ring_size, frame_size=frame_size, snaplen=snaplen,
+                         count=count, ring_bytes=ring_bytes, need_wakeup=need_wakeup)
         try:
-            # Every in socket's fill ring full, plus OUT's TX ring full of frames in flight.
-            umem = Umem(len(targets) * ring_size + ring_size, frame_size)
-            self.umems.append(umem)
-            for t in self.targets:
-                self.sockets.append(
-                    XskSocket(umem, t.ifindex, t.queue, rx_size=ring_size, fill_size=ring_size, comp_size=64,
-                              mode=mode, need_wakeup=need_wakeup)
-                )
-            self.out = self._open_out(umem, out_ifindex, out_queue, ring_size, frame_size, share_umem,
+            in_umem = self.umems[self.targets[0].ifindex]
+            self.out = self._open_out(in_umem, out_ifindex, out_queue, ring_size, frame_size, share_umem,
                                       need_wakeup)
-            out = ffi.new("xdpd_forward **")
-            _check(lib.xdpd_forward_create(out, self.ring._handle(), self.out._handle(), self.snaplen, count),
-                   "forward")
-            self._fwd = out[0]
-            for t, s in zip(self.targets, self.sockets, strict=True):
-                _check(lib.xdpd_forward_add_socket(self._fwd, s._handle(), t.ifslot), "forward")
+            self.shared = self.out.umem is in_umem
+            self.out_zerocopy = self.out.zerocopy
+            _check(lib.xdpd_capture_forward_to(self._handle(), self.out._handle()), "forward")
         except BaseException:
             self.close()
             raise
+
+    def _umem_frames(self, sockets: int, fill_size: int, ring_size: int) -> int:
+        # Every in socket's fill ring full, plus OUT's TX ring full of frames in flight.
+        return sockets * fill_size + ring_size
 
     def _open_out(self, umem: Umem, ifindex: int, queue: int, ring_size: int, frame_size: int, share: bool,
                   need_wakeup: bool) -> XskSocket:
@@ -830,102 +827,28 @@ class Forwarder:
                 # across devices): forward by copying instead.
                 self.share_error = str(e)
         own = Umem(ring_size, frame_size)
-        self.umems.append(own)
+        self.umems[self.OUT_UMEM] = own
         return XskSocket(own, ifindex, queue, rx_size=0, tx_size=ring_size, fill_size=64, comp_size=ring_size,
                          need_wakeup=need_wakeup)
 
-    def xsk_fds(self) -> list[tuple[CaptureTarget, int]]:
-        return [(t, s.fd) for t, s in zip(self.targets, self.sockets, strict=True)]
-
-    @property
-    def zerocopy(self) -> bool:
-        return bool(self.sockets) and all(s.zerocopy for s in self.sockets)
-
-    @property
-    def out_zerocopy(self) -> bool:
-        return self.out is not None and self.out.zerocopy
-
-    @property
-    def shared(self) -> bool:
-        return self.out is not None and self.out.umem is self.umems[0]
-
-    def add_writer(self, fd: int, fmt: str = "pcap", ifnames: Iterable[str] = ()) -> PcapWriter:
-        if self.writer is not None:
-            raise ValueError("forward already has a writer")
-        self.writer = PcapWriter(self.ring, fd, fmt, self.snaplen, ifnames)
-        return self.writer
-
-    def add_printer(self) -> PacketConsumer:
-        if self.printer is None:
-            self.printer = self.ring.consumer()
-        return self.printer
-
-    def pump(self, timeout_ms: int = 100, budget: int = 4096) -> int:
-        """One forward step (sleeping up to timeout_ms when idle) and one writer step; frames moved."""
-        n = _check(lib.xdpd_forward_step(self._handle(), timeout_ms, budget), "forward")
-        if self.writer is not None:
-            self.writer.step(0)
-            if n == 0:
-                self.writer.flush()
-        return n
-
-    @property
-    def done(self) -> bool:
-        return bool(lib.xdpd_forward_done(self._handle()))
-
-    def finish(self, max_rounds: int = 1000, tx_timeout_ms: int = 1000) -> CaptureStats:
-        """Drain the RX rings (within the count), wait for OUT's completions, flush the writer."""
-        for _ in range(max_rounds):
-            moved = _check(lib.xdpd_forward_step(self._handle(), 0, 4096), "forward")
-            wrote = self.writer.step(0) if self.writer is not None else 0
-            if moved == 0 and wrote == 0:
-                break
-        _check(lib.xdpd_forward_flush_tx(self._handle(), tx_timeout_ms), "forward")
-        lib.xdpd_rr_set_producer_done(self.ring._handle())
-        if self.writer is not None:
-            self.writer.step(0)
-            self.writer.flush()
-        return self.stats()
-
-    def stats(self) -> CaptureStats:
-        _check(lib.xdpd_forward_update_stats(self._handle()), "forward statistics")
-        return _shared_stats(self.ring, len(self.targets))
-
-    def counters(self) -> ForwardCounters:
-        c = ffi.new("struct xdpd_forward_counters *")
-        lib.xdpd_forward_counters(self._handle(), c)
+    def net_role_fds(self) -> list[int]:
+        """IN's sockets and OUT's: the net role receives on the first and transmits on the last."""
         assert self.out is not None
+        return sorted([*super().net_role_fds(), self.out.fd])
+
+    def counters(self, refresh: bool = True) -> ForwardCounters:
+        """The TX side from shared memory (written by whichever process runs the loop); refresh first
+        reads OUT's XDP_STATISTICS, as stats() does."""
+        if refresh:
+            self._refresh()
+        c = ffi.new("struct xdpd_forward_counters *")
+        lib.xdpd_rr_forward_counters(self.ring._handle(), c)
         return ForwardCounters(c.forwarded, c.tx_queued, c.copied, c.kicks, bool(c.shared), c.in_flight,
-                               self.out.stats())
+                               XskStats._from_c(c.out_xdp))
 
-    def accounting(self) -> list[FrameAccounting]:
-        return [u.accounting() for u in self.umems]
-
-    def _handle(self) -> Any:
-        if self._fwd is None:
-            raise ValueError("forward is closed")
-        return self._fwd
-
-    def close(self) -> None:
-        """Flush and free the writer, then sockets (OUT first), UMEMs and the ring."""
-        try:
-            if self.writer is not None:
-                self.writer.close()
-        finally:
-            self.writer = None
-            self.printer = None
-            if self._fwd is not None:
-                lib.xdpd_forward_destroy(self._fwd)
-                self._fwd = None
-            for umem in self.umems:
-                umem.close()
-            self.umems.clear()
-            self.sockets.clear()
-            self.out = None
-            self.ring.close()
+    def _close_umems(self) -> None:
+        self.out = None  # closed with the UMEM it is bound to
+        super()._close_umems()
 
     def __enter__(self) -> Forwarder:
         return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
