@@ -1,15 +1,18 @@
 """The inline tap, `xdpdump -i a1 --forward b1`, in a hub namespace between two hosts:
 ns1:a0 <-> hub:a1   hub:b1 <-> ns2:b0. What ns1 sends to b0 crosses the hub only through the AF_XDP
-RX ring of a1 and the TX ring of b1 (the hub does not route), and the capture file holds it too."""
+RX ring of a1 and the TX ring of b1 (the hub does not route), and the capture file holds it too. The
+forward runs as a capture does: a supervisor and sandboxed net and archive roles."""
 
 from __future__ import annotations
 
+import re
 import socket
 import time
 
 import pytest
 from capture_helpers import start_capture, stop
 from netns import drain, entered, send_udp, udp_receiver
+from test_sandbox_roles import fd_targets, status_fields, wait_for_children
 from tx_helpers import forward_lab
 
 K = 40
@@ -118,6 +121,57 @@ def test_forwarder_accounts_for_every_frame(lab, share_umem):
             assert fwd.accounting()[0].total < len(sent)
     finally:
         program.close()
+
+
+def test_forward_roles_are_confined_and_own_only_their_descriptors(lab, tmp_path):
+    a0, a1, b1, b0 = forward_lab(lab)
+    out = tmp_path / "f.pcap"
+    run = start_capture(a1.ns, "-i", a1.dev, "--forward", b1.dev, "-w", str(out), "udp")
+    assert "NOT sandboxed" not in run.stderr
+    supervisor = run.proc.pid  # `ip netns exec` execs xdpdump in place
+    try:
+        roles = wait_for_children(supervisor, 2)
+        seen = {}
+        for pid in [supervisor, *roles]:
+            st = status_fields(pid)
+            assert st["Seccomp"] == "2", (pid, st["Seccomp"])
+            assert st["NoNewPrivs"] == "1"
+            assert int(st["CapEff"], 16) == 0
+            if pid == supervisor:
+                continue
+            targets = fd_targets(pid)
+            sockets = [fd for fd, t in targets.items() if t.startswith("socket:")]
+            files = {fd: t for fd, t in targets.items() if not t.startswith("socket:")}
+            if sockets:  # the net role: IN's AF_XDP socket (one rx queue), OUT's, and stderr
+                seen["net"] = pid
+                assert len(sockets) == 2 and set(files) == {2}, targets
+                assert int(st["CapBnd"], 16) == 0 and int(st["CapPrm"], 16) == 0
+            else:  # the archive role: the capture file and stderr
+                seen["archive"] = pid
+                assert set(files.values()) - {targets[2]} == {str(out)} and len(targets) == 2, targets
+        assert set(seen) == {"net", "archive"}
+        # The sandboxed net role forwards: receive, transmit, kick and reap all pass its filter.
+        with udp_receiver(b0, 5000) as far:
+            send_udp(a0, b0, 5000, payloads(12, "s"))
+            assert drain(far) == payloads(12, "s")
+    finally:
+        assert stop(run) == 0, run.stderr
+    assert udp_payloads_in(out) == payloads(12, "s")
+    # Counted by the net role into shared memory, printed by the supervisor after the role exited.
+    assert summary_value(run.stderr, f"packets forwarded to {b1.dev}") == 12
+
+
+@pytest.mark.parametrize("role", ["net", "archive"])
+def test_forward_selftest_kills_the_role_and_is_reported(lab, tmp_path, role):
+    a0, a1, b1, b0 = forward_lab(lab)
+    proc = a1.ns.tool("xdpdump", "-i", a1.dev, "--forward", b1.dev, "-w", str(tmp_path / "f.pcap"),
+                      "--sandbox-selftest", role, timeout=120)
+    assert proc.returncode != 0
+    assert re.search(rf"{role} role \(pid \d+\) was killed by SIGSYS \(its seccomp filter refused a system call\)",
+                     proc.stderr), proc.stderr
+    assert "Traceback" not in proc.stderr
+    for end in (a0, a1, b1, b0):
+        assert end.ns.xdp_prog_ids() == {}
 
 
 def _one_line_error(proc, expected: str) -> None:

@@ -1,17 +1,19 @@
 """A live capture, start to end, as a supervisor and sandboxed roles.
 
-Owns the order of things. Set-up (privileged, in the supervisor): compile the filter, attach one
+Owns the order of things, for a plain capture and for the inline tap alike (a ``Pipeline`` says
+which: forward.py's adds OUT). Set-up (privileged, in the supervisor): compile the filter, attach one
 capture program per interface (held by BPF links), create the AF_XDP sockets and put them in each
 program's XSKMAP, open the output and log files, compile the role policies. Then fork:
 
-- net role: owns the XDP sockets; native loop RX ring -> shared record ring, fill ring refills,
-  XDP_STATISTICS into shared counters;
+- net role: owns the XDP sockets (and, forwarding, OUT's); native loop RX ring -> shared record ring,
+  fill ring refills, OUT's TX and completion rings, XDP_STATISTICS into shared counters;
 - archive role (with -w): owns the output file; native loop records -> pcap/pcapng;
 
 and the supervisor itself drops its capabilities, installs its own filter, prints (the only place
 Python touches a packet) and watches the roles. Stop (-c, Ctrl-C, SIGTERM, a dead role): the stop
-flag in shared memory, the net role drains and publishes final counters, the writer flushes and
-fsyncs, the programs are detached, and the summary is printed as tcpdump prints it.
+flag in shared memory, the net role drains what had arrived, flushes a forward's TX (bounded) and
+publishes final counters, the writer flushes and fsyncs, the programs are detached, and the summary
+is printed as tcpdump prints it (plus what the pipeline adds).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from xdpdump import capture_program, log, netdev, report
 from xdpdump.capture_setup import OwnedFd, StopSignals, filter_source, open_output, ring_bytes, rx_queues
@@ -46,7 +49,43 @@ class Interface:
     program: capture_program.CaptureProgram | None = None
 
 
+def source_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The command-line options every producer (Capture, Forwarder) takes the same way."""
+    return {
+        "mode": args.bind_mode or "auto", "ring_size": args.ring_size, "frame_size": args.frame_size,
+        "snaplen": args.snaplen, "count": args.count or 0, "ring_bytes": ring_bytes(args.buffer_kib),
+    }
+
+
+class Pipeline:
+    """What a live run produces from: by default a plain capture. The supervisor (run) treats every
+    pipeline alike; a subclass (forward.py) opens another producer and adds to banner and summary."""
+
+    def open(self, targets: list[CaptureTarget], args: argparse.Namespace,
+             cleanup: contextlib.ExitStack) -> Capture:
+        """The producer, its close (and anything else it holds) registered with cleanup."""
+        cap = Capture(targets, **source_options(args))
+        cleanup.callback(cap.close)
+        return cap
+
+    def banner_note(self, source: Capture) -> str:
+        """Appended to each interface's `xdpdump: DEV: ...` line (read before the sockets are released)."""
+        return ""
+
+    def banner_lines(self, source: Capture) -> list[str]:
+        """Extra stderr lines after the banner."""
+        return []
+
+    def summary_lines(self, source: Capture, verbose: int) -> list[str]:
+        """Extra summary lines, read from shared memory once the roles have exited."""
+        return []
+
+
 def capture(args: argparse.Namespace) -> int:
+    return run(args, Pipeline())
+
+
+def run(args: argparse.Namespace, pipeline: Pipeline) -> int:
     names = list(dict.fromkeys(args.interfaces))
     interfaces = []
     for slot, name in enumerate(names):
@@ -74,11 +113,7 @@ def capture(args: argparse.Namespace) -> int:
             logger.info("attached %s to %s in %s mode (%s)", capture_program.PROGRAM_FUNCTION, itf.device.name,
                         itf.program.mode, "BPF link" if itf.program.link_fd is not None else "netlink")
         targets = [CaptureTarget(i.device.index, q, i.slot) for i in interfaces for q in i.queues]
-        cap = Capture(
-            targets, mode=args.bind_mode or "auto", ring_size=args.ring_size, frame_size=args.frame_size,
-            snaplen=args.snaplen, count=args.count or 0, ring_bytes=ring_bytes(args.buffer_kib),
-        )
-        cleanup.callback(cap.close)
+        cap = pipeline.open(targets, args, cleanup)
         # Consumers register before the first frame can arrive: they see every record.
         writer = cap.add_writer(out_fd, "pcapng" if args.pcapng else "pcap", names) if out_fd is not None else None
         consumer = cap.add_printer() if writer is None else None
@@ -87,13 +122,14 @@ def capture(args: argparse.Namespace) -> int:
 
         roles = _spawn_roles(cap, writer, out_fd, log_fd, sandboxed, args.sandbox_selftest)
         cleanup.callback(_stop_roles, cap, roles)
+        # What the banner says is known from the sockets, which the release below lets go of.
+        note, extra = pipeline.banner_note(cap), pipeline.banner_lines(cap)
         # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
         # UMEM or the capture file, only the shared record ring (to print) and counters.
-        zerocopy = cap.zerocopy  # known from the sockets, which the next line lets go of
         cap.release_sockets()
         if out is not None:
             out.close()
-        _banner(interfaces, cap.snaplen, zerocopy, filter_note, sandboxed)
+        _banner(interfaces, cap.snaplen, cap.zerocopy, filter_note + note, sandboxed, extra)
         logger.info("capturing on %s: %s", ", ".join(names), ", ".join(f"{r.name} pid {r.pid}" for r in roles))
         if sandboxed:
             _sandbox_supervisor(interfaces, log_fd)
@@ -107,12 +143,13 @@ def capture(args: argparse.Namespace) -> int:
         else:
             _stop_roles(cap, roles)
         stats = cap.stats(refresh=False)
+        more = pipeline.summary_lines(cap, args.verbose)
         counters = [i.program.counters() for i in interfaces if i.program is not None]
         failed = failed or [r for r in roles if r.failed]
         for role in failed:
             logger.error("%s", role.describe_end())
     # Programs are detached and files closed (ExitStack) before the summary, as tcpdump does.
-    report.print_summary(stats, counters, names, args.verbose)
+    report.print_summary(stats, counters, names, args.verbose, more)
     if stats.dropped:
         logger.warning("%d packets dropped by kernel", stats.dropped)
     return 1 if failed else 0
@@ -122,7 +159,7 @@ def _spawn_roles(cap: Capture, writer, out_fd: int | None, log_fd: int | None, s
                  selftest: str | None) -> list[RoleProcess]:
     log_target = log_fd if log_fd is not None else 2
     owned_log = {log_fd} if log_fd is not None else set()
-    xsk = sorted(fd for _, fd in cap.xsk_fds())
+    xsk = cap.net_role_fds()  # any holes in the range are closed in the role, which can open nothing
     net_filter = role_filter("net", logfile_fd=log_target, xsk_fd_first=xsk[0], xsk_fd_last=xsk[-1]) \
         if sandboxed else None
     roles = [spawn_role("net", set(xsk) | owned_log,
@@ -222,7 +259,8 @@ def _print(batch, printer: Printer, ifnames: list[str] | None) -> bool:
     return True
 
 
-def _banner(interfaces: list[Interface], snaplen: int, zerocopy: bool, filter_note: str, sandboxed: bool) -> None:
+def _banner(interfaces: list[Interface], snaplen: int, zerocopy: bool, note: str, sandboxed: bool,
+            extra: list[str]) -> None:
     err = sys.stderr
     for itf in interfaces:
         assert itf.program is not None
@@ -231,7 +269,9 @@ def _banner(interfaces: list[Interface], snaplen: int, zerocopy: bool, filter_no
         err.write(
             f"listening on {itf.device.name}, link-type EN10MB (Ethernet), snapshot length {snaplen} bytes\n"
             f"xdpdump: {itf.device.name}: XDP {itf.program.mode} mode, AF_XDP "
-            f"{'zero-copy' if zerocopy else 'copy'}, {queues}; {filter_note}"
+            f"{'zero-copy' if zerocopy else 'copy'}, {queues}; {note}"
             f"{'' if sandboxed else '; NOT sandboxed (--no-sandbox)'}\n"
         )
+    for line in extra:
+        err.write(line + "\n")
     err.flush()

@@ -1,4 +1,4 @@
-"""What a capture tells the user on stderr, in tcpdump's words: the banner and the exit summary."""
+"""What a capture tells the user on stderr at exit, in tcpdump's words: the summary."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import sys
 from xdpdump.xsk import CaptureStats
 
 
-def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: list[str], verbose: int) -> None:
+def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: list[str], verbose: int,
+                  more: list[str] | None = None) -> None:
+    """tcpdump's three lines (with -v, drop reasons and per-queue lines), then `more` (a forward's)."""
     kernel = stats.kernel
     matched = sum(c["matched"] for c in counters)
     lines = [
@@ -23,6 +25,7 @@ def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: li
             f"{names[s.ifslot]} queue {s.queue}: {s.captured} captured, {s.xdp.dropped} dropped"
             for s in stats.sockets
         ]
+    lines += more or []
     try:
         sys.stderr.write("\n".join(lines) + "\n")
         sys.stderr.flush()

@@ -88,9 +88,6 @@ def _validate(args: argparse.Namespace) -> None:
         raise UserError(f"--queue {args.queue}: a queue number or 'all'", status=2)
     if args.read and args.interfaces:
         raise UserError("-r and -i cannot be used together", status=2)
-    if args.forward and args.sandbox_selftest:
-        raise UserError("--sandbox-selftest does not apply to --forward: the inline tap runs in one "
-                        "unsandboxed process", status=2)
     if args.pcapng and not args.write:
         raise UserError("--pcapng needs -w", status=2)
     args.expression = " ".join(args.expression)
