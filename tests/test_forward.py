@@ -161,6 +161,19 @@ def test_forward_roles_are_confined_and_own_only_their_descriptors(lab, tmp_path
     assert summary_value(run.stderr, f"packets forwarded to {b1.dev}") == 12
 
 
+def test_forward_prints_as_a_capture_does_and_runs_unsandboxed_on_request(lab):
+    a0, a1, b1, b0 = forward_lab(lab)
+    run = start_capture(a1.ns, "-i", a1.dev, "--forward", b1.dev, "--no-sandbox", "udp port 5000")
+    assert "NOT sandboxed (--no-sandbox)" in run.stderr
+    with udp_receiver(b0, 5000) as far:
+        send_udp(a0, b0, 5000, payloads(7, "p"))
+        assert drain(far) == payloads(7, "p")
+    assert stop(run) == 0, run.stderr
+    lines = [ln for ln in run.stdout_text.splitlines() if f"{b0.ip4}.5000: UDP" in ln]
+    assert len(lines) == 7, run.stdout_text
+    assert summary_value(run.stderr, f"packets forwarded to {b1.dev}") == 7
+
+
 @pytest.mark.parametrize("role", ["net", "archive"])
 def test_forward_selftest_kills_the_role_and_is_reported(lab, tmp_path, role):
     a0, a1, b1, b0 = forward_lab(lab)
