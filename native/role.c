@@ -72,14 +72,13 @@ static void attempt_forbidden_syscall(void)
  * every batch the kernel delivers wakes it: on a veth that wake-up (sock_def_readable, a cross-CPU
  * IPI) is paid by the *sending* CPU and was a third of the sender's time at 1 Mpps. So while
  * traffic flows the role naps on a timer instead, off the wait queues, and lets frames accumulate
- * into batches; the nap grows while batches are small (a trickle costs few wake-ups) and shrinks
- * when they are large, aiming at NAP_TARGET_FRAMES per wake-up (an eighth of the default ring) at
- * the rate just seen, and growing at most twofold per wake-up. The kernel can deliver at most a fill
- * ring's worth of frames (4096 by default) between two refills: NAP_MAX_US bounds what a sudden
- * burst in the middle of a trickle can cost (at 1.6 Mpps, 5 ms is 8000 frames, half of them dropped
- * and counted in XDP_STATISTICS), while a steady trickle of matched frames, the filtered case, wakes
- * the role only 200 times a second. Only after BUSY_WINDOW_MS without a frame does it block in
- * ppoll, so an idle capture costs nothing. */
+ * into batches: the nap aims at NAP_TARGET_FRAMES per wake-up at the rate just seen, grows at most
+ * twofold per wake-up (a trickle may be the start of a burst), and never exceeds what the rings can
+ * hold at the fastest rate seen lately (nap_limit: the kernel can deliver at most the smaller of
+ * the fill and RX rings between two passes). A steady trickle of matched frames, the filtered case,
+ * wakes the role a few hundred times a second; NAP_MAX_US bounds what a burst after a long quiet
+ * trickle can cost. Only after BUSY_WINDOW_MS without a frame does it block in ppoll, so an idle
+ * capture costs nothing. */
 #define BATCH 4096
 #define NAP_MIN_US 50
 #define NAP_MAX_US 5000
@@ -92,6 +91,36 @@ static void nap_us(long us)
     clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, NULL);
 }
 
+static int64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* The longest nap that cannot overflow the rings at the fastest rate seen lately: half the
+ * headroom (fill/RX ring frames) at the peak rate. The peak halves every second, so a burst long
+ * ago stops shortening the naps of a trickle, but a trickle between bursts still naps short. */
+struct nap_bound {
+    double peak_per_us;
+    int64_t decay_at_ms;
+    uint32_t headroom;
+};
+
+static long nap_limit(struct nap_bound *b, int r, int64_t elapsed_us, int64_t now_ms)
+{
+    if (r > 0 && elapsed_us > 0 && (double)r / (double)elapsed_us > b->peak_per_us)
+        b->peak_per_us = (double)r / (double)elapsed_us;
+    if (now_ms >= b->decay_at_ms) {
+        b->peak_per_us /= 2;
+        b->decay_at_ms = now_ms + 1000;
+    }
+    if (b->peak_per_us <= 0)
+        return NAP_MAX_US;
+    double safe = (double)(b->headroom / 2) / b->peak_per_us;
+    return safe < NAP_MAX_US ? (long)safe : NAP_MAX_US;
+}
+
 /* Capture (or forward) until the stop flag or the count; then drain what the kernel had delivered by
  * the stop (bounded), so Ctrl-C loses nothing that had arrived; when forwarding, give OUT a bounded
  * time to complete what it was given; and publish final statistics before the consumers are told the
@@ -99,6 +128,8 @@ static void nap_us(long us)
 static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms)
 {
     int64_t now = xdpd_now_ms(), next_stats = now + stats_interval_ms, last_frame = now;
+    int64_t last_step_us = now_us();
+    struct nap_bound bound = {.peak_per_us = 0, .decay_at_ms = now + 1000, .headroom = xdpd_capture_headroom(c)};
     long nap = NAP_MIN_US;
     int err = 0;
     while (!__atomic_load_n(&rr->stop, __ATOMIC_ACQUIRE) && !xdpd_capture_done(c)) {
@@ -106,6 +137,8 @@ static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms
         /* Idle: block on the sockets (up to 100 ms, then look at the stop flag again). Traffic after
          * a quiet spell may be a burst: start again from the shortest nap. */
         int r = xdpd_capture_step(c, idle ? 100 : 0, BATCH);
+        int64_t step_us = now_us(), elapsed_us = step_us - last_step_us;
+        last_step_us = step_us;
         if (idle)
             nap = NAP_MIN_US;
         if (r < 0) {
@@ -126,7 +159,10 @@ static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms
             long next = r > 0 ? nap * NAP_TARGET_FRAMES / r : nap * 2;
             if (next > nap * 2)
                 next = nap * 2;   /* grow gently: a trickle may be the start of a burst */
-            nap = next < NAP_MIN_US ? NAP_MIN_US : next > NAP_MAX_US ? NAP_MAX_US : next;
+            long limit = nap_limit(&bound, r, idle ? 0 : elapsed_us, now);
+            nap = next < NAP_MIN_US ? NAP_MIN_US : next > limit ? limit : next;
+            if (nap < NAP_MIN_US)
+                nap = NAP_MIN_US;
             nap_us(nap);
         }
     }

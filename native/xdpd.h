@@ -156,6 +156,8 @@ int xdpd_capture_done(const xdpd_capture *c);
 /* At a stop: remember how far the kernel had filled each RX ring, then drain only up to there, so
  * a stop means "what had arrived by then", not "whatever keeps arriving" while programs are still
  * attached. pending_at_stop counts the frames before the mark the loop has not moved yet. */
+/* Frames one socket can take in without the loop running: the smaller of its fill and RX rings. */
+uint32_t xdpd_capture_headroom(const xdpd_capture *c);
 void xdpd_capture_mark_stop(xdpd_capture *c);
 uint32_t xdpd_capture_pending_at_stop(const xdpd_capture *c);
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from xdpdump import capture_program, netdev
 from xdpdump.errors import UserError
+from xdpdump.xsk import XDP_PACKET_HEADROOM
 
 
 def rx_queues(device: netdev.Device, wanted: str) -> list[int]:
@@ -84,3 +85,23 @@ def open_output(path: str) -> int:
         return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
     except OSError as e:
         raise UserError(f"{path}: {e.strerror}") from e
+
+
+VLAN_ETH_HLEN = 18  # Ethernet header with one 802.1Q tag: what a frame adds to the MTU
+UMEM_BYTES_PER_QUEUE = 16 << 20
+
+
+def umem_geometry(devices: list[netdev.Device], frame_size: int | None, ring_size: int | None) -> tuple[int, int]:
+    """UMEM frame size and ring size for a capture, where the user left them open.
+
+    How long the net role may be away before the kernel drops is what the rings hold: 4096 frames
+    are 2.7 ms at 1.5 Mpps, less than a busy CPU may keep it waiting. Halving the frame size where
+    the devices' MTU allows (a 2048-byte frame holds up to 1792 bytes after the copy-mode headroom)
+    doubles the frames in the same 16 MiB per queue: 8192 frames, 5.5 ms.
+    """
+    if frame_size is None:
+        largest = max(d.mtu for d in devices) + VLAN_ETH_HLEN
+        frame_size = 2048 if largest <= 2048 - XDP_PACKET_HEADROOM else 4096
+    if ring_size is None:
+        ring_size = UMEM_BYTES_PER_QUEUE // frame_size
+    return frame_size, ring_size

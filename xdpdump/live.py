@@ -28,7 +28,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from xdpdump import capture_program, log, netdev, report
-from xdpdump.capture_setup import OwnedFd, StopSignals, filter_source, open_output, ring_bytes, rx_queues
+from xdpdump.capture_setup import (
+    OwnedFd,
+    StopSignals,
+    filter_source,
+    open_output,
+    ring_bytes,
+    rx_queues,
+    umem_geometry,
+)
 from xdpdump.offline import print_options
 from xdpdump.printer import Printer
 from xdpdump.roles import confine
@@ -38,6 +46,10 @@ from xdpdump.sandbox.install import install_filter
 from xdpdump.xsk import Capture, CaptureTarget, PacketConsumer
 
 IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a stop
+# The net role's kernel rings hold a few milliseconds of traffic (4096 frames: 2.7 ms at 1.5 Mpps),
+# the record ring behind it tens of milliseconds: on a shared CPU the net role must run first.
+NET_NICE = -5  # set while the role still has CAP_SYS_NICE, before it drops its capabilities
+ARCHIVE_NICE = 10
 ROLE_EXIT_TIMEOUT_S = 30  # a role that has not finished this long after the stop flag is killed
 
 
@@ -92,6 +104,7 @@ def run(args: argparse.Namespace, pipeline: Pipeline) -> int:
         device = netdev.lookup(name)
         netdev.require_up(device)
         interfaces.append(Interface(device, slot, rx_queues(device, args.queue)))
+    args.frame_size, args.ring_size = umem_geometry([i.device for i in interfaces], args.frame_size, args.ring_size)
     filter_c, filter_note = filter_source(args)
     sandboxed = not args.no_sandbox
     stop = StopSignals()
@@ -163,13 +176,14 @@ def _spawn_roles(cap: Capture, writer, out_fd: int | None, log_fd: int | None, s
     net_filter = role_filter("net", logfile_fd=log_target, xsk_fd_first=xsk[0], xsk_fd_last=xsk[-1]) \
         if sandboxed else None
     roles = [spawn_role("net", set(xsk) | owned_log,
-                        lambda: cap.enter_net_role(net_filter, log_target, selftest == "net"))]
+                        lambda: cap.enter_net_role(net_filter, log_target, selftest == "net"), nice=NET_NICE)]
     if writer is not None:
         assert out_fd is not None
         archive_filter = role_filter("archive", logfile_fd=log_target, archive_fd=out_fd) if sandboxed else None
         roles.append(spawn_role("archive", {out_fd} | owned_log,
                                 lambda: writer.enter_archive_role(out_fd, archive_filter, log_target,
-                                                                  selftest == "archive")))
+                                                                  selftest == "archive"),
+                                nice=ARCHIVE_NICE))
         cap.disown_writer()  # the archive role owns the file now; this copy must never write
     return roles
 

@@ -44,6 +44,7 @@ class Device:
     name: str
     index: int
     up: bool
+    mtu: int
     rx_queues: int
     kind: str | None
     peer_index: int | None
@@ -105,6 +106,7 @@ def _device(msg) -> Device:
         name=name,
         index=msg["index"],
         up=bool(msg["flags"] & IFF_UP),
+        mtu=msg.get_attr("IFLA_MTU") or 1500,
         rx_queues=_active_rx_queues(name) or msg.get_attr("IFLA_NUM_RX_QUEUES") or 1,
         kind=info.get_attr("IFLA_INFO_KIND") if info else None,
         peer_index=msg.get_attr("IFLA_LINK"),

@@ -21,6 +21,7 @@ def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: li
         lines += [f"  {n} {reason}" for reason, n in kernel.by_reason().items()]
         passed = sum(c["passed"] for c in counters)
         lines.append(f"{passed} frames left to the stack (not matched, or no socket on their queue)")
+        lines.append(f"{stats.ring_full_events} times the capture waited for a reader (record ring full)")
         lines += [
             f"{names[s.ifslot]} queue {s.queue}: {s.captured} captured, {s.xdp.dropped} dropped"
             for s in stats.sockets

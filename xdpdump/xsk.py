@@ -73,6 +73,7 @@ except ImportError as exc:  # pragma: no cover - only without a build
 MODES = {"auto": lib.XDPD_BIND_AUTO, "copy": lib.XDPD_BIND_COPY, "zerocopy": lib.XDPD_BIND_ZEROCOPY}
 FORMATS = {"pcap": lib.XDPD_FMT_PCAP, "pcapng": lib.XDPD_FMT_PCAPNG}
 DEFAULT_SNAPLEN = 262144
+XDP_PACKET_HEADROOM = 256
 DEFAULT_RING_BYTES = 8 << 20
 
 _HINTS = {
@@ -526,7 +527,10 @@ class Capture:
             raise UserError(f"ring size must be a power of two, not {ring_size}")
         fill_size = fill_size or ring_size
         self.targets = list(targets)
-        self.snaplen = min(snaplen, frame_size) if snaplen else frame_size
+        # The kernel puts each frame XDP_PACKET_HEADROOM into its UMEM frame: what remains is the
+        # largest frame a socket can receive, so the most a capture can keep.
+        largest = frame_size - XDP_PACKET_HEADROOM
+        self.snaplen = min(snaplen, largest) if snaplen else largest
         self.umems: dict[int, Umem] = {}
         self.sockets: list[XskSocket] = []
         self.writer: PcapWriter | None = None

@@ -57,8 +57,11 @@ def _parser() -> Parser:
     copy.add_argument("--copy", dest="bind_mode", action="store_const", const="copy", help="force AF_XDP copy mode")
     copy.add_argument("--zerocopy", dest="bind_mode", action="store_const", const="zerocopy",
                       help="require zero-copy (fails where the driver lacks it)")
-    p.add_argument("--ring-size", type=int, default=4096, metavar="N", help="descriptors per ring (power of 2)")
-    p.add_argument("--frame-size", type=int, default=4096, choices=[2048, 4096], help="UMEM frame size")
+    p.add_argument("--ring-size", type=int, metavar="N",
+                   help="descriptors per ring, a power of 2 (default: 16 MiB of UMEM per queue, 8192 frames of "
+                   "2048 bytes or 4096 of 4096)")
+    p.add_argument("--frame-size", type=int, choices=[2048, 4096],
+                   help="UMEM frame size (default: 2048 where every device's MTU fits, else 4096)")
     p.add_argument("--capture-ssh", action="store_true", help="without an expression, capture TCP port 22 too")
     p.add_argument("--force", action="store_true", help="replace an XDP program already on DEV for the capture")
     p.add_argument("--forward", metavar="OUT",
@@ -80,7 +83,7 @@ def _validate(args: argparse.Namespace) -> None:
         raise UserError(f"invalid snaplen {args.snaplen}", status=2)
     if args.count is not None and args.count <= 0:
         raise UserError(f"invalid packet count {args.count}", status=2)
-    if args.ring_size < 64 or args.ring_size & (args.ring_size - 1):
+    if args.ring_size is not None and (args.ring_size < 64 or args.ring_size & (args.ring_size - 1)):
         raise UserError(f"--ring-size {args.ring_size}: must be a power of two, at least 64", status=2)
     if not 0 < args.buffer_kib <= 1 << 22:
         raise UserError(f"-B {args.buffer_kib}: buffer size in KiB, 1 to 4194304", status=2)

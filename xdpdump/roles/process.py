@@ -71,13 +71,20 @@ class RoleProcess:
         return f"{self.name} role (pid {self.pid}) exited with status {self.status}"
 
 
-def spawn_role(name: str, owned: set[int], enter: Callable[[], None]) -> RoleProcess:
-    """Fork a role that keeps only `owned` descriptors (plus stderr) and runs enter(), never returning."""
+def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int = 0) -> RoleProcess:
+    """Fork a role that keeps only `owned` descriptors (plus stderr) and runs enter(), never returning.
+
+    nice orders the roles when they share a CPU: a consumer with megabytes of record ring to buffer
+    in (nice > 0) should never hold off the net role, whose kernel rings hold milliseconds (nice < 0,
+    which needs CAP_SYS_NICE: set here, before confine() drops every capability).
+    """
     parent = os.getpid()
     pid = os.fork()
     if pid:
         return RoleProcess(name, pid)
     try:
+        if nice:
+            os.nice(nice)
         confine(parent, owned | {2})
         enter()
     except BaseException as e:
