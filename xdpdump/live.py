@@ -46,10 +46,9 @@ from xdpdump.sandbox.install import install_filter
 from xdpdump.xsk import Capture, CaptureTarget, PacketConsumer
 
 IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a stop
-# The net role's kernel rings hold a few milliseconds of traffic (4096 frames: 2.7 ms at 1.5 Mpps),
+# The net role's kernel rings hold a few milliseconds of traffic (8192 frames: 5.5 ms at 1.5 Mpps),
 # the record ring behind it tens of milliseconds: on a shared CPU the net role must run first.
 NET_NICE = -5  # set while the role still has CAP_SYS_NICE, before it drops its capabilities
-ARCHIVE_NICE = 10
 ROLE_EXIT_TIMEOUT_S = 30  # a role that has not finished this long after the stop flag is killed
 
 
@@ -182,8 +181,7 @@ def _spawn_roles(cap: Capture, writer, out_fd: int | None, log_fd: int | None, s
         archive_filter = role_filter("archive", logfile_fd=log_target, archive_fd=out_fd) if sandboxed else None
         roles.append(spawn_role("archive", {out_fd} | owned_log,
                                 lambda: writer.enter_archive_role(out_fd, archive_filter, log_target,
-                                                                  selftest == "archive"),
-                                nice=ARCHIVE_NICE))
+                                                                  selftest == "archive")))
         cap.disown_writer()  # the archive role owns the file now; this copy must never write
     return roles
 

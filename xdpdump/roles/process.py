@@ -74,9 +74,9 @@ class RoleProcess:
 def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int = 0) -> RoleProcess:
     """Fork a role that keeps only `owned` descriptors (plus stderr) and runs enter(), never returning.
 
-    nice orders the roles when they share a CPU: a consumer with megabytes of record ring to buffer
-    in (nice > 0) should never hold off the net role, whose kernel rings hold milliseconds (nice < 0,
-    which needs CAP_SYS_NICE: set here, before confine() drops every capability).
+    nice < 0 puts a role ahead of the others when they share a CPU: the net role, whose kernel rings
+    hold milliseconds where the consumers have megabytes of record ring. It needs CAP_SYS_NICE, so it
+    is set here, before confine() drops every capability.
     """
     parent = os.getpid()
     pid = os.fork()
