@@ -152,6 +152,9 @@ static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms
         }
         if (r > 0)
             last_frame = now;
+        /* Every pass updates the peak, heavy ones most of all: a burst seen only in passes that
+         * never nap must still shorten the naps of the trickle after it. */
+        long limit = nap_limit(&bound, r, idle ? 0 : elapsed_us, now);
         if (r >= BATCH / 2) {
             nap = NAP_MIN_US;     /* heavy traffic: more is waiting already */
         } else if (!idle) {
@@ -159,7 +162,6 @@ static int net_loop(xdpd_capture *c, xdpd_record_ring *rr, int stats_interval_ms
             long next = r > 0 ? nap * NAP_TARGET_FRAMES / r : nap * 2;
             if (next > nap * 2)
                 next = nap * 2;   /* grow gently: a trickle may be the start of a burst */
-            long limit = nap_limit(&bound, r, idle ? 0 : elapsed_us, now);
             nap = next < NAP_MIN_US ? NAP_MIN_US : next > limit ? limit : next;
             if (nap < NAP_MIN_US)
                 nap = NAP_MIN_US;

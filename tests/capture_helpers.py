@@ -89,12 +89,14 @@ class RunningCapture:
 
 
 def start_capture(
-    ns: Netns, *args: str, interfaces: list[str] | None = None, read_stdout: bool = True
+    ns: Netns, *args: str, interfaces: list[str] | None = None, read_stdout: bool = True,
+    wrapper: list[str] | None = None,
 ) -> RunningCapture:
+    """xdpdump in ns (after `wrapper`, e.g. setpriv, if given), returned once its sockets are live."""
     from netns import VENV_BIN
 
     proc = subprocess.Popen(
-        ["ip", "netns", "exec", ns.name, str(VENV_BIN / "xdpdump"), *args],
+        ["ip", "netns", "exec", ns.name, *(wrapper or []), str(VENV_BIN / "xdpdump"), *args],
         # latin-1 maps every byte to one character: `-w -` streams survive as text, losslessly.
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="latin-1",
     )

@@ -48,6 +48,17 @@ def wait_for_children(pid: int, n: int) -> list[int]:
     raise AssertionError(f"{pid} has children {children(pid)}, expected {n}")
 
 
+def wait_sandboxed(pid: int) -> dict[str, str]:
+    """A role confines itself after the fork, while the supervisor goes on to its banner: wait (bounded)
+    until the filter is in, which comes after every other step of the confinement."""
+    for _ in range(500):
+        st = status_fields(pid)
+        if st["Seccomp"] == "2":
+            return st
+        time.sleep(0.01)
+    return status_fields(pid)
+
+
 def test_roles_are_confined(lab, tmp_path):
     cap_ns, peer_ns = lab.netns(), lab.netns()
     cap, peer = lab.veth(cap_ns, "xd0", peer_ns, "xd1", rx_queues=2)
@@ -59,7 +70,7 @@ def test_roles_are_confined(lab, tmp_path):
         roles = wait_for_children(supervisor, 2)
         seen = {}
         for pid in [supervisor, *roles]:
-            st = status_fields(pid)
+            st = wait_sandboxed(pid)
             assert st["Seccomp"] == "2", (pid, st["Seccomp"])
             assert st["NoNewPrivs"] == "1"
             assert int(st["CapEff"], 16) == 0
@@ -173,3 +184,29 @@ def test_log_file_gets_everything_stderr_only_warnings_and_warnings_are_fsynced(
     i, ln = log_writes[0]
     pid, fd = re.match(r"(\d+)\s+write\((\d+),", ln).groups()
     assert any(re.match(rf"{pid}\s+fsync\({fd}\)\s+= 0", later) for later in lines[i + 1 : i + 20])
+
+
+def test_capture_works_without_cap_sys_nice(pair, tmp_path):
+    """Raising the net role's priority helps where allowed; it is never required."""
+    cap, peer = pair
+    out = tmp_path / "f.pcap"
+    run = start_capture(cap.ns, "-i", cap.dev, "-c", "3", "-w", str(out), "udp",
+                        wrapper=["setpriv", "--bounding-set=-sys_nice", "--inh-caps=-sys_nice"])
+    send_udp(peer, cap, 9000, payloads(3, "n"))
+    assert run.finish() == 0, run.stderr
+    assert udp_payloads_in(out) == payloads(3, "n")
+
+
+def test_drops_are_logged_as_a_warning_under_the_sandbox(pair, tmp_path):
+    """The end-of-capture warning goes through the sandboxed supervisor's log handler."""
+    cap, peer = pair
+    log = tmp_path / "x.log"
+    run = start_capture(cap.ns, "-i", cap.dev, "-n", "--ring-size", "64", "-B", "64", "--log-file", str(log),
+                        "udp port 9000", read_stdout=False)
+    send_udp(peer, cap, 9000, payloads(3000, "d"))
+    assert run.finish(signal.SIGINT) == 0, run.stderr
+    dropped = run.summary()["dropped by kernel"]
+    assert dropped > 0
+    warning = f"WARNING the kernel dropped {dropped} packets it could not deliver"
+    assert warning in log.read_text()
+    assert f"xdpdump: the kernel dropped {dropped} packets" in run.stderr

@@ -91,8 +91,12 @@ class ReplacedProgram:
         prog_id = device.xdp.prog_id
         assert prog_id is not None
         fd = bpfsys.prog_fd_by_id(prog_id)  # holding it keeps the program alive while detached
-        with IPRoute() as ipr:
-            loader.detach(device, ipr)
+        try:
+            with IPRoute() as ipr:
+                loader.detach(device, ipr)
+        except BaseException:
+            os.close(fd)
+            raise
         return cls(device, prog_id, fd, device.xdp.mode or "native")
 
     def restore(self) -> None:

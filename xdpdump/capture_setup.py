@@ -91,17 +91,20 @@ VLAN_ETH_HLEN = 18  # Ethernet header with one 802.1Q tag: what a frame adds to 
 UMEM_BYTES_PER_QUEUE = 16 << 20
 
 
-def umem_geometry(devices: list[netdev.Device], frame_size: int | None, ring_size: int | None) -> tuple[int, int]:
+def umem_geometry(devices: list[netdev.Device], xdp_modes: list[str], frame_size: int | None,
+                  ring_size: int | None) -> tuple[int, int]:
     """UMEM frame size and ring size for a capture, where the user left them open.
 
     How long the net role may be away before the kernel drops is what the rings hold: 4096 frames
     are 2.7 ms at 1.5 Mpps, less than a busy CPU may keep it waiting. Halving the frame size where
     the devices' MTU allows (a 2048-byte frame holds up to 1792 bytes after the copy-mode headroom)
-    doubles the frames in the same 16 MiB per queue: 8192 frames, 5.5 ms.
+    doubles the frames in the same 16 MiB per queue: 8192 frames, 5.5 ms. Only in native mode:
+    generic (skb) XDP runs after GRO, where a frame can be larger than the MTU.
     """
     if frame_size is None:
         largest = max(d.mtu for d in devices) + VLAN_ETH_HLEN
-        frame_size = 2048 if largest <= 2048 - XDP_PACKET_HEADROOM else 4096
+        native = all(mode == "native" for mode in xdp_modes)
+        frame_size = 2048 if native and largest <= 2048 - XDP_PACKET_HEADROOM else 4096
     if ring_size is None:
         ring_size = UMEM_BYTES_PER_QUEUE // frame_size
     return frame_size, ring_size

@@ -103,7 +103,6 @@ def run(args: argparse.Namespace, pipeline: Pipeline) -> int:
         device = netdev.lookup(name)
         netdev.require_up(device)
         interfaces.append(Interface(device, slot, rx_queues(device, args.queue)))
-    args.frame_size, args.ring_size = umem_geometry([i.device for i in interfaces], args.frame_size, args.ring_size)
     filter_c, filter_note = filter_source(args)
     sandboxed = not args.no_sandbox
     stop = StopSignals()
@@ -124,6 +123,10 @@ def run(args: argparse.Namespace, pipeline: Pipeline) -> int:
             cleanup.callback(itf.program.close)
             logger.info("attached %s to %s in %s mode (%s)", capture_program.PROGRAM_FUNCTION, itf.device.name,
                         itf.program.mode, "BPF link" if itf.program.link_fd is not None else "netlink")
+        args.frame_size, args.ring_size = umem_geometry(
+            [i.device for i in interfaces], [i.program.mode for i in interfaces if i.program is not None],
+            args.frame_size, args.ring_size,
+        )
         targets = [CaptureTarget(i.device.index, q, i.slot) for i in interfaces for q in i.queues]
         cap = pipeline.open(targets, args, cleanup)
         # Consumers register before the first frame can arrive: they see every record.
@@ -132,8 +135,9 @@ def run(args: argparse.Namespace, pipeline: Pipeline) -> int:
         for target, fd in cap.xsk_fds():
             interfaces[target.ifslot].program.add_socket(target.queue, fd)  # type: ignore[union-attr]
 
-        roles = _spawn_roles(cap, writer, out_fd, log_fd, sandboxed, args.sandbox_selftest)
-        cleanup.callback(_stop_roles, cap, roles)
+        roles: list[RoleProcess] = []
+        cleanup.callback(_stop_roles, cap, roles)  # registered first: a role forked is a role stopped
+        _spawn_roles(roles, cap, writer, out_fd, log_fd, sandboxed, args.sandbox_selftest)
         # What the banner says is known from the sockets, which the release below lets go of.
         note, extra = pipeline.banner_note(cap), pipeline.banner_lines(cap)
         # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
@@ -160,22 +164,23 @@ def run(args: argparse.Namespace, pipeline: Pipeline) -> int:
         failed = failed or [r for r in roles if r.failed]
         for role in failed:
             logger.error("%s", role.describe_end())
+        if stats.dropped:  # while the log file is still open
+            logger.warning("the kernel dropped %d packets it could not deliver (-v lists the reasons)", stats.dropped)
     # Programs are detached and files closed (ExitStack) before the summary, as tcpdump does.
     report.print_summary(stats, counters, names, args.verbose, more)
-    if stats.dropped:
-        logger.warning("%d packets dropped by kernel", stats.dropped)
     return 1 if failed else 0
 
 
-def _spawn_roles(cap: Capture, writer, out_fd: int | None, log_fd: int | None, sandboxed: bool,
-                 selftest: str | None) -> list[RoleProcess]:
+def _spawn_roles(roles: list[RoleProcess], cap: Capture, writer, out_fd: int | None, log_fd: int | None,
+                 sandboxed: bool, selftest: str | None) -> None:
+    """Fork the roles into `roles` one by one, so whatever fails halfway still stops those forked."""
     log_target = log_fd if log_fd is not None else 2
     owned_log = {log_fd} if log_fd is not None else set()
     xsk = cap.net_role_fds()  # any holes in the range are closed in the role, which can open nothing
     net_filter = role_filter("net", logfile_fd=log_target, xsk_fd_first=xsk[0], xsk_fd_last=xsk[-1]) \
         if sandboxed else None
-    roles = [spawn_role("net", set(xsk) | owned_log,
-                        lambda: cap.enter_net_role(net_filter, log_target, selftest == "net"), nice=NET_NICE)]
+    roles.append(spawn_role("net", set(xsk) | owned_log,
+                            lambda: cap.enter_net_role(net_filter, log_target, selftest == "net"), nice=NET_NICE))
     if writer is not None:
         assert out_fd is not None
         archive_filter = role_filter("archive", logfile_fd=log_target, archive_fd=out_fd) if sandboxed else None
@@ -183,7 +188,6 @@ def _spawn_roles(cap: Capture, writer, out_fd: int | None, log_fd: int | None, s
                                 lambda: writer.enter_archive_role(out_fd, archive_filter, log_target,
                                                                   selftest == "archive")))
         cap.disown_writer()  # the archive role owns the file now; this copy must never write
-    return roles
 
 
 def _sandbox_supervisor(interfaces: list[Interface], log_fd: int | None) -> None:

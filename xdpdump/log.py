@@ -39,7 +39,9 @@ class RoleLogHandler(logging.Handler):
             if record.levelno >= logging.WARNING:
                 os.write(STDERR_FD, f"xdpdump: {record.getMessage()}\n".encode())
         except OSError:
-            self.handleError(record)
+            # Never logging's own handleError: it prints a traceback, reading source files, which a
+            # sandboxed role may not open (the kernel would kill it for trying). A lost line is better.
+            pass
 
 
 def open_log_file(path: str) -> int:

@@ -7,6 +7,7 @@ exit status or a signal the supervisor can report in one line.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -84,7 +85,9 @@ def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int 
         return RoleProcess(name, pid)
     try:
         if nice:
-            os.nice(nice)
+            # A help, never a requirement: without CAP_SYS_NICE the role runs at the default priority.
+            with contextlib.suppress(PermissionError):
+                os.nice(nice)
         confine(parent, owned | {2})
         enter()
     except BaseException as e:
