@@ -183,3 +183,19 @@ def test_force_with_a_filter_the_kernel_rejects_leaves_the_program_alone(pair):
     proc = cap.ns.tool("xdpdump", "-i", cap.dev, "--force", too_big, timeout=300)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert xdp_attached(cap.ns) == before
+
+
+def test_two_interfaces_into_one_pcapng_named_per_interface(pair, tmp_path):
+    cap, peer = pair
+    out = tmp_path / "f.pcapng"
+    run = start_capture(cap.ns, "-i", cap.dev, "-i", "lo", "--pcapng", "-w", str(out), "udp")
+    assert "lo: XDP skb mode" in run.stderr  # lo has generic XDP only: it uses 4096-byte frames
+    send_udp(peer, cap, 9000, [b"veth-1", b"veth-2"])
+    with cap.ns.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.sendto(b"lo-1", ("127.0.0.1", 9000))
+    assert run.finish(signal.SIGINT) == 0, run.stderr
+    from netns import run as run_cmd
+
+    fields = run_cmd(["tshark", "-r", str(out), "-T", "fields", "-e", "frame.interface_name", "-e", "data.data"])
+    got = sorted(tuple(line.split("\t")) for line in fields.stdout.splitlines())
+    assert got == sorted([(cap.dev, b"veth-1".hex()), (cap.dev, b"veth-2".hex()), ("lo", b"lo-1".hex())])
