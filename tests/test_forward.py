@@ -12,7 +12,7 @@ import time
 import pytest
 from capture_helpers import start_capture, stop
 from netns import drain, entered, send_udp, udp_receiver
-from test_sandbox_roles import fd_targets, wait_for_children, wait_sandboxed
+from test_sandbox_roles import confined_roles
 from tx_helpers import forward_lab
 
 K = 40
@@ -126,28 +126,14 @@ def test_forward_roles_are_confined_and_own_only_their_descriptors(lab, tmp_path
     out = tmp_path / "f.pcap"
     run = start_capture(a1.ns, "-i", a1.dev, "--forward", b1.dev, "-w", str(out), "udp")
     assert "NOT sandboxed" not in run.stderr
-    supervisor = run.proc.pid  # `ip netns exec` execs xdpdump in place
     try:
-        roles = wait_for_children(supervisor, 2)
-        seen = {}
-        for pid in [supervisor, *roles]:
-            st = wait_sandboxed(pid)
-            assert st["Seccomp"] == "2", (pid, st["Seccomp"])
-            assert st["NoNewPrivs"] == "1"
-            assert int(st["CapEff"], 16) == 0
-            if pid == supervisor:
-                continue
-            targets = fd_targets(pid)
-            sockets = [fd for fd, t in targets.items() if t.startswith("socket:")]
-            files = {fd: t for fd, t in targets.items() if not t.startswith("socket:")}
-            if sockets:  # the net role: IN's AF_XDP socket (one rx queue), OUT's, and stderr
-                seen["net"] = pid
-                assert len(sockets) == 2 and set(files) == {2}, targets
-                assert int(st["CapBnd"], 16) == 0 and int(st["CapPrm"], 16) == 0
-            else:  # the archive role: the capture file and stderr
-                seen["archive"] = pid
-                assert set(files.values()) - {targets[2]} == {str(out)} and len(targets) == 2, targets
-        assert set(seen) == {"net", "archive"}
+        roles = confined_roles(run.proc.pid)  # `ip netns exec` execs xdpdump in place
+        net, archive = roles["net"], roles["archive"]
+        # net: IN's AF_XDP socket (one rx queue), OUT's, and stderr
+        assert len(net.sockets) == 2 and set(net.files) == {2}, net
+        # archive: the capture file and stderr
+        assert not archive.sockets and len(archive.files) == 2, archive
+        assert set(archive.files.values()) - {archive.files[2]} == {str(out)}, archive
         # The sandboxed net role forwards: receive, transmit, kick and reap all pass its filter.
         with udp_receiver(b0, 5000) as far:
             send_udp(a0, b0, 5000, payloads(12, "s"))

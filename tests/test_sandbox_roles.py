@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import time
+from dataclasses import dataclass
 
 import pytest
 from capture_helpers import start_capture, stop, xdp_attached
@@ -59,36 +60,49 @@ def wait_sandboxed(pid: int) -> dict[str, str]:
     return status_fields(pid)
 
 
+@dataclass
+class ConfinedRole:
+    status: dict[str, str]
+    sockets: list[int]
+    files: dict[int, str]  # every other descriptor: fd -> what it points at (fd 2 included)
+
+
+def confined_roles(supervisor: int) -> dict[str, ConfinedRole]:
+    """Check the supervisor and both roles run under seccomp with no_new_privs and no effective
+    capabilities (the roles with empty bounding and permitted sets too); return the roles, told apart
+    by what they hold: the net role has the AF_XDP sockets, the archive role has none."""
+    roles = {}
+    for pid in [supervisor, *wait_for_children(supervisor, 2)]:
+        st = wait_sandboxed(pid)
+        assert st["Seccomp"] == "2", (pid, st["Seccomp"])
+        assert st["NoNewPrivs"] == "1"
+        assert int(st["CapEff"], 16) == 0
+        if pid == supervisor:
+            continue
+        assert int(st["CapBnd"], 16) == 0 and int(st["CapPrm"], 16) == 0
+        targets = fd_targets(pid)
+        sockets = [fd for fd, t in targets.items() if t.startswith("socket:")]
+        files = {fd: t for fd, t in targets.items() if not t.startswith("socket:")}
+        roles["net" if sockets else "archive"] = ConfinedRole(st, sockets, files)
+    assert set(roles) == {"net", "archive"}
+    return roles
+
+
 def test_roles_are_confined(lab, tmp_path):
     cap_ns, peer_ns = lab.netns(), lab.netns()
     cap, peer = lab.veth(cap_ns, "xd0", peer_ns, "xd1", rx_queues=2)
     out = tmp_path / "f.pcap"
     log = tmp_path / "x.log"
     run = start_capture(cap.ns, "-i", cap.dev, "-w", str(out), "--log-file", str(log), "udp")
-    supervisor = run.proc.pid  # `ip netns exec` execs xdpdump in place
     try:
-        roles = wait_for_children(supervisor, 2)
-        seen = {}
-        for pid in [supervisor, *roles]:
-            st = wait_sandboxed(pid)
-            assert st["Seccomp"] == "2", (pid, st["Seccomp"])
-            assert st["NoNewPrivs"] == "1"
-            assert int(st["CapEff"], 16) == 0
-            targets = fd_targets(pid)
-            if pid == supervisor:
-                continue
-            sockets = [fd for fd, t in targets.items() if t.startswith("socket:")]
-            files = {fd: t for fd, t in targets.items() if not t.startswith("socket:")}
-            if sockets:  # the net role: one AF_XDP socket per queue, the log file and stderr
-                seen["net"] = pid
-                assert len(sockets) == 2
-                assert set(files.values()) - {targets[2]} == {str(log)}
-                assert int(st["CapBnd"], 16) == 0 and int(st["CapPrm"], 16) == 0
-            else:  # the archive role: the capture file, the log file and stderr
-                seen["archive"] = pid
-                assert set(files.values()) - {targets[2]} == {str(out), str(log)}
-                assert len(targets) == 3
-        assert set(seen) == {"net", "archive"}
+        roles = confined_roles(run.proc.pid)  # `ip netns exec` execs xdpdump in place
+        net, archive = roles["net"], roles["archive"]
+        # net: one AF_XDP socket per queue, the log file and stderr
+        assert len(net.sockets) == 2
+        assert set(net.files.values()) - {net.files[2]} == {str(log)}
+        # archive: the capture file, the log file and stderr, nothing else
+        assert not archive.sockets and len(archive.files) == 3
+        assert set(archive.files.values()) - {archive.files[2]} == {str(out), str(log)}
         send_udp(peer, cap, 9000, payloads(5, "c"))
     finally:
         assert stop(run) == 0, run.stderr
