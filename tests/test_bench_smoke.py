@@ -124,7 +124,7 @@ def test_tree_cpu_includes_forked_children():
                            for t in os.listdir(f"/proc/{proc.pid}/task")) / 1e9
         total = tree_cpu_s(proc.pid)
         assert child_cpu > 0
-        assert total >= parent_alone + child_cpu
+        assert total >= parent_alone + child_cpu - 1e-6  # equal sums may round differently
     finally:
         proc.kill()
         proc.wait()
