@@ -59,7 +59,7 @@ import errno
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, Self
 
 from xdpdump.errors import UserError
 
@@ -97,6 +97,19 @@ def _check(rc: int, what: str) -> int:
     hint = _HINTS.get((where, err))
     msg = f"{what}: {where}: {os.strerror(err)}"
     raise UserError(f"{msg} ({hint})" if hint else msg)
+
+
+class _Closes:
+    """Context manager for the native objects here: `with X(...) as x:` closes x on the way out."""
+
+    def close(self) -> None:  # pragma: no cover - every subclass has its own
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 @dataclass(frozen=True)
@@ -191,7 +204,7 @@ class CaptureStats:
         return self.kernel.dropped
 
 
-class Umem:
+class Umem(_Closes):
     """Page-aligned frame area registered with the kernel by the first socket made on it."""
 
     def __init__(self, frames: int, frame_size: int = 4096, headroom: int = 0) -> None:
@@ -227,14 +240,9 @@ class Umem:
             _check(lib.xdpd_umem_destroy(self._ptr), "cannot free UMEM")
             self._ptr = None
 
-    def __enter__(self) -> Umem:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
-class XskSocket:
+class XskSocket(_Closes):
     """An AF_XDP socket bound to (ifindex, queue) on a Umem."""
 
     def __init__(
@@ -310,14 +318,9 @@ class XskSocket:
             self._ptr = None
             self.umem.sockets.remove(self)
 
-    def __enter__(self) -> XskSocket:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
-class RecordRing:
+class RecordRing(_Closes):
     """The shared-memory ring of captured records (single producer, up to 8 consumers)."""
 
     def __init__(self, size_bytes: int = DEFAULT_RING_BYTES) -> None:
@@ -365,11 +368,6 @@ class RecordRing:
             _check(lib.xdpd_rr_destroy(self._ptr), "cannot free record ring")
             self._ptr = None
 
-    def __enter__(self) -> RecordRing:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 class PacketConsumer:
@@ -409,7 +407,7 @@ class PacketConsumer:
         self.slot = None
 
 
-class PcapWriter:
+class PcapWriter(_Closes):
     """The native archive consumer: records -> pcap/pcapng written to fd in large batches."""
 
     def __init__(
@@ -474,11 +472,6 @@ class PcapWriter:
                 lib.xdpd_writer_destroy(self._ptr)
                 self._ptr = None
 
-    def __enter__(self) -> PcapWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _shared_stats(ring: RecordRing, nslots: int) -> CaptureStats:
@@ -505,7 +498,7 @@ class CaptureTarget:
     ifslot: int = 0
 
 
-class Capture:
+class Capture(_Closes):
     """Sockets for every target, the record ring they feed, and the consumers reading it."""
 
     def __init__(
@@ -677,11 +670,6 @@ class Capture:
             self._close_umems()
             self.ring.close()
 
-    def __enter__(self) -> Capture:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 # --- TX: replay and the inline tap (issue 8) -------------------------------------------------------
@@ -700,7 +688,7 @@ class ReplayCounters:
     in_flight: int
 
 
-class Replay:
+class Replay(_Closes):
     """Frames (back to back in one buffer, with their lengths) sent out of a TX socket, ``loops``
     times (0: until closed), at ``rate_pps`` frames per second (0: as fast as the device takes them).
 
@@ -746,11 +734,6 @@ class Replay:
             lib.xdpd_replay_destroy(self._ptr)
             self._ptr = None
 
-    def __enter__(self) -> Replay:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 @dataclass(frozen=True)
@@ -853,6 +836,3 @@ class Forwarder(Capture):
     def _close_umems(self) -> None:
         self.out = None  # closed with the UMEM it is bound to
         super()._close_umems()
-
-    def __enter__(self) -> Forwarder:
-        return self
