@@ -1,4 +1,10 @@
-"""The one exception the command-line tools turn into a one-line message and an exit status."""
+"""The two exceptions the command-line tools turn into one line on stderr and an exit status.
+
+``UserError`` is a mistake the user can fix; ``InternalError`` is a broken invariant of xdpdump itself,
+which no user input should be able to cause: its message says so and asks for a report.
+"""
+
+REPORT_HINT = "this is a bug in xdpdump; please report it with the command line and this message"
 
 
 class UserError(Exception):
@@ -11,3 +17,12 @@ class UserError(Exception):
     def __init__(self, message: str, status: int = 1) -> None:
         super().__init__(message)
         self.status = status
+
+
+class InternalError(Exception):
+    """An invariant of xdpdump's own code failed (not the user's doing): printed as one line that says
+    it is an internal error and asks for a report; exit status 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"internal error: {message} ({REPORT_HINT})")
+        self.status = 1
