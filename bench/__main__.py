@@ -3,7 +3,9 @@
 Owns the command line and the run's outline: build the generator, build the topology, run every
 (case, capturer) pair with ``bench.run.measure``, print the Markdown table and headline ratios on
 stdout, write the JSON document. The topology is deleted however the run ends (Ctrl-C, SIGTERM, an
-error); progress goes to stderr so stdout is only the report.
+error); progress goes to stderr so stdout is only the report. ``--baseline-xdpdump PATH`` adds another
+checkout's xdpdump as the capturer ``xdpdump-baseline`` (run right after ours, on the same traffic)
+and a before/after table.
 """
 
 from __future__ import annotations
@@ -44,11 +46,31 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--frames", type=int, help="frames per run, every case (a multiple of 100)")
     p.add_argument("--case", action="append", help="only this case (repeatable): 64B, 1500B, 64B-1%%")
     p.add_argument("--capturer", action="append",
-                   help="only this capturer (repeatable): " + ", ".join(c.name for c in capturers.ALL))
+                   help="only this capturer (repeatable): " + ", ".join(c.name for c in capturers.ALL)
+                   + f", {capturers.BASELINE} (with --baseline-xdpdump)")
+    p.add_argument("--baseline-xdpdump", type=Path, metavar="PATH",
+                   help=f"another checkout's xdpdump executable (e.g. /tmp/xdpdump-before/.venv/bin/xdpdump), "
+                   f"run as the capturer {capturers.BASELINE} exactly as ours is, and compared with it")
     args = p.parse_args(argv)
     if args.frames is not None and (args.frames <= 0 or args.frames % 100):
         p.error("--frames must be a positive multiple of 100")
+    if args.baseline_xdpdump is not None:
+        args.baseline_xdpdump = args.baseline_xdpdump.absolute()  # it runs from inside `ip netns exec`
+        if not (args.baseline_xdpdump.is_file() and os.access(args.baseline_xdpdump, os.X_OK)):
+            p.error(f"--baseline-xdpdump: {args.baseline_xdpdump} is not an executable file")
     return args
+
+
+def chosen_capturers(args: argparse.Namespace) -> list[capturers.Capturer]:
+    pool = capturers.with_baseline(args.baseline_xdpdump) if args.baseline_xdpdump else capturers.ALL
+    return [c for c in pool if not args.capturer or c.name.split()[0] in args.capturer or c.name in args.capturer]
+
+
+def commit(path: Path) -> str | None:
+    """The checkout's commit holding path (with -dirty if it has changes), or None outside git."""
+    proc = subprocess.run(["git", "-C", str(path), "describe", "--always", "--dirty"], capture_output=True,
+                          text=True, check=False)
+    return proc.stdout.strip() if proc.returncode == 0 else None
 
 
 def machine_info() -> dict:
@@ -67,15 +89,18 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("scripts/bench: needs root (namespaces, XDP)\n")
         return 1
     chosen_cases = [c for c in cases(args.quick, args.frames) if not args.case or c.name in args.case]
-    chosen = [c for c in capturers.ALL if not args.capturer or c.name.split()[0] in args.capturer
-              or c.name in args.capturer]
+    chosen = chosen_capturers(args)
     limits = Limits(send_max_s=30.0 if args.quick else 60.0, drain_max_s=10.0 if args.quick else 30.0)
     gen_cpu, cap_cpu = cpus()
     machine = machine_info()
     settings = {"quick": args.quick, "snaplen": SNAPLEN, "buffer_kib": capturers.BUFFER_KIB,
                 "generator_cpu": gen_cpu, "capturer_cpu": cap_cpu,
                 "cases": [{"name": c.name, "frame_len": c.frame_len, "filter": " ".join(c.expr),
-                           "frames": c.frames} for c in chosen_cases]}
+                           "frames": c.frames} for c in chosen_cases],
+                "xdpdump": str(capturers.VENV_BIN / "xdpdump"), "xdpdump_commit": commit(capturers.ROOT)}
+    if args.baseline_xdpdump:
+        settings.update({"baseline_xdpdump": str(args.baseline_xdpdump),
+                         "baseline_commit": commit(args.baseline_xdpdump.parent)})
     rows: list[dict] = []
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="xdpdump-bench-") as tmp:
@@ -109,8 +134,12 @@ def main(argv: list[str]) -> int:
     print(f"Machine: {machine['cpu_model']}, {machine['cpus']} CPUs, Linux {machine['kernel']}. "
           f"Generator on CPU {gen_cpu}, capturer on CPU {cap_cpu}; snaplen {SNAPLEN}, "
           f"buffers {capturers.BUFFER_KIB} KiB.\n")
+    tested = [f"xdpdump: {settings['xdpdump']} (commit {settings['xdpdump_commit']})"]
+    if args.baseline_xdpdump:
+        tested.append(f"{capturers.BASELINE}: {settings['baseline_xdpdump']} (commit {settings['baseline_commit']})")
+    print("; ".join(tested) + ".\n")
     print(report.markdown_table(rows))
-    print("\nHeadline (xdpdump ÷ tcpdump, same run):\n")
+    print()
     print(report.headline_markdown(doc["headline"]))
     print(f"\nJSON: {out}; took {settings['elapsed_s']} s")
     if leaked:

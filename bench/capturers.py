@@ -2,8 +2,10 @@
 
 Owns how each tool is run and how its results are read:
 
-- ``xdpdump``: ours, ``xdpdump -i DEV -w F -s SNAP -v [EXPR]``; ready at its ``xdpdump: DEV:`` line;
-  drops by reason from the ``-v`` summary.
+- ``xdpdump``: ours, ``xdpdump -i DEV -w F -s SNAP -B 8192 -v [EXPR]``; ready at its ``xdpdump: DEV:``
+  line; drops by reason from the ``-v`` summary.
+- ``xdpdump-baseline`` (only with ``--baseline-xdpdump PATH``): the same capturer running another
+  checkout's executable, e.g. the commit before a change, to compare before and after in one run.
 - ``tcpdump``: ``tcpdump -i DEV -w F -s SNAP -B 8192 -Z root -n [EXPR]``. ``-B 8192`` (KiB) gives it
   the 8 MiB buffer xdpdump's default record ring has; ``-Z root`` keeps it from switching to the
   ``tcpdump`` user, who could not write into the bench's temp dir. Ready at "listening on".
@@ -148,10 +150,12 @@ class Capturer:
 
 
 class XdpdumpCapturer(Capturer):
-    name = "xdpdump"
+    def __init__(self, executable: Path = VENV_BIN / "xdpdump", name: str = "xdpdump") -> None:
+        self.executable = executable
+        self.name = name
 
     def start(self, target: Target) -> ProcessSession:
-        argv = [str(VENV_BIN / "xdpdump"), "-i", CAP_DEV, "-w", str(target.out_path), "-s", str(target.snaplen),
+        argv = [str(self.executable), "-i", CAP_DEV, "-w", str(target.out_path), "-s", str(target.snaplen),
                 "-B", str(BUFFER_KIB), "-v", *target.expr]
         return ProcessSession(_in_cap(target, argv), f"xdpdump: {CAP_DEV}:")
 
@@ -274,3 +278,10 @@ class XdpDropReference(Capturer):
 
 
 ALL = [XdpDropReference(), XdpdumpCapturer(), TcpdumpCapturer(), XdpToolsCapturer(), ScapyCapturer()]
+BASELINE = "xdpdump-baseline"
+
+
+def with_baseline(executable: Path) -> list[Capturer]:
+    """``ALL`` with another checkout's xdpdump run right after ours, on the same traffic."""
+    at = next(i for i, c in enumerate(ALL) if c.name == "xdpdump") + 1
+    return [*ALL[:at], XdpdumpCapturer(executable, BASELINE), *ALL[at:]]

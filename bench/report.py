@@ -2,13 +2,17 @@
 
 Pure functions over the row dicts ``bench.run.measure`` returns; no I/O but ``write_json``.
 Headline ratios are xdpdump's figure divided by tcpdump's from the same run and case; the issue's
-targets are checked here and reported (met / missed, by how much), never asserted.
+targets are checked here and reported (met / missed, by how much), never asserted. When the run had
+an ``xdpdump-baseline`` (another checkout's xdpdump), a second table divides ours by it the same way:
+above 1.00x, this checkout costs more than the baseline.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from bench.capturers import BASELINE
 
 UNFILTERED_64 = "64B"
 FILTERED_64 = "64B-1%"
@@ -52,21 +56,25 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or not b else round(a / b, 3)
 
 
-def headline(rows: list[dict]) -> dict:
-    """Per case: xdpdump / tcpdump ratios; and the issue's three targets, met or not."""
+def _ratios(rows: list[dict], ours: str, theirs: str) -> dict[str, dict]:
+    """Per case run by both: ours / theirs for the two CPU figures, and both losses."""
     ratios: dict[str, dict] = {}
     for case in dict.fromkeys(r["case"] for r in rows):
-        ours, theirs = _find(rows, case, "xdpdump"), _find(rows, case, "tcpdump")
-        if not ours or not theirs:
+        a, b = _find(rows, case, ours), _find(rows, case, theirs)
+        if not a or not b:
             continue
         ratios[case] = {
-            "capture_cpu_per_captured": _ratio(ours["capture_cpu_ns_per_captured"],
-                                               theirs["capture_cpu_ns_per_captured"]),
-            "machine_cpu_per_offered": _ratio(ours["machine_cpu_ns_per_offered"],
-                                              theirs["machine_cpu_ns_per_offered"]),
-            "loss_pct_xdpdump": ours["loss_pct"],
-            "loss_pct_tcpdump": theirs["loss_pct"],
+            "capture_cpu_per_captured": _ratio(a["capture_cpu_ns_per_captured"], b["capture_cpu_ns_per_captured"]),
+            "machine_cpu_per_offered": _ratio(a["machine_cpu_ns_per_offered"], b["machine_cpu_ns_per_offered"]),
+            f"loss_pct_{ours}": a["loss_pct"],
+            f"loss_pct_{theirs}": b["loss_pct"],
         }
+    return ratios
+
+
+def headline(rows: list[dict]) -> dict:
+    """Per case: xdpdump / tcpdump ratios (and xdpdump / baseline, if run); the issue's targets, met or not."""
+    ratios = _ratios(rows, "xdpdump", "tcpdump")
     targets = []
     ours64 = _find(rows, UNFILTERED_64, "xdpdump")
     if ours64:
@@ -82,19 +90,31 @@ def headline(rows: list[dict]) -> dict:
         v = ratios[FILTERED_64]["machine_cpu_per_offered"]
         targets.append({"target": "1% filter: machine CPU per offered frame <= 1/2 of tcpdump's",
                         "value": f"{v:.2f}x", "met": v <= 0.5})
-    return {"ratios_vs_tcpdump": ratios, "targets": targets}
+    head: dict = {"ratios_vs_tcpdump": ratios, "targets": targets}
+    if any(r["capturer"] == BASELINE for r in rows):
+        head["ratios_vs_baseline"] = _ratios(rows, "xdpdump", BASELINE)
+    return head
+
+
+def _ratio_table(ratios: dict[str, dict], ours: str, theirs: str) -> list[str]:
+    lines = [f"| case | capture CPU/captured ({ours}÷{theirs}) | machine CPU/offered ({ours}÷{theirs}) "
+             f"| loss % {ours} | loss % {theirs} |", "|---|---|---|---|---|"]
+    for case, r in ratios.items():
+        lines.append(f"| {case} | {_num(r['capture_cpu_per_captured'], '{:.2f}x')} "
+                     f"| {_num(r['machine_cpu_per_offered'], '{:.2f}x')} "
+                     f"| {_num(r[f'loss_pct_{ours}'], '{:.2f}')} | {_num(r[f'loss_pct_{theirs}'], '{:.2f}')} |")
+    return lines
 
 
 def headline_markdown(head: dict) -> str:
-    lines = ["| case | capture CPU/captured (xdpdump÷tcpdump) | machine CPU/offered (xdpdump÷tcpdump) "
-             "| loss % xdpdump | loss % tcpdump |", "|---|---|---|---|---|"]
-    for case, r in head["ratios_vs_tcpdump"].items():
-        lines.append(f"| {case} | {_num(r['capture_cpu_per_captured'], '{:.2f}x')} "
-                     f"| {_num(r['machine_cpu_per_offered'], '{:.2f}x')} "
-                     f"| {_num(r['loss_pct_xdpdump'], '{:.2f}')} | {_num(r['loss_pct_tcpdump'], '{:.2f}')} |")
-    lines.append("")
+    """The headline section: the tcpdump table with the targets, then the baseline table if there is one."""
+    lines = ["Headline (xdpdump ÷ tcpdump, same run):", "",
+             *_ratio_table(head["ratios_vs_tcpdump"], "xdpdump", "tcpdump"), ""]
     for t in head["targets"]:
         lines.append(f"- {'met' if t['met'] else 'MISSED'}: {t['target']} ({t['value']})")
+    if "ratios_vs_baseline" in head:
+        lines += ["", f"Before and after (xdpdump ÷ {BASELINE}, same run; above 1.00x this checkout costs more):",
+                  "", *_ratio_table(head["ratios_vs_baseline"], "xdpdump", BASELINE)]
     return "\n".join(lines)
 
 

@@ -168,6 +168,43 @@ def test_report_ratios_and_targets():
     assert "skipped: no filter" in table[-1]
 
 
+def test_report_compares_xdpdump_with_a_baseline_checkout():
+    rows = [
+        _row("64B", "xdpdump", 1000, 120.0, 800.0, 0.0),
+        _row("64B", capturers.BASELINE, 1000, 100.0, 1000.0, 0.0),
+        _row("64B", "tcpdump", 1000, 80.0, 800.0, 0.0),
+        _row("1500B", "xdpdump", 400, 1600.0, 1500.0, 60.0),
+        {"case": "1500B", "capturer": capturers.BASELINE, "skipped": "failed: exited 1"},
+    ]
+    head = report.headline(rows)
+    assert head["ratios_vs_baseline"] == {"64B": {
+        "capture_cpu_per_captured": 1.2, "machine_cpu_per_offered": 0.8,
+        "loss_pct_xdpdump": 0.0, f"loss_pct_{capturers.BASELINE}": 0.0}}
+    assert head["ratios_vs_tcpdump"]["64B"]["capture_cpu_per_captured"] == 1.5
+    text = report.headline_markdown(head)
+    baseline_table = text[text.index("Before and after"):].splitlines()[2:]
+    assert baseline_table[0].startswith(f"| case | capture CPU/captured (xdpdump÷{capturers.BASELINE})")
+    assert baseline_table[2:] == ["| 64B | 1.20x | 0.80x | 0.00 | 0.00 |"]
+    assert "ratios_vs_baseline" not in report.headline([r for r in rows if r["capturer"] != capturers.BASELINE])
+
+
+def test_baseline_option_adds_our_capturer_with_the_other_executable(tmp_path):
+    from bench.__main__ import chosen_capturers, parse_args
+
+    exe = tmp_path / "xdpdump"
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    names = [c.name for c in chosen_capturers(parse_args(["--baseline-xdpdump", str(exe)]))]
+    assert names == ["xdp-drop (ref)", "xdpdump", capturers.BASELINE, "tcpdump", "xdp-tools", "scapy"]
+    [ours, base] = chosen_capturers(parse_args(["--baseline-xdpdump", str(exe), "--capturer", "xdpdump",
+                                                "--capturer", capturers.BASELINE]))
+    assert type(ours) is type(base) is capturers.XdpdumpCapturer
+    assert (ours.executable, base.executable) == (capturers.VENV_BIN / "xdpdump", exe)
+    assert capturers.BASELINE not in [c.name for c in chosen_capturers(parse_args([]))]
+    with pytest.raises(SystemExit):
+        parse_args(["--baseline-xdpdump", str(tmp_path / "missing")])
+
+
 def test_count_frames_reads_pcap_and_reports_damage(tmp_path):
     from scapy.layers.l2 import Ether
     from scapy.utils import wrpcap
