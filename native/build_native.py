@@ -14,6 +14,7 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 SOURCES = [
+    "error.c",
     "clock.c",
     "umem.c",
     "socket.c",
@@ -23,23 +24,26 @@ SOURCES = [
     "record_ring.c",
     "capture_loop.c",
     "pcap_writer.c",
+    "tap.c",
+    "net_loop.c",
+    "policy_filters.c",
     "role.c",
     "replay.c",
-    "forward.c",
 ]
+HEADERS = ["xdpd.h", "ring.h", "internal.h", "record_ring.h", "producer.h", "capture_loop.h"]
 _DEFINE = re.compile(r"#define\s+\w+\s+\d+\s*$")
 
 
 def cdef_text(header: str) -> str:
     """The header as cffi's cdef parser accepts it."""
+    text = re.sub(r"/\*.*?\*/", "", header, flags=re.S)  # comments first: a #define may carry one
     out = []
-    for line in header.splitlines():
+    for line in text.splitlines():
         stripped = line.strip()
         if stripped.startswith("#") and not _DEFINE.match(stripped):
             continue
         out.append(line)
-    text = "\n".join(out)
-    return re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    return "\n".join(out)
 
 
 ffibuilder = FFI()
@@ -50,7 +54,9 @@ ffibuilder.set_source(
     # Relative to the project root, where setuptools runs the build.
     sources=[f"native/{name}" for name in SOURCES],
     include_dirs=["native"],
-    depends=[f"native/{name}" for name in ("xdpd.h", "ring.h", "internal.h", "record_ring.h", "capture_loop.h")],
+    # The generated seccomp headers are compiled in (policy_filters.c): a regenerated one rebuilds.
+    depends=[f"native/{name}" for name in HEADERS] + sorted(
+        f"native/generated/{p.name}" for p in (HERE / "generated").glob("*_seccomp.h")),
     extra_compile_args=["-O2", "-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter"],
 )
 

@@ -1,12 +1,12 @@
-/* capture_loop.c - the net side of a capture: RX rings of all sockets -> record ring, fill rings refilled.
+/* capture_loop.c - the AF_XDP capture, a producer: RX rings of all sockets -> record ring, fill rings
+ * refilled.
  *
  * One step: refill every fill ring, drain RX bursts into the record ring (stopping at the first record
  * that does not fit: the rest stay on the RX ring and the kernel counts what it cannot deliver), wake
  * the kernel when a fill ring asks for it, and when nothing moved sleep in ppoll() on all sockets so an
  * idle capture costs no CPU. The timestamp is read once per pass (CLOCK_REALTIME, as pcap wants).
- * An inline tap is this same loop with a TX socket (forward.c): each frame recorded is then handed to
- * OUT's TX ring instead of going back to the free list, and every pass kicks OUT and reaps its
- * completions.
+ * The socket set, the "record one RX batch" step and the stop mark are shared with the inline tap
+ * (tap.c), which is a producer of its own.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -15,33 +15,20 @@
 
 #include "capture_loop.h"
 
-#define RX_BATCH 64u
-
-int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count)
+void xdpd_capture_init(struct xdpd_capture *c, struct xdpd_record_ring *rr, uint32_t snaplen, uint64_t count)
 {
-    if (snaplen == 0)
-        return xdpd_fail("snaplen", EINVAL);
-    struct xdpd_capture *c = calloc(1, sizeof(*c));
-    if (!c)
-        return xdpd_fail("calloc capture", ENOMEM);
     c->rr = rr;
     c->snaplen = snaplen;
     c->count = count;
-    *out = c;
-    return 0;
-}
-
-void xdpd_capture_destroy(xdpd_capture *c)
-{
-    free(c);
 }
 
 int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
 {
     if (c->n >= XDPD_MAX_SOCKETS || c->rr->nsockets >= XDPD_MAX_SOCKETS)
-        return xdpd_fail("too many sockets in one capture", ENOSPC);
+        return xdpd_fail(XDPD_STEP_ARGUMENT, ENOSPC, "more than %d sockets in one capture", XDPD_MAX_SOCKETS);
     if (!s->rx.map)
-        return xdpd_fail("socket has no rx ring", EINVAL);
+        return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "capture of socket fd=%d, which has no rx ring",
+                                  s->fd);
     uint32_t slot = c->rr->nsockets++;
     struct xdpd_socket_counters *sc = &c->rr->sockets[slot];
     memset(sc, 0, sizeof(*sc));
@@ -59,53 +46,71 @@ int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
     return (int)slot;
 }
 
-/* Moves up to `limit` frames of one socket (and, forwarding, onto OUT's TX ring); sets *blocked when
- * the record ring, or OUT, had no room. */
+uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32_t n, uint64_t ts,
+                        uint64_t *bytes, int *blocked)
+{
+    struct xdpd_socket *s = c->socks[i];
+    struct xdpd_umem *u = s->umem;
+    uint16_t ifslot = c->rr->sockets[c->slot[i]].ifslot;
+    uint32_t done;
+    for (done = 0; done < n; done++) {
+        const struct xdp_desc *d = xdpd_ring_desc(&s->rx, idx + done);
+        uint32_t cap = d->len < c->snaplen ? d->len : c->snaplen;
+        struct xdpd_record *rec = xdpd_rr_reserve(c->rr, cap);
+        if (!rec) {
+            *blocked = 1;
+            break;
+        }
+        rec->wire_len = d->len;
+        rec->ifslot = ifslot;
+        rec->queue = (uint16_t)s->queue;
+        rec->ts_ns = ts;
+        memcpy(rec->data, u->area + d->addr, cap);
+        xdpd_rr_commit(c->rr, rec);
+        *bytes += cap;
+    }
+    return done;
+}
+
+void xdpd_capture_count(struct xdpd_capture *c, uint32_t i, uint32_t moved, uint64_t bytes)
+{
+    if (!moved)
+        return;
+    /* Only the net role writes these; the supervisor reads them (relaxed: statistics). */
+    struct xdpd_socket_counters *sc = &c->rr->sockets[c->slot[i]];
+    __atomic_store_n(&sc->captured, sc->captured + moved, __ATOMIC_RELAXED);
+    __atomic_store_n(&sc->bytes, sc->bytes + bytes, __ATOMIC_RELAXED);
+    __atomic_store_n(&c->rr->bytes, c->rr->bytes + bytes, __ATOMIC_RELAXED);
+}
+
+void xdpd_capture_pass_end(struct xdpd_capture *c, uint32_t moved, int blocked)
+{
+    if (c->n)
+        c->next = (c->next + 1) % c->n;
+    if (moved) {
+        xdpd_rr_publish(c->rr);
+        __atomic_store_n(&c->rr->captured, c->rr->captured + moved, __ATOMIC_RELEASE);
+    }
+    if (blocked)
+        __atomic_store_n(&c->rr->ring_full, c->rr->ring_full + 1, __ATOMIC_RELAXED);
+}
+
+/* Moves up to `limit` frames of one socket; sets *blocked when the record ring had no room. */
 static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit, uint64_t ts, int *blocked)
 {
     struct xdpd_socket *s = c->socks[i];
     struct xdpd_umem *u = s->umem;
-    struct xdpd_socket_counters *sc = &c->rr->sockets[c->slot[i]];
-    uint16_t ifslot = sc->ifslot;
     uint32_t moved = 0;
     uint64_t bytes = 0;
     while (moved < limit && !*blocked) {
-        uint32_t idx, tidx = 0, want = limit - moved < RX_BATCH ? limit - moved : RX_BATCH;
-        uint32_t n = xdpd_cons_peek(&s->rx, want, &idx), done = 0;
+        uint32_t idx, want = limit - moved < XDPD_RX_BATCH ? limit - moved : XDPD_RX_BATCH;
+        uint32_t n = xdpd_cons_peek(&s->rx, want, &idx);
         if (n == 0)
             break;
-        uint32_t room = n;
-        if (c->out) {
-            room = xdpd_forward_reserve(c, s, n, &tidx);
-            if (room < n) {
-                xdpd_cons_cancel(&s->rx, n - room);
-                n = room;
-                *blocked = 1;
-            }
-        }
-        for (; done < n; done++) {
-            const struct xdp_desc *d = xdpd_ring_desc(&s->rx, idx + done);
-            uint32_t cap = d->len < c->snaplen ? d->len : c->snaplen;
-            struct xdpd_record *rec = xdpd_rr_reserve(c->rr, cap);
-            if (!rec) {
-                *blocked = 1;
-                break;
-            }
-            rec->wire_len = d->len;
-            rec->ifslot = ifslot;
-            rec->queue = (uint16_t)s->queue;
-            rec->ts_ns = ts;
-            memcpy(rec->data, u->area + d->addr, cap);
-            xdpd_rr_commit(c->rr, rec);
-            bytes += cap;
-            if (c->out)
-                xdpd_forward_frame(c, s, d, tidx + done);
-            else
-                xdpd_frame_push(u, d->addr);
-        }
+        uint32_t done = xdpd_record_rx(c, i, idx, n, ts, &bytes, blocked);
+        for (uint32_t k = 0; k < done; k++)
+            xdpd_frame_push(u, xdpd_ring_desc(&s->rx, idx + k)->addr);
         xdpd_cons_cancel(&s->rx, n - done);
-        if (c->out)
-            xdpd_forward_submit(c, s, room, done);
         if (done) {
             xdpd_cons_release(&s->rx, done);
             s->rx_path -= done;
@@ -113,15 +118,10 @@ static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit,
             /* Hand the copied frames straight back to the kernel: refilling only after a long drain
              * would leave the fill ring empty meanwhile, and at 1.5 Mpps a 4096-frame drain is long
              * enough for the kernel to drop hundreds of frames (rx_fill_ring_empty_descs). */
-            if (!c->out)
-                xdpd_fill_refill(s);
+            xdpd_fill_refill(s);
         }
     }
-    if (moved) {
-        __atomic_store_n(&sc->captured, sc->captured + moved, __ATOMIC_RELAXED);
-        __atomic_store_n(&sc->bytes, sc->bytes + bytes, __ATOMIC_RELAXED);
-        __atomic_store_n(&c->rr->bytes, c->rr->bytes + bytes, __ATOMIC_RELAXED);
-    }
+    xdpd_capture_count(c, i, moved, bytes);
     return moved;
 }
 
@@ -129,42 +129,26 @@ static int capture_pass(struct xdpd_capture *c, uint32_t limit, int *blocked)
 {
     uint64_t ts = xdpd_realtime_ns();
     uint32_t moved = 0;
-    if (c->out)
-        xdpd_forward_reap(c);
     for (uint32_t k = 0; k < c->n; k++) {
         uint32_t i = (c->next + k) % c->n;
         struct xdpd_socket *s = c->socks[i];
         xdpd_fill_refill(s);
         if (moved < limit && !*blocked)
             moved += drain_socket(c, i, limit - moved, ts, blocked);
-        if (c->out) {
-            /* Kicking OUT before refilling: in copy mode the kick transmits synchronously and its
-             * completions free frames the refill can use at once. */
-            int err = xdpd_forward_kick_and_reap(c);
-            if (err < 0)
-                return err;
-        }
         xdpd_fill_refill(s);
         xdpd_fill_wakeup(s);
     }
-    if (c->n)
-        c->next = (c->next + 1) % c->n;
-    if (moved) {
-        xdpd_rr_publish(c->rr);
-        __atomic_store_n(&c->rr->captured, c->rr->captured + moved, __ATOMIC_RELEASE);
-    }
-    if (*blocked)
-        __atomic_store_n(&c->rr->ring_full, c->rr->ring_full + 1, __ATOMIC_RELAXED);
+    xdpd_capture_pass_end(c, moved, *blocked);
     return (int)moved;
 }
 
-void xdpd_capture_mark_stop(xdpd_capture *c)
+void xdpd_capture_mark_stop(struct xdpd_capture *c)
 {
     for (uint32_t i = 0; i < c->n; i++)
         c->stop_at[i] = __atomic_load_n(c->socks[i]->rx.producer, __ATOMIC_ACQUIRE);
 }
 
-uint32_t xdpd_capture_headroom(const xdpd_capture *c)
+uint32_t xdpd_capture_headroom(const struct xdpd_capture *c)
 {
     uint32_t least = UINT32_MAX;
     for (uint32_t i = 0; i < c->n; i++) {
@@ -176,7 +160,7 @@ uint32_t xdpd_capture_headroom(const xdpd_capture *c)
     return c->n ? least : 0;
 }
 
-uint32_t xdpd_capture_pending_at_stop(const xdpd_capture *c)
+uint32_t xdpd_capture_pending_at_stop(const struct xdpd_capture *c)
 {
     uint32_t n = 0;
     for (uint32_t i = 0; i < c->n; i++) {
@@ -188,39 +172,51 @@ uint32_t xdpd_capture_pending_at_stop(const xdpd_capture *c)
     return n;
 }
 
-int xdpd_capture_done(const xdpd_capture *c)
+int xdpd_capture_done(const struct xdpd_capture *c)
 {
     return c->count && c->rr->captured >= c->count;
 }
 
-int xdpd_capture_step(xdpd_capture *c, int timeout_ms, uint32_t budget)
+uint32_t xdpd_capture_limit(const struct xdpd_capture *c, uint32_t budget)
 {
-    if (xdpd_capture_done(c) || budget == 0)
-        return 0;
     uint32_t limit = budget;
     if (c->count && c->count - c->rr->captured < limit)
         limit = (uint32_t)(c->count - c->rr->captured);
+    return limit;
+}
+
+int xdpd_capture_wait(struct xdpd_capture *c, int timeout_ms, int busy)
+{
+    if (busy) {
+        /* Frames are waiting but a ring downstream is full (POLLIN would return at once), or a TX
+         * ring still owes completions: look again shortly instead. */
+        xdpd_sleep_ms(1);
+        return 1;
+    }
+    struct timespec ts = {.tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
+    int r = ppoll(c->pfd, c->n, &ts, NULL);
+    if (r < 0 && errno != EINTR)
+        return xdpd_fail(XDPD_STEP_POLL, errno, "ppoll(%u AF_XDP sockets, POLLIN, timeout=%d ms)", c->n, timeout_ms);
+    return r > 0 ? r : 0;
+}
+
+static int capture_step(struct xdpd_capture *c, int timeout_ms, uint32_t budget)
+{
+    if (xdpd_capture_done(c) || budget == 0)
+        return 0;
+    uint32_t limit = xdpd_capture_limit(c, budget);
     int blocked = 0;
     int moved = capture_pass(c, limit, &blocked);
     if (moved != 0 || timeout_ms <= 0)
         return moved;
-    if (blocked || (c->out && c->out->tx_path)) {
-        /* Frames are waiting but a ring downstream is full (POLLIN would return at once), or OUT
-         * still owes completions: look again shortly instead. */
-        xdpd_sleep_ms(1);
-    } else {
-        struct timespec ts = {.tv_sec = timeout_ms / 1000, .tv_nsec = (long)(timeout_ms % 1000) * 1000000L};
-        int r = ppoll(c->pfd, c->n, &ts, NULL);
-        if (r < 0 && errno != EINTR)
-            return xdpd_fail("ppoll", errno);
-        if (r <= 0)
-            return 0;
-    }
+    int r = xdpd_capture_wait(c, timeout_ms, blocked);
+    if (r <= 0)
+        return r;
     blocked = 0;
     return capture_pass(c, limit, &blocked);
 }
 
-int xdpd_capture_update_stats(xdpd_capture *c)
+int xdpd_capture_update_stats(struct xdpd_capture *c)
 {
     for (uint32_t i = 0; i < c->n; i++) {
         struct xdpd_xsk_stats st;
@@ -230,11 +226,97 @@ int xdpd_capture_update_stats(xdpd_capture *c)
         struct xdpd_socket_counters *sc = &c->rr->sockets[c->slot[i]];
         memcpy(&sc->xdp, &st, sizeof(st));
     }
-    if (c->out) {
-        int err = xdpd_forward_update_stats(c);
-        if (err)
-            return err;
-    }
     __atomic_thread_fence(__ATOMIC_RELEASE);
     return 0;
+}
+
+void xdpd_capture_fd_range(const struct xdpd_capture *c, int *first, int *last)
+{
+    *first = -1;
+    *last = -1;
+    for (uint32_t i = 0; i < c->n; i++) {
+        int fd = c->socks[i]->fd;
+        if (*first < 0 || fd < *first)
+            *first = fd;
+        if (fd > *last)
+            *last = fd;
+    }
+}
+
+/* --- the producer ops ---------------------------------------------------------------------------- */
+
+static int op_step(void *self, int timeout_ms, uint32_t budget)
+{
+    return capture_step(self, timeout_ms, budget);
+}
+
+static void op_mark_stop(void *self)
+{
+    xdpd_capture_mark_stop(self);
+}
+
+static uint32_t op_pending_at_stop(const void *self)
+{
+    return xdpd_capture_pending_at_stop(self);
+}
+
+static int op_flush(void *self, int timeout_ms)
+{
+    return 0;   /* a capture transmits nothing */
+}
+
+static int op_update_stats(void *self)
+{
+    return xdpd_capture_update_stats(self);
+}
+
+static uint32_t op_headroom(const void *self)
+{
+    return xdpd_capture_headroom(self);
+}
+
+static int op_done(const void *self)
+{
+    return xdpd_capture_done(self);
+}
+
+static void op_fd_range(const void *self, int *first, int *last)
+{
+    xdpd_capture_fd_range(self, first, last);
+}
+
+static const struct xdpd_producer_ops capture_ops = {
+    .step = op_step,
+    .mark_stop = op_mark_stop,
+    .pending_at_stop = op_pending_at_stop,
+    .flush = op_flush,
+    .update_stats = op_update_stats,
+    .headroom = op_headroom,
+    .done = op_done,
+    .fd_range = op_fd_range,
+};
+
+int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count)
+{
+    if (snaplen == 0)
+        return xdpd_fail(XDPD_STEP_ARGUMENT, EINVAL, "snap length 0");
+    struct xdpd_capture *c = calloc(1, sizeof(*c));
+    if (!c)
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "calloc(1, %zu) of the capture", sizeof(*c));
+    xdpd_capture_init(c, rr, snaplen, count);
+    c->producer.ops = &capture_ops;
+    c->producer.self = c;
+    c->producer.rr = rr;
+    *out = c;
+    return 0;
+}
+
+void xdpd_capture_destroy(xdpd_capture *c)
+{
+    free(c);
+}
+
+xdpd_producer *xdpd_capture_producer(xdpd_capture *c)
+{
+    return &c->producer;
 }

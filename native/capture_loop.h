@@ -1,13 +1,16 @@
-/* capture_loop.h - the capture's socket set, shared by capture_loop.c (RX side) and forward.c (the
- * inline tap's TX side). Internal: not part of the cffi API. */
+/* capture_loop.h - the capture's RX socket set and the steps the inline tap (tap.c) shares with it.
+ * Internal: not part of the cffi API. */
 #ifndef XDPD_CAPTURE_LOOP_H
 #define XDPD_CAPTURE_LOOP_H
 
 #include <poll.h>
 #include "internal.h"
+#include "producer.h"
 #include "record_ring.h"
 
+/* Process-private: only the process that runs the loop (the net role) touches it after fork. */
 struct xdpd_capture {
+    struct xdpd_producer producer;
     struct xdpd_record_ring *rr;
     uint32_t snaplen;
     uint64_t count;         /* 0 = no limit */
@@ -17,17 +20,33 @@ struct xdpd_capture {
     uint32_t slot[XDPD_MAX_SOCKETS];
     struct pollfd pfd[XDPD_MAX_SOCKETS];
     uint32_t stop_at[XDPD_MAX_SOCKETS];   /* RX producer index when the stop was seen */
-    struct xdpd_socket *out;              /* the inline tap's TX socket (forward.c), or NULL */
 };
 
-/* forward.c, for the capture loop; all only with c->out set. A frame leaves an RX ring only with a
- * TX slot reserved for it: reserve for a batch, hand over each frame, then submit what was used. */
-uint32_t xdpd_forward_reserve(struct xdpd_capture *c, const struct xdpd_socket *in, uint32_t want, uint32_t *idx);
-void xdpd_forward_frame(struct xdpd_capture *c, struct xdpd_socket *in, const struct xdp_desc *d, uint32_t idx);
-void xdpd_forward_submit(struct xdpd_capture *c, const struct xdpd_socket *in, uint32_t reserved, uint32_t used);
-/* Kick OUT when it has descriptors to send, then reap its completions. */
-int xdpd_forward_kick_and_reap(struct xdpd_capture *c);
-uint32_t xdpd_forward_reap(struct xdpd_capture *c);
-int xdpd_forward_update_stats(struct xdpd_capture *c);
+#define XDPD_RX_BATCH 64u
+
+/* Record the n RX descriptors of socket i from idx on into the record ring (snaplen applied, one
+ * timestamp for the pass), stopping at the first that does not fit (*blocked set); returns how many
+ * were recorded and adds their captured bytes to *bytes. The frames stay where they are: the caller
+ * decides where each goes next (back to the free list, or onto a TX ring). */
+uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32_t n, uint64_t ts,
+                        uint64_t *bytes, int *blocked);
+/* After draining socket i: its shared counters and the ring's byte total. */
+void xdpd_capture_count(struct xdpd_capture *c, uint32_t i, uint32_t moved, uint64_t bytes);
+/* End of a pass: rotate the first socket, publish the records, count a full ring. */
+void xdpd_capture_pass_end(struct xdpd_capture *c, uint32_t moved, int blocked);
+/* How many frames this step may take within the count. */
+uint32_t xdpd_capture_limit(const struct xdpd_capture *c, uint32_t budget);
+/* Nothing moved: wait up to timeout_ms for the sockets (busy: frames are waiting downstream, look
+ * again shortly instead). >0 when worth another pass, 0 when not, -errno on failure. */
+int xdpd_capture_wait(struct xdpd_capture *c, int timeout_ms, int busy);
+
+/* The capture's producer ops, which the tap uses for its IN side. */
+void xdpd_capture_mark_stop(struct xdpd_capture *c);
+uint32_t xdpd_capture_pending_at_stop(const struct xdpd_capture *c);
+uint32_t xdpd_capture_headroom(const struct xdpd_capture *c);
+int xdpd_capture_done(const struct xdpd_capture *c);
+int xdpd_capture_update_stats(struct xdpd_capture *c);
+void xdpd_capture_fd_range(const struct xdpd_capture *c, int *first, int *last);
+void xdpd_capture_init(struct xdpd_capture *c, struct xdpd_record_ring *rr, uint32_t snaplen, uint64_t count);
 
 #endif

@@ -1,7 +1,8 @@
 /* clock.c - the clocks and the one sleep every native loop uses.
  *
  * Sleeping is ppoll() with no descriptors: one system call every sandbox policy already allows, so a
- * loop can nap without widening any filter. Clocks come from the vDSO (clock_gettime), which the
+ * loop can nap without widening any filter. The replay's paced sleep is the one absolute sleep
+ * (clock_nanosleep TIMER_ABSTIME); it runs unsandboxed. Clocks come from the vDSO (clock_gettime), which the
  * policies list only for clocksources the vDSO cannot read.
  */
 #define _GNU_SOURCE
@@ -14,6 +15,27 @@ void xdpd_sleep_ms(int ms)
 {
     struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
     ppoll(NULL, 0, &ts, NULL);
+}
+
+void xdpd_sleep_us(long us)
+{
+    struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000L};
+    ppoll(NULL, 0, &ts, NULL);
+}
+
+void xdpd_sleep_until_ns(uint64_t mono_ns)
+{
+    struct timespec ts = {.tv_sec = (time_t)(mono_ns / 1000000000ull), .tv_nsec = (long)(mono_ns % 1000000000ull)};
+    /* TIMER_ABSTIME, so the sleep itself does not drift (the replay's schedule). EINTR returns early
+     * on purpose: a signal (Ctrl-C) reaches Python at the end of the caller's step. */
+    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+int64_t xdpd_now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 int64_t xdpd_now_ms(void)

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-int xdpd_fill_refill(xdpd_socket *s)
+int xdpd_fill_refill(struct xdpd_socket *s)
 {
     struct xdpd_umem *u = s->umem;
     /* A socket never holds more than a fill ring's worth of frames, so sockets sharing a UMEM sized
@@ -32,7 +32,7 @@ int xdpd_fill_refill(xdpd_socket *s)
     return (int)n;
 }
 
-int xdpd_fill_wakeup(xdpd_socket *s)
+int xdpd_fill_wakeup(struct xdpd_socket *s)
 {
     if (!s->need_wakeup || !xdpd_ring_needs_wakeup(&s->fill))
         return 0;
@@ -40,6 +40,6 @@ int xdpd_fill_wakeup(xdpd_socket *s)
     s->wakeups_fill++;
     if (recvmsg(s->fd, &msg, MSG_DONTWAIT) < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
         errno != EBUSY && errno != ENETDOWN)
-        return xdpd_fail("recvmsg wake-up", errno);
+        return xdpd_fail(XDPD_STEP_WAKEUP, errno, "recvmsg(fd=%d, MSG_DONTWAIT) wake-up of the fill ring", s->fd);
     return 1;
 }

@@ -1,4 +1,6 @@
-/* internal.h - structures shared between the native source files (not part of the cffi API). */
+/* internal.h - what only C calls: structures and functions shared between the native source files.
+ * Not part of the cffi API (xdpd.h is). Ownership of every field shared with the kernel or another
+ * process is stated where the field is declared. */
 #ifndef XDPD_INTERNAL_H
 #define XDPD_INTERNAL_H
 
@@ -21,18 +23,26 @@
 #define XDP_USE_NEED_WAKEUP (1 << 3)
 #endif
 
-/* Records the failing step for xdpd_error_where() and returns -err. */
-int xdpd_fail(const char *where, int err);
+/* error.c: record the failure for xdpd_last_error() and return -err. fmt rebuilds the failing call
+ * (Firedancer style: "bind(fd=7, ifindex=3, queue=0, flags=XDP_COPY)"). xdpd_fail_internal marks a
+ * broken invariant of our own code, which no user input should cause. */
+int xdpd_fail(int step, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int xdpd_fail_internal(int step, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* clock.c */
+/* clock.c: the clocks and the one sleep every native loop uses. */
 void xdpd_sleep_ms(int ms);         /* up to ms milliseconds; a signal ends it early */
+void xdpd_sleep_us(long us);        /* up to us microseconds; a signal ends it early */
+void xdpd_sleep_until_ns(uint64_t mono_ns);  /* until CLOCK_MONOTONIC reaches mono_ns (or a signal) */
 int64_t xdpd_now_ms(void);          /* CLOCK_MONOTONIC */
+int64_t xdpd_now_us(void);          /* CLOCK_MONOTONIC */
 uint64_t xdpd_mono_ns(void);        /* CLOCK_MONOTONIC */
 uint64_t xdpd_realtime_ns(void);    /* CLOCK_REALTIME, as pcap timestamps want */
 
 /* umem.c: the frame pool. Every frame is in exactly one place: the free list, a socket's rx path
  * (fill ring -> kernel -> RX ring) or a socket's tx path (TX ring -> kernel -> completion ring). */
 struct xdpd_umem {
+    /* All fields are private to the one process that runs the loop (after fork each process has its
+     * own copy and only the net role touches frames). */
     uint8_t *area;
     size_t len;
     uint32_t nframes;
@@ -75,6 +85,7 @@ void xdpd_umem_detach(struct xdpd_umem *u, xdpd_socket *s);
 
 /* socket.c */
 struct xdpd_socket {
+    /* Process-private, like the UMEM; the rings' shared indices are described in ring.h. */
     int fd;
     uint8_t id;             /* 1..XDPD_MAX_SOCKETS, unique on its UMEM, marks the frames it holds */
     int shared;             /* bound with XDP_SHARED_UMEM to another socket's UMEM */
@@ -89,7 +100,25 @@ struct xdpd_socket {
     uint64_t wakeups_fill, wakeups_tx;
 };
 
-/* tx.c: reap the completion ring, every frame back to its UMEM's free list; returns how many. */
+/* fill_ring.c: keep the fill ring full (within the socket's quota); wake the kernel when it asks. */
+int xdpd_fill_refill(struct xdpd_socket *s);
+int xdpd_fill_wakeup(struct xdpd_socket *s);
+
+/* tx.c: kick the kernel to transmit (1 when a sendto was made); reap the completion ring, every
+ * frame back to its UMEM's free list, returning how many. */
+int xdpd_tx_kick(struct xdpd_socket *s);
 uint32_t xdpd_tx_complete(struct xdpd_socket *s);
+
+/* role.c: no_new_privs, then the filter (struct sock_filter bytes). */
+int xdpd_sandbox_enter(const void *filter, size_t len);
+
+/* policy_filters.c: the roles' filters from native/generated/, into out (room for
+ * XDPD_FILTER_MAX instructions); return the length in bytes or -errno. */
+#define XDPD_FILTER_MAX 512
+int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_first, unsigned int xsk_fd_last);
+int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd);
+
+/* pcap_writer.c, for the archive role: the file it writes (the policy names it). */
+int xdpd_writer_fd(const xdpd_writer *w);
 
 #endif

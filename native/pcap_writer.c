@@ -104,7 +104,8 @@ static int write_header(struct xdpd_writer *w, const char *ifnames)
         const char *end = strchr(p, '\n');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (n > 200 || w->nifaces >= MAX_IFACES)
-            return xdpd_fail("interface names", EINVAL);
+            return xdpd_fail(XDPD_STEP_ARGUMENT, EINVAL, "interface name %u of %zu bytes (at most %d names of 200)",
+                             w->nifaces, n, MAX_IFACES);
         uint32_t opts = (n ? 4 + ((n + 3) & ~3u) : 0) + 8 /* tsresol */ + 4 /* end */;
         uint32_t blen = 20 + opts;
         put32(w, 1);
@@ -128,7 +129,7 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
                        const char *ifnames, size_t buf_size)
 {
     if (format != XDPD_FMT_PCAP && format != XDPD_FMT_PCAPNG)
-        return xdpd_fail("output format", EINVAL);
+        return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "capture file format %d", format);
     if (!ifnames)
         ifnames = "";
     size_t min = header_size(ifnames) + 2 * (snaplen + 64);
@@ -136,11 +137,11 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
         buf_size = min;
     struct xdpd_writer *w = calloc(1, sizeof(*w));
     if (!w)
-        return xdpd_fail("calloc writer", ENOMEM);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "calloc(1, %zu) of the writer", sizeof(*w));
     w->buf = malloc(buf_size);
     if (!w->buf) {
         free(w);
-        return xdpd_fail("malloc writer buffer", ENOMEM);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "malloc(%zu) of the writer buffer", buf_size);
     }
     w->rr = rr;
     w->fd = fd;
@@ -168,13 +169,23 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
     return 0;
 }
 
-void xdpd_writer_destroy(xdpd_writer *w)
+static int writer_flush(struct xdpd_writer *w);
+
+int xdpd_writer_destroy(xdpd_writer *w)
 {
     if (!w)
-        return;
+        return 0;
+    /* What is buffered is whole records (or just the file header): the file stays valid. */
+    int err = writer_flush(w);
     xdpd_rr_consumer_unregister(w->rr, w->slot);
     free(w->buf);
     free(w);
+    return err;
+}
+
+int xdpd_writer_fd(const xdpd_writer *w)
+{
+    return w->fd;
 }
 
 void xdpd_writer_forget(xdpd_writer *w)
@@ -187,7 +198,7 @@ void xdpd_writer_forget(xdpd_writer *w)
     }
 }
 
-int xdpd_writer_flush(xdpd_writer *w)
+static int writer_flush(struct xdpd_writer *w)
 {
     size_t off = 0;
     while (off < w->len) {
@@ -198,7 +209,7 @@ int xdpd_writer_flush(xdpd_writer *w)
             /* Keep what was not written at the front of the buffer for a later retry. */
             memmove(w->buf, w->buf + off, w->len - off);
             w->len -= off;
-            return xdpd_fail("write capture file", errno);
+            return xdpd_fail(XDPD_STEP_WRITE, errno, "write(fd=%d, len=%zu) of the capture file", w->fd, w->len);
         }
         off += (size_t)n;
         w->bytes += (uint64_t)n;
@@ -237,14 +248,14 @@ static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
     put32(w, blen);
 }
 
-int xdpd_writer_step(xdpd_writer *w, int timeout_ms, uint32_t budget)
+static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
 {
     struct xdpd_rr_consumer *c = &w->rr->cons[w->slot];
     uint64_t prod = __atomic_load_n(&w->rr->prod, __ATOMIC_ACQUIRE);
     if (prod == c->pos && timeout_ms > 0) {
         /* Nothing to do: bring the file up to date now and then while we wait. */
         if (w->len && xdpd_now_ms() - w->last_flush_ms >= IDLE_FLUSH_MS) {
-            int err = xdpd_writer_flush(w);
+            int err = writer_flush(w);
             if (err)
                 return err;
         }
@@ -259,7 +270,7 @@ int xdpd_writer_step(xdpd_writer *w, int timeout_ms, uint32_t budget)
         if (w->len + record_size(w, rec->cap_len) > w->cap) {
             /* Release what is encoded before blocking in write(), so the producer keeps going. */
             __atomic_store_n(&c->pos, pos, __ATOMIC_RELEASE);
-            int err = xdpd_writer_flush(w);
+            int err = writer_flush(w);
             if (err)
                 return err;
         }
@@ -272,25 +283,28 @@ int xdpd_writer_step(xdpd_writer *w, int timeout_ms, uint32_t budget)
     return (int)n;
 }
 
-int xdpd_writer_run(xdpd_writer *w)
+/* The archive role's loop: write until the producer is done and every record is written, flush,
+ * then make the file durable before the supervisor reports success (the summary promises a complete
+ * file). A pipe or terminal (-w -) cannot be fsync'ed, and that is fine. */
+int xdpd_archive_run(xdpd_writer *w)
 {
     for (;;) {
-        int n = xdpd_writer_step(w, 100, 4096);
+        int n = writer_step(w, 100, 4096);
         if (n < 0)
             return n;
         if (n == 0 && __atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE) &&
             xdpd_rr_consumer_backlog(w->rr, w->slot) == 0)
             break;
     }
-    return xdpd_writer_flush(w);
+    int err = writer_flush(w);
+    if (err)
+        return err;
+    if (fsync(w->fd) != 0 && errno != EINVAL && errno != EROFS)
+        return xdpd_fail(XDPD_STEP_WRITE, errno, "fsync(fd=%d) of the capture file", w->fd);
+    return 0;
 }
 
 uint64_t xdpd_writer_records(const xdpd_writer *w)
 {
     return w->records;
-}
-
-uint64_t xdpd_writer_bytes(const xdpd_writer *w)
-{
-    return w->bytes;
 }

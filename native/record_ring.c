@@ -15,14 +15,16 @@
 int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size)
 {
     if (data_size < 65536 || (data_size & (data_size - 1)))
-        return xdpd_fail("record ring size must be a power of two >= 64 KiB", EINVAL);
+        return xdpd_fail(XDPD_STEP_ARGUMENT, EINVAL, "record ring size %llu (a power of two >= 64 KiB)",
+                         (unsigned long long)data_size);
     long page = sysconf(_SC_PAGESIZE);
     uint64_t hdr = (sizeof(struct xdpd_record_ring) + page - 1) & ~(uint64_t)(page - 1);
     uint64_t len = hdr + data_size;
     /* MAP_SHARED so the capture loop and its consumers can live in different processes after fork. */
     void *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
-        return xdpd_fail("mmap record ring", errno);
+        return xdpd_fail(XDPD_STEP_MMAP, errno, "mmap(len=%llu, MAP_SHARED|MAP_ANONYMOUS) of the record ring",
+                         (unsigned long long)len);
     struct xdpd_record_ring *rr = m;
     rr->magic = XDPD_RR_MAGIC;
     rr->version = 1;
@@ -36,7 +38,8 @@ int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size)
 int xdpd_rr_destroy(xdpd_record_ring *rr)
 {
     if (rr && munmap(rr, rr->map_len))
-        return xdpd_fail("munmap record ring", errno);
+        return xdpd_fail_internal(XDPD_STEP_MMAP, errno, "munmap(len=%llu) of the record ring",
+                                  (unsigned long long)rr->map_len);
     return 0;
 }
 
@@ -62,19 +65,12 @@ void xdpd_rr_counters(const xdpd_record_ring *rr, struct xdpd_ring_counters *out
 int xdpd_rr_socket_counters(const xdpd_record_ring *rr, uint32_t slot, struct xdpd_socket_counters *out)
 {
     if (slot >= rr->nsockets)
-        return xdpd_fail("socket slot", EINVAL);
+        return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "socket slot %u of %u", slot, rr->nsockets);
     /* Counters are written by one process and read by another; a torn read of a u64 cannot happen on
      * the 64-bit targets we support, and a slightly old value is fine for statistics. */
     memcpy(out, &rr->sockets[slot], sizeof(*out));
     __atomic_thread_fence(__ATOMIC_ACQUIRE);
     return 0;
-}
-
-void xdpd_rr_forward_counters(const xdpd_record_ring *rr, struct xdpd_forward_counters *out)
-{
-    /* Written by the net role only, read here by the supervisor: as for the socket counters. */
-    memcpy(out, &rr->forward, sizeof(*out));
-    __atomic_thread_fence(__ATOMIC_ACQUIRE);
 }
 
 void xdpd_rr_request_stop(xdpd_record_ring *rr)
@@ -135,26 +131,6 @@ void xdpd_rr_publish(struct xdpd_record_ring *rr)
     __atomic_store_n(&rr->prod, rr->prod_local, __ATOMIC_RELEASE);
 }
 
-int xdpd_rr_push(xdpd_record_ring *rr, uint64_t ts_ns, uint32_t wire_len, const uint8_t *data,
-                 uint32_t cap_len, uint16_t ifslot, uint16_t queue)
-{
-    if (cap_len > rr->data_size / 4)
-        return xdpd_fail("record larger than a quarter of the ring", EMSGSIZE);
-    struct xdpd_record *rec = xdpd_rr_reserve(rr, cap_len);
-    if (!rec)
-        return 0;
-    rec->wire_len = wire_len;
-    rec->ifslot = ifslot;
-    rec->queue = queue;
-    rec->ts_ns = ts_ns;
-    memcpy(rec->data, data, cap_len);
-    xdpd_rr_commit(rr, rec);
-    xdpd_rr_publish(rr);
-    __atomic_store_n(&rr->captured, rr->captured + 1, __ATOMIC_RELEASE);
-    __atomic_store_n(&rr->bytes, rr->bytes + cap_len, __ATOMIC_RELAXED);
-    return 1;
-}
-
 /* --- consumers ---------------------------------------------------------------------------------- */
 
 int xdpd_rr_consumer_register(xdpd_record_ring *rr)
@@ -173,7 +149,7 @@ int xdpd_rr_consumer_register(xdpd_record_ring *rr)
                                         __ATOMIC_RELAXED))
             return i;
     }
-    return xdpd_fail("no free consumer slot", ENOSPC);
+    return xdpd_fail(XDPD_STEP_CONSUMER, ENOSPC, "no free consumer slot (all %d taken)", XDPD_MAX_CONSUMERS);
 }
 
 void xdpd_rr_consumer_unregister(xdpd_record_ring *rr, int slot)
@@ -222,7 +198,7 @@ struct xdpd_record *xdpd_rr_next(struct xdpd_record_ring *rr, uint64_t *pos, uin
 int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *out, uint32_t max, int timeout_ms)
 {
     if (slot < 0 || slot >= XDPD_MAX_CONSUMERS || !rr->cons[slot].active)
-        return xdpd_fail("consumer slot", EINVAL);
+        return xdpd_fail_internal(XDPD_STEP_CONSUMER, EINVAL, "consumer slot %d (not registered)", slot);
     struct xdpd_rr_consumer *c = &rr->cons[slot];
     int nap = 1;
     uint64_t prod = xdpd_rr_wait(rr, c->pos, timeout_ms, &nap, 8);

@@ -30,9 +30,9 @@ struct xdpd_record {
 };
 
 struct xdpd_rr_consumer {
-    uint64_t pos;       /* consumed up to here (release-stored by the consumer) */
+    uint64_t pos;       /* consumed up to here: only its consumer writes it (release store) */
     uint64_t peek_end;  /* consumer-private: end of the batch handed out by the last peek */
-    uint32_t active;
+    uint32_t active;    /* claimed by compare-and-swap at register, cleared by its consumer */
     uint32_t pad0;
     uint64_t records;
     uint8_t pad[32];
@@ -44,21 +44,19 @@ struct xdpd_record_ring {
     uint64_t data_size;
     uint64_t map_len;
     uint64_t data_offset;
-    /* producer cache line */
-    uint64_t prod __attribute__((aligned(64)));
+    /* producer cache line: only the producer writes these */
+    uint64_t prod __attribute__((aligned(64)));   /* published position (release-stored) */
     uint64_t prod_local;        /* producer-private: written but not yet published */
     uint64_t min_cons_cached;   /* producer-private */
-    uint64_t captured;
+    uint64_t captured;          /* records produced (release-stored after the records are published) */
     uint64_t bytes;
     uint64_t ring_full;
     /* control, written rarely */
-    uint32_t stop __attribute__((aligned(64)));
-    uint32_t producer_done;
-    uint32_t nsockets;
+    uint32_t stop __attribute__((aligned(64)));  /* only the supervisor sets it */
+    uint32_t producer_done;     /* only the producer sets it, after its final statistics */
+    uint32_t nsockets;          /* socket slots handed out, before the loop starts */
     struct xdpd_rr_consumer cons[XDPD_MAX_CONSUMERS];
     struct xdpd_socket_counters sockets[XDPD_MAX_SOCKETS];
-    /* the inline tap's TX side, written by the net role (forward.c) */
-    struct xdpd_forward_counters forward __attribute__((aligned(64)));
 };
 
 static inline uint64_t xdpd_rec_size(uint32_t cap_len)
@@ -72,7 +70,7 @@ static inline struct xdpd_record *xdpd_rr_at(struct xdpd_record_ring *rr, uint64
     return (struct xdpd_record *)((uint8_t *)rr + rr->data_offset + (pos & (rr->data_size - 1)));
 }
 
-/* Producer (capture loop): room for one record, written in place; returns NULL when full. */
+/* Producer (capture loop, tap): room for one record, written in place; returns NULL when full. */
 struct xdpd_record *xdpd_rr_reserve(struct xdpd_record_ring *rr, uint32_t cap_len);
 void xdpd_rr_commit(struct xdpd_record_ring *rr, struct xdpd_record *rec);
 void xdpd_rr_publish(struct xdpd_record_ring *rr);

@@ -50,24 +50,25 @@ int xdpd_replay_create(xdpd_replay **out, xdpd_socket *s, const uint8_t *frames,
                        uint32_t n, uint32_t loops, uint64_t rate_pps)
 {
     if (!s->tx.map)
-        return xdpd_fail("socket has no tx ring", EINVAL);
+        return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "replay on socket fd=%d, which has no tx ring", s->fd);
     if (n == 0)
-        return xdpd_fail("no frames to replay", EINVAL);
+        return xdpd_fail(XDPD_STEP_ARGUMENT, EINVAL, "replay of no frames");
     uint32_t room = s->umem->frame_size - s->umem->headroom;
     struct xdpd_replay *r = calloc(1, sizeof(*r));
     if (!r)
-        return xdpd_fail("calloc replay", ENOMEM);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "calloc(1, %zu) of a replay", sizeof(*r));
     r->offsets = malloc(sizeof(uint64_t) * n);
     if (!r->offsets) {
         free(r);
-        return xdpd_fail("malloc replay offsets", ENOMEM);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "malloc(%zu) of the replay offsets", sizeof(uint64_t) * n);
     }
     uint64_t off = 0;
     for (uint32_t i = 0; i < n; i++) {
         if (lens[i] == 0 || lens[i] > room) {
             free(r->offsets);
             free(r);
-            return xdpd_fail("frame larger than a umem frame", EMSGSIZE);
+            return xdpd_fail(XDPD_STEP_ARGUMENT, EMSGSIZE, "replay frame %u of %u bytes (1 to %u fit a umem frame)", i,
+                             lens[i], room);
         }
         r->offsets[i] = off;
         off += lens[i];
@@ -167,13 +168,6 @@ static uint32_t submit(struct xdpd_replay *r, uint32_t want)
     return n;
 }
 
-static void sleep_until(uint64_t t)
-{
-    struct timespec ts = {.tv_sec = (time_t)(t / 1000000000ull), .tv_nsec = (long)(t % 1000000000ull)};
-    /* EINTR returns early on purpose: a signal (Ctrl-C) reaches Python at the end of this step. */
-    clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
-}
-
 int xdpd_replay_step(xdpd_replay *r, int timeout_ms)
 {
     struct xdpd_socket *s = r->s;
@@ -216,7 +210,7 @@ int xdpd_replay_step(xdpd_replay *r, int timeout_ms)
             /* Not due yet: sleep (or spin, for waits too short for a timer) up to the step's end. */
             uint64_t until = r->next_ns < end ? r->next_ns : end;
             if (until > now && until - now > SPIN_NS) {
-                sleep_until(until);
+                xdpd_sleep_until_ns(until);
                 now = xdpd_mono_ns();
                 if (now < until)
                     return 0;       /* interrupted by a signal */

@@ -8,6 +8,7 @@
  * has them; two sockets on the same (dev, queue) sharing one fill ring are not supported.
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,13 +18,13 @@
 #include "internal.h"
 
 static int ring_map(int fd, struct xdpd_ring *r, const struct xdp_ring_offset *off, uint32_t entries,
-                    size_t entry_size, off_t pgoff, const char *what)
+                    size_t entry_size, off_t pgoff, const char *pgoff_name)
 {
     r->map_len = off->desc + (size_t)entries * entry_size;
     r->map = mmap(NULL, r->map_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, pgoff);
     if (r->map == MAP_FAILED) {
         r->map = NULL;
-        return xdpd_fail(what, errno);
+        return xdpd_fail(XDPD_STEP_MMAP, errno, "mmap(fd=%d, len=%zu, offset=%s)", fd, r->map_len, pgoff_name);
     }
     uint8_t *base = r->map;
     r->producer = (uint32_t *)(base + off->producer);
@@ -49,11 +50,28 @@ static int pow2(uint32_t v)
     return v && !(v & (v - 1));
 }
 
-static int set_ring(int fd, int opt, uint32_t size, const char *what)
+static int set_ring(int fd, int opt, uint32_t size, const char *opt_name)
 {
     if (setsockopt(fd, SOL_XDP, opt, &size, sizeof(size)))
-        return xdpd_fail(what, errno);
+        return xdpd_fail(XDPD_STEP_RING_SETUP, errno, "setsockopt(fd=%d, SOL_XDP, %s, %u)", fd, opt_name, size);
     return 0;
+}
+
+/* The bind flags as the call would be written: "XDP_COPY|XDP_USE_NEED_WAKEUP" (or "0"). */
+static const char *bind_flags(uint16_t flags, char *buf, size_t len)
+{
+    static const struct { uint16_t bit; const char *name; } names[] = {
+        {XDP_SHARED_UMEM, "XDP_SHARED_UMEM"}, {XDP_COPY, "XDP_COPY"}, {XDP_ZEROCOPY, "XDP_ZEROCOPY"},
+        {XDP_USE_NEED_WAKEUP, "XDP_USE_NEED_WAKEUP"},
+    };
+    size_t n = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (flags & names[i].bit)
+            n += (size_t)snprintf(buf + n, n < len ? len - n : 0, "%s%s", n ? "|" : "", names[i].name);
+    if (!n)
+        snprintf(buf, len, "0");
+    return buf;
 }
 
 static void socket_free(struct xdpd_socket *s)
@@ -73,24 +91,25 @@ int xdpd_socket_create(xdpd_socket **out, xdpd_umem *u, uint32_t ifindex, uint32
 {
     int err;
     if ((rx_size && !pow2(rx_size)) || (tx_size && !pow2(tx_size)) || !pow2(fill_size) || !pow2(comp_size))
-        return xdpd_fail("ring sizes must be powers of two", EINVAL);
+        return xdpd_fail(XDPD_STEP_ARGUMENT, EINVAL, "ring sizes rx=%u tx=%u fill=%u completion=%u (powers of two)",
+                         rx_size, tx_size, fill_size, comp_size);
     if (!rx_size && !tx_size)
-        return xdpd_fail("a socket needs an rx or a tx ring", EINVAL);
+        return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "socket with neither an rx nor a tx ring");
     if (bind_mode != XDPD_BIND_AUTO && bind_mode != XDPD_BIND_COPY && bind_mode != XDPD_BIND_ZEROCOPY)
-        return xdpd_fail("bind mode", EINVAL);
+        return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "bind mode %d", bind_mode);
 
     if (u->owner_gone)
-        return xdpd_fail("the socket that registered this umem is closed", EBUSY);
+        return xdpd_fail_internal(XDPD_STEP_STATE, EBUSY, "socket on a umem whose registering socket is closed");
     struct xdpd_socket *s = calloc(1, sizeof(*s));
     if (!s)
-        return xdpd_fail("calloc socket", ENOMEM);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "calloc(1, %zu) of a socket", sizeof(*s));
     s->umem = u;
     s->ifindex = ifindex;
     s->queue = queue;
     s->shared = u->owner_fd >= 0;
     s->fd = socket(AF_XDP, SOCK_RAW | SOCK_CLOEXEC, 0);
     if (s->fd < 0) {
-        err = xdpd_fail("socket(AF_XDP)", errno);
+        err = xdpd_fail(XDPD_STEP_SOCKET, errno, "socket(AF_XDP, SOCK_RAW|SOCK_CLOEXEC, 0)");
         free(s);
         return err;
     }
@@ -103,37 +122,39 @@ int xdpd_socket_create(xdpd_socket **out, xdpd_umem *u, uint32_t ifindex, uint32
             .headroom = u->headroom,
         };
         if (setsockopt(s->fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg))) {
-            err = xdpd_fail("XDP_UMEM_REG", errno);
+            err = xdpd_fail(XDPD_STEP_UMEM_REG, errno,
+                            "setsockopt(fd=%d, SOL_XDP, XDP_UMEM_REG(addr=%p, len=%zu, chunk_size=%u, headroom=%u))",
+                            s->fd, (void *)u->area, u->len, u->frame_size, u->headroom);
             goto fail;
         }
     }
-    if ((err = set_ring(s->fd, XDP_UMEM_FILL_RING, fill_size, "fill ring size")) ||
-        (err = set_ring(s->fd, XDP_UMEM_COMPLETION_RING, comp_size, "completion ring size")))
+    if ((err = set_ring(s->fd, XDP_UMEM_FILL_RING, fill_size, "XDP_UMEM_FILL_RING")) ||
+        (err = set_ring(s->fd, XDP_UMEM_COMPLETION_RING, comp_size, "XDP_UMEM_COMPLETION_RING")))
         goto fail;
-    if (rx_size && (err = set_ring(s->fd, XDP_RX_RING, rx_size, "rx ring size")))
+    if (rx_size && (err = set_ring(s->fd, XDP_RX_RING, rx_size, "XDP_RX_RING")))
         goto fail;
-    if (tx_size && (err = set_ring(s->fd, XDP_TX_RING, tx_size, "tx ring size")))
+    if (tx_size && (err = set_ring(s->fd, XDP_TX_RING, tx_size, "XDP_TX_RING")))
         goto fail;
 
     struct xdp_mmap_offsets off;
     socklen_t optlen = sizeof(off);
     if (getsockopt(s->fd, SOL_XDP, XDP_MMAP_OFFSETS, &off, &optlen)) {
-        err = xdpd_fail("XDP_MMAP_OFFSETS", errno);
+        err = xdpd_fail(XDPD_STEP_RING_SETUP, errno, "getsockopt(fd=%d, SOL_XDP, XDP_MMAP_OFFSETS)", s->fd);
         goto fail;
     }
     if ((err = ring_map(s->fd, &s->fill, &off.fr, fill_size, sizeof(uint64_t), XDP_UMEM_PGOFF_FILL_RING,
-                        "mmap fill ring")) ||
+                        "XDP_UMEM_PGOFF_FILL_RING")) ||
         (err = ring_map(s->fd, &s->comp, &off.cr, comp_size, sizeof(uint64_t),
-                        XDP_UMEM_PGOFF_COMPLETION_RING, "mmap completion ring")))
+                        XDP_UMEM_PGOFF_COMPLETION_RING, "XDP_UMEM_PGOFF_COMPLETION_RING")))
         goto fail;
     /* Producer rings: the cached consumer view is "kernel consumer + size" (see ring.h). */
     s->fill.cached_cons += fill_size;
     if (rx_size && (err = ring_map(s->fd, &s->rx, &off.rx, rx_size, sizeof(struct xdp_desc),
-                                   XDP_PGOFF_RX_RING, "mmap rx ring")))
+                                   XDP_PGOFF_RX_RING, "XDP_PGOFF_RX_RING")))
         goto fail;
     if (tx_size) {
         if ((err = ring_map(s->fd, &s->tx, &off.tx, tx_size, sizeof(struct xdp_desc), XDP_PGOFF_TX_RING,
-                            "mmap tx ring")))
+                            "XDP_PGOFF_TX_RING")))
             goto fail;
         s->tx.cached_cons += tx_size;
     }
@@ -154,7 +175,11 @@ int xdpd_socket_create(xdpd_socket **out, xdpd_umem *u, uint32_t ifindex, uint32
         s->need_wakeup = !!need_wakeup;
     }
     if (bind(s->fd, (struct sockaddr *)&sxdp, sizeof(sxdp))) {
-        err = xdpd_fail("bind", errno);
+        char flags[96], shared_fd[32];
+        snprintf(shared_fd, sizeof(shared_fd), ", shared_umem_fd=%u", sxdp.sxdp_shared_umem_fd);
+        err = xdpd_fail(XDPD_STEP_BIND, errno, "bind(fd=%d, ifindex=%u, queue=%u, flags=%s%s)", s->fd, ifindex,
+                        queue, bind_flags(sxdp.sxdp_flags, flags, sizeof(flags)),
+                        s->shared ? shared_fd : "");
         goto fail;
     }
 
@@ -163,7 +188,8 @@ int xdpd_socket_create(xdpd_socket **out, xdpd_umem *u, uint32_t ifindex, uint32
     if (getsockopt(s->fd, SOL_XDP, XDP_OPTIONS, &opts, &optlen) == 0)
         s->zerocopy = !!(opts.flags & XDP_OPTIONS_ZEROCOPY);
     if (s->shared && bind_mode == XDPD_BIND_ZEROCOPY && !s->zerocopy) {
-        err = xdpd_fail("zero-copy requested but the shared umem is in copy mode", EOPNOTSUPP);
+        err = xdpd_fail(XDPD_STEP_BIND, EOPNOTSUPP, "bind(fd=%d, ifindex=%u, queue=%u, flags=XDP_SHARED_UMEM): "
+                        "zero-copy asked for, the shared umem is in copy mode", s->fd, ifindex, queue);
         goto fail;
     }
     if ((err = xdpd_umem_attach(u, s)))

@@ -16,7 +16,7 @@ int xdpd_socket_stats(const xdpd_socket *s, struct xdpd_xsk_stats *out)
     memset(&st, 0, sizeof(st));
     memset(out, 0, sizeof(*out));
     if (getsockopt(s->fd, SOL_XDP, XDP_STATISTICS, &st, &optlen))
-        return xdpd_fail("XDP_STATISTICS", errno);
+        return xdpd_fail(XDPD_STEP_STATISTICS, errno, "getsockopt(fd=%d, SOL_XDP, XDP_STATISTICS)", s->fd);
     out->rx_dropped = st.rx_dropped;
     out->rx_invalid_descs = st.rx_invalid_descs;
     out->tx_invalid_descs = st.tx_invalid_descs;

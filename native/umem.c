@@ -12,31 +12,19 @@
 
 #include "internal.h"
 
-static __thread const char *err_where = "";
-
-int xdpd_fail(const char *where, int err)
-{
-    err_where = where;
-    return -err;
-}
-
-const char *xdpd_error_where(void)
-{
-    return err_where;
-}
-
 int xdpd_umem_create(xdpd_umem **out, uint32_t nframes, uint32_t frame_size, uint32_t headroom)
 {
     if (frame_size != 2048 && frame_size != 4096)
-        return xdpd_fail("frame size must be 2048 or 4096", EINVAL);
+        return xdpd_fail(XDPD_STEP_ARGUMENT, EINVAL, "umem frame size %u (2048 or 4096)", frame_size);
     if (nframes == 0 || nframes > (1u << 22))
-        return xdpd_fail("frame count", EINVAL);
+        return xdpd_fail(XDPD_STEP_ARGUMENT, EINVAL, "umem frame count %u (1 to %u)", nframes, 1u << 22);
     if (headroom + 256 > frame_size)
-        return xdpd_fail("headroom leaves no room for a frame", EINVAL);
+        return xdpd_fail(XDPD_STEP_ARGUMENT, EINVAL, "umem headroom %u leaves no room for a frame of %u bytes",
+                         headroom, frame_size);
 
     struct xdpd_umem *u = calloc(1, sizeof(*u));
     if (!u)
-        return xdpd_fail("calloc umem", ENOMEM);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "calloc(1, %zu) of the umem", sizeof(*u));
     u->len = (size_t)nframes * frame_size;
     /* mmap gives page alignment, which XDP_UMEM_REG requires of the area. MAP_SHARED, not private:
      * the kernel pins these pages and writes frames into them; after fork a private mapping's pinned
@@ -45,8 +33,9 @@ int xdpd_umem_create(xdpd_umem **out, uint32_t nframes, uint32_t frame_size, uin
     u->area = mmap(NULL, u->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (u->area == MAP_FAILED) {
         int e = errno;
+        size_t len = u->len;
         free(u);
-        return xdpd_fail("mmap umem", e);
+        return xdpd_fail(XDPD_STEP_MMAP, e, "mmap(len=%zu, MAP_SHARED|MAP_ANONYMOUS) of the umem", len);
     }
     u->free_list = malloc(sizeof(uint64_t) * nframes);
     u->owner = calloc(nframes, 1);
@@ -55,7 +44,7 @@ int xdpd_umem_create(xdpd_umem **out, uint32_t nframes, uint32_t frame_size, uin
         free(u->owner);
         munmap(u->area, u->len);
         free(u);
-        return xdpd_fail("malloc free list", ENOMEM);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "malloc(%zu) of the umem free list", sizeof(uint64_t) * nframes);
     }
     u->nframes = nframes;
     u->frame_size = frame_size;
@@ -74,7 +63,7 @@ int xdpd_umem_destroy(xdpd_umem *u)
     if (!u)
         return 0;
     if (u->nsockets)
-        return xdpd_fail("umem still has sockets", EBUSY);
+        return xdpd_fail_internal(XDPD_STEP_STATE, EBUSY, "umem destroy with %u sockets still on it", u->nsockets);
     munmap(u->area, u->len);
     free(u->free_list);
     free(u->owner);
@@ -90,7 +79,7 @@ uint32_t xdpd_umem_free_frames(const xdpd_umem *u)
 int xdpd_umem_attach(struct xdpd_umem *u, xdpd_socket *s)
 {
     if (u->nsockets >= XDPD_MAX_SOCKETS)
-        return xdpd_fail("too many sockets on one umem", ENOSPC);
+        return xdpd_fail(XDPD_STEP_ARGUMENT, ENOSPC, "more than %d sockets on one umem", XDPD_MAX_SOCKETS);
     uint8_t id = 1;
     for (uint32_t i = 0; i < u->nsockets; i++)
         if (u->sockets[i]->id >= id)

@@ -1,9 +1,11 @@
-/* xdpd.h - the public C API of xdpdump's native core (the cffi cdef is generated from this file).
+/* xdpd.h - the public C API of xdpdump's native core: exactly what Python calls (the cffi cdef is
+ * generated from this file). What only C calls is in internal.h.
  *
  * Conventions: functions return >= 0 on success and -errno on failure; when one fails,
- * xdpd_error_where() names the step that failed ("bind", "mmap rx ring"...). Opaque handles are
+ * xdpd_last_error() says which step failed, with the failing call rebuilt and whether it was an
+ * internal invariant (a bug) rather than something the user can change. Opaque handles are
  * process-local (malloc'd); the record ring is one MAP_SHARED mapping holding only offsets, so it
- * survives fork and is shared by the capture loop and its consumers (pcap writer, printer).
+ * survives fork and is shared by the producer (capture or tap) and its consumers (pcap writer, printer).
  * The cdef parser keeps only the "#define NAME number" lines of this file.
  */
 #ifndef XDPD_H
@@ -21,10 +23,38 @@
 #define XDPD_FMT_PCAP 0
 #define XDPD_FMT_PCAPNG 1
 
+/* struct xdpd_error.step: which part of the set-up or the loop failed. */
+#define XDPD_STEP_ARGUMENT 1    /* a size, mode or format the native side refuses */
+#define XDPD_STEP_ALLOC 2       /* calloc/malloc */
+#define XDPD_STEP_MMAP 3        /* mmap of the UMEM, a ring or the record ring */
+#define XDPD_STEP_SOCKET 4      /* socket(AF_XDP) */
+#define XDPD_STEP_UMEM_REG 5    /* setsockopt(XDP_UMEM_REG) */
+#define XDPD_STEP_RING_SETUP 6  /* ring sizes, XDP_MMAP_OFFSETS */
+#define XDPD_STEP_BIND 7        /* bind(AF_XDP) */
+#define XDPD_STEP_STATISTICS 8  /* getsockopt(XDP_STATISTICS) */
+#define XDPD_STEP_WAKEUP 9      /* recvmsg/sendto wake-ups of the kernel */
+#define XDPD_STEP_POLL 10       /* ppoll on the sockets */
+#define XDPD_STEP_WRITE 11      /* write of the capture file */
+#define XDPD_STEP_CONSUMER 12   /* record ring consumer slots */
+#define XDPD_STEP_STATE 13      /* an object used in a state it cannot be used in */
+#define XDPD_STEP_SECCOMP 14    /* building or installing a seccomp filter */
+
+/* The last failure of this thread. internal = 1: an invariant of xdpdump's own code broke (not the
+ * user's doing). call: the failing call with its arguments, e.g. "bind(fd=7, ifindex=3, queue=0,
+ * flags=XDP_COPY|XDP_USE_NEED_WAKEUP)". */
+struct xdpd_error {
+    int32_t step;
+    int32_t err;
+    int32_t internal;
+    char call[192];
+};
+
 typedef struct xdpd_umem xdpd_umem;
 typedef struct xdpd_socket xdpd_socket;
 typedef struct xdpd_record_ring xdpd_record_ring;
+typedef struct xdpd_producer xdpd_producer;
 typedef struct xdpd_capture xdpd_capture;
+typedef struct xdpd_tap xdpd_tap;
 typedef struct xdpd_writer xdpd_writer;
 typedef struct xdpd_replay xdpd_replay;
 
@@ -50,7 +80,8 @@ struct xdpd_frame_accounting {
     int32_t ok;             /* 1 when free + rx_path + tx_path == total and nothing is duplicated */
 };
 
-/* One socket's slot in the record ring's shared counters. */
+/* One socket's slot in the record ring's shared counters. Only the producer (the net role) writes
+ * them; the supervisor reads them, also after the net role has exited. */
 struct xdpd_socket_counters {
     uint64_t captured;
     uint64_t bytes;
@@ -62,18 +93,16 @@ struct xdpd_socket_counters {
     uint32_t used;
 };
 
-/* The inline tap's TX side (capture with xdpd_capture_forward_to), in the record ring's shared region
- * so the supervisor can read it after the net role is gone. */
-struct xdpd_forward_counters {
+/* The inline tap's TX side, in a MAP_SHARED page of the tap's own (tap.c). Only the process running
+ * the tap's loop (the net role) writes it; the supervisor reads it after the net role is gone. */
+struct xdpd_tap_counters {
     uint64_t forwarded;     /* frames completed on OUT (transmitted) */
     uint64_t tx_queued;     /* frames put on OUT's TX ring */
     uint64_t copied;        /* of tx_queued: copied because OUT has its own UMEM */
     uint64_t kicks;         /* sendto() wake-ups of OUT */
-    struct xdpd_xsk_stats out_xdp;  /* OUT's XDP_STATISTICS, read with the capture's statistics */
-    uint32_t active;        /* this ring's producer forwards */
+    struct xdpd_xsk_stats out_xdp;  /* OUT's XDP_STATISTICS, read with the IN sockets' statistics */
     uint32_t shared;        /* OUT shares IN's UMEM: forwarding without a copy */
     uint32_t in_flight;     /* on OUT's tx path when last published */
-    uint32_t reserved;
 };
 
 struct xdpd_ring_counters {
@@ -98,7 +127,8 @@ struct xdpd_packet {
     uint32_t reserved;
 };
 
-const char *xdpd_error_where(void);
+/* error.c */
+void xdpd_last_error(struct xdpd_error *out);
 
 /* umem.c */
 int xdpd_umem_create(xdpd_umem **out, uint32_t nframes, uint32_t frame_size, uint32_t headroom);
@@ -106,7 +136,7 @@ int xdpd_umem_destroy(xdpd_umem *umem);
 uint32_t xdpd_umem_free_frames(const xdpd_umem *umem);
 void xdpd_umem_check(const xdpd_umem *umem, struct xdpd_frame_accounting *out);
 
-/* socket.c */
+/* socket.c, stats.c */
 int xdpd_socket_create(xdpd_socket **out, xdpd_umem *umem, uint32_t ifindex, uint32_t queue,
                        uint32_t rx_size, uint32_t tx_size, uint32_t fill_size, uint32_t comp_size,
                        int bind_mode, int need_wakeup);
@@ -115,27 +145,15 @@ int xdpd_socket_fd(const xdpd_socket *s);
 int xdpd_socket_zerocopy(const xdpd_socket *s);
 int xdpd_socket_shared(const xdpd_socket *s);
 int xdpd_socket_stats(const xdpd_socket *s, struct xdpd_xsk_stats *out);
-int xdpd_fill_refill(xdpd_socket *s);
-int xdpd_fill_wakeup(xdpd_socket *s);
 
-/* tx.c */
-int xdpd_tx_burst(xdpd_socket *s, const uint8_t *frames, const uint32_t *lens, uint32_t n);
-int xdpd_tx_kick(xdpd_socket *s);
-int xdpd_tx_reap(xdpd_socket *s);
-uint32_t xdpd_tx_in_flight(const xdpd_socket *s);
-
-/* record_ring.c */
+/* record_ring.c: made by the supervisor, shared by the one producer and up to XDPD_MAX_CONSUMERS
+ * consumers. set_producer_done tells consumers nothing more will come (the net loop does it at its end). */
 int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size);
 int xdpd_rr_destroy(xdpd_record_ring *rr);
 uint8_t *xdpd_rr_base(xdpd_record_ring *rr);
 void xdpd_rr_counters(const xdpd_record_ring *rr, struct xdpd_ring_counters *out);
 int xdpd_rr_socket_counters(const xdpd_record_ring *rr, uint32_t slot, struct xdpd_socket_counters *out);
-void xdpd_rr_forward_counters(const xdpd_record_ring *rr, struct xdpd_forward_counters *out);
 void xdpd_rr_request_stop(xdpd_record_ring *rr);
-/* Producer side without sockets (tests, replay): 1 when stored, 0 when a consumer holds the space.
- * The ring has one producer: never call this while a capture loop produces into the same ring. */
-int xdpd_rr_push(xdpd_record_ring *rr, uint64_t ts_ns, uint32_t wire_len, const uint8_t *data,
-                 uint32_t cap_len, uint16_t ifslot, uint16_t queue);
 void xdpd_rr_set_producer_done(xdpd_record_ring *rr);
 int xdpd_rr_consumer_register(xdpd_record_ring *rr);
 void xdpd_rr_consumer_unregister(xdpd_record_ring *rr, int slot);
@@ -144,51 +162,48 @@ int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *ou
                           int timeout_ms);
 void xdpd_rr_consumer_release(xdpd_record_ring *rr, int slot);
 
-/* capture_loop.c: the RX rings of every added socket -> the record ring, fill rings refilled. With
- * xdpd_capture_forward_to (forward.c) the capture is an inline tap: every captured frame is then also
- * sent out of one TX socket. */
+/* capture_loop.c: the AF_XDP capture, a producer: the RX rings of every added socket -> the record
+ * ring, fill rings refilled. count 0 = no limit. */
 int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count);
 int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot);
 void xdpd_capture_destroy(xdpd_capture *c);
-int xdpd_capture_step(xdpd_capture *c, int timeout_ms, uint32_t budget);
-int xdpd_capture_update_stats(xdpd_capture *c);
-int xdpd_capture_done(const xdpd_capture *c);
-/* At a stop: remember how far the kernel had filled each RX ring, then drain only up to there, so
- * a stop means "what had arrived by then", not "whatever keeps arriving" while programs are still
- * attached. pending_at_stop counts the frames before the mark the loop has not moved yet. */
-/* Frames one socket can take in without the loop running: the smaller of its fill and RX rings. */
-uint32_t xdpd_capture_headroom(const xdpd_capture *c);
-void xdpd_capture_mark_stop(xdpd_capture *c);
-uint32_t xdpd_capture_pending_at_stop(const xdpd_capture *c);
+xdpd_producer *xdpd_capture_producer(xdpd_capture *c);
 
-/* forward.c: send every frame the capture takes out of tx_socket, without a copy when it shares the
- * UMEM of the capture's sockets (XDP_SHARED_UMEM), copied into its own UMEM otherwise. Call after the
- * capture's sockets are added. flush_tx kicks and reaps until OUT has nothing in flight or timeout_ms
- * passed, and returns the frames still out (0 for a plain capture). */
-int xdpd_capture_forward_to(xdpd_capture *c, xdpd_socket *tx_socket);
-int xdpd_capture_flush_tx(xdpd_capture *c, int timeout_ms);
+/* tap.c: the inline tap, a producer: records like the capture and transmits every recorded frame out
+ * of one TX socket (set_out, after the IN sockets are added), without a copy when OUT shares IN's
+ * UMEM (XDP_SHARED_UMEM), copied into OUT's own UMEM otherwise. */
+int xdpd_tap_create(xdpd_tap **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count);
+int xdpd_tap_add_socket(xdpd_tap *t, xdpd_socket *s, uint16_t ifslot);
+int xdpd_tap_set_out(xdpd_tap *t, xdpd_socket *out);
+void xdpd_tap_counters(const xdpd_tap *t, struct xdpd_tap_counters *out);
+void xdpd_tap_destroy(xdpd_tap *t);
+xdpd_producer *xdpd_tap_producer(xdpd_tap *t);
 
-/* pcap_writer.c */
+/* net_loop.c: the net role's steady state for any producer: until the ring's stop flag or the count,
+ * then a drain of what had arrived by the stop, a bounded TX flush, final statistics, producer_done.
+ * Also what tests run (in a thread: the call does not hold the GIL). */
+int xdpd_net_run(xdpd_producer *p, int stats_interval_ms);
+
+/* pcap_writer.c: the archive consumer. run() writes until the producer is done, flushes and fsyncs
+ * (a pipe or terminal cannot be fsync'ed, and that is fine). destroy flushes what is buffered.
+ * forget: after fork, in the process that does not run the writer. */
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size);
-void xdpd_writer_destroy(xdpd_writer *w);
+int xdpd_writer_destroy(xdpd_writer *w);
 void xdpd_writer_forget(xdpd_writer *w);
-int xdpd_writer_step(xdpd_writer *w, int timeout_ms, uint32_t budget);
-int xdpd_writer_flush(xdpd_writer *w);
-int xdpd_writer_run(xdpd_writer *w);
 uint64_t xdpd_writer_records(const xdpd_writer *w);
-uint64_t xdpd_writer_bytes(const xdpd_writer *w);
+int xdpd_archive_run(xdpd_writer *w);
 
-/* role.c: the sandboxed steady state. The net role runs the capture (or inline tap) loop: until the
- * stop flag or the count, then a drain of what had arrived, a bounded TX flush (forward), final
- * statistics and producer_done. Each installs its seccomp filter (NULL: none, --no-sandbox),
- * runs its loop and _exit()s: 0 done, 1 loop failed, 3 filter refused. selftest != 0 attempts a
- * forbidden system call right after the filter is installed (the kernel must kill the role). */
-int xdpd_sandbox_enter(const void *filter, size_t len);
-void xdpd_net_role(xdpd_capture *c, xdpd_record_ring *rr, const void *filter, size_t len, int log_fd,
-                   int stats_interval_ms, int selftest);
-void xdpd_archive_role(xdpd_writer *w, int archive_fd, const void *filter, size_t len, int log_fd,
-                       int selftest);
+/* role.c: the sandboxed roles. Each installs its seccomp filter (sandboxed != 0), built from
+ * native/generated/ with the descriptors it owns and log_fd; with selftest != 0 attempts a forbidden
+ * system call right after (the kernel must kill the role); runs its loop; _exit()s: 0 done, 1 the
+ * loop failed, 3 the filter was refused. */
+void xdpd_net_role(xdpd_producer *p, int log_fd, int sandboxed, int selftest, int stats_interval_ms);
+void xdpd_archive_role(xdpd_writer *w, int log_fd, int sandboxed, int selftest);
+
+/* policy_filters.c: the supervisor's seccomp filter (struct sock_filter bytes) from
+ * native/generated/supervisor_seccomp.h; returns its length in bytes. */
+int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd);
 
 /* replay.c: a capture file's frames (back to back in `frames`, lengths in `lens`) out of one socket's
  * TX ring, `loops` times (0 = until stopped), paced at rate_pps (0 = as fast as the device takes them).

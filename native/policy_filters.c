@@ -1,0 +1,45 @@
+/* policy_filters.c - the seccomp filters of the roles that run, compiled in from native/generated/
+ * (made by scripts/generate-policies from the role policies in xdpdump/sandbox/policies/; CI proves them
+ * current). What a role installs is exactly what its generated header builds, with the descriptors
+ * it owns filled in: net and archive here for role.c, the supervisor's for Python (which installs it
+ * in the supervisor after forking the roles).
+ */
+#define _GNU_SOURCE
+#include <string.h>
+
+#include "internal.h"
+#include "generated/net_seccomp.h"
+#include "generated/archive_seccomp.h"
+#include "generated/supervisor_seccomp.h"
+
+/* A generated populate_*() returns the instruction count, 0 when out is too small. */
+static int bytes_or_fail(const char *role, unsigned long cnt)
+{
+    if (cnt == 0)
+        return xdpd_fail_internal(XDPD_STEP_SECCOMP, ENOSPC, "populate_sock_filter_policy_%s(out_cnt=%d)", role,
+                                  XDPD_FILTER_MAX);
+    return (int)(cnt * sizeof(struct sock_filter));
+}
+
+int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_first, unsigned int xsk_fd_last)
+{
+    return bytes_or_fail("net", populate_sock_filter_policy_net(XDPD_FILTER_MAX, out, logfile_fd, xsk_fd_first,
+                                                                xsk_fd_last));
+}
+
+int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd)
+{
+    return bytes_or_fail("archive", populate_sock_filter_policy_archive(XDPD_FILTER_MAX, out, logfile_fd, archive_fd));
+}
+
+int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd)
+{
+    struct sock_filter filter[XDPD_FILTER_MAX];
+    int len = bytes_or_fail("supervisor", populate_sock_filter_policy_supervisor(XDPD_FILTER_MAX, filter, logfile_fd));
+    if (len < 0)
+        return len;
+    if ((size_t)len > out_len)
+        return xdpd_fail_internal(XDPD_STEP_SECCOMP, ENOSPC, "supervisor filter of %d bytes into %zu", len, out_len);
+    memcpy(out, filter, (size_t)len);
+    return len;
+}

@@ -1,0 +1,76 @@
+"""``ArchiveWriter``: the native archive consumer (native/pcap_writer.c): records -> pcap or pcapng
+written to a file descriptor in large batches, whole records only.
+
+pcap uses the nanosecond magic 0xa1b23c4d; pcapng has one interface block per name in ``ifnames``
+(in ifslot order). Production runs it in the forked archive role (``enter_archive_role``); tests call
+``run()``, the same loop.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, NoReturn
+
+from xdpdump.constants import DEFAULT_SNAPLEN
+from xdpdump.xsk._closes import Closes
+from xdpdump.xsk._native import FORMATS, check, ffi, lib
+from xdpdump.xsk.record_ring import RecordRing
+
+
+class ArchiveWriter(Closes):
+    """A consumer of ``ring`` writing a capture file to ``fd`` (which stays the caller's)."""
+
+    def __init__(
+        self,
+        ring: RecordRing,
+        fd: int,
+        fmt: str = "pcap",
+        snaplen: int = DEFAULT_SNAPLEN,
+        ifnames: Iterable[str] = (),
+        buf_size: int = 1 << 20,
+    ) -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown capture file format {fmt!r} (pcap or pcapng)")
+        names = "\n".join(ifnames).encode()
+        out = ffi.new("xdpd_writer **")
+        check(
+            lib.xdpd_writer_create(out, ring._handle(), fd, FORMATS[fmt], snaplen, names, buf_size),
+            "cannot start the capture file writer",
+        )
+        self._ptr: Any = out[0]
+        self.ring = ring
+        self.fd = fd
+
+    def run(self) -> None:
+        """The archive role's loop: write until the producer is done and every record is written,
+        flush, fsync (a pipe or terminal is fine). Does not hold the GIL while it runs."""
+        check(lib.xdpd_archive_run(self._handle()), "cannot write the capture file")
+
+    def enter_archive_role(self, log_fd: int, sandboxed: bool, selftest: bool = False) -> NoReturn:
+        """In a forked archive role: install the archive filter (built natively with log_fd and this
+        writer's fd) when sandboxed, attempt a forbidden call when selftest, run, _exit. Never returns."""
+        lib.xdpd_archive_role(self._handle(), log_fd, int(sandboxed), int(selftest))
+        raise AssertionError("xdpd_archive_role returned")  # pragma: no cover - it _exits
+
+    @property
+    def records(self) -> int:
+        return int(lib.xdpd_writer_records(self._handle()))
+
+    def _handle(self) -> Any:
+        if self._ptr is None:
+            raise ValueError("writer is closed")
+        return self._ptr
+
+    def disown(self) -> None:
+        """After fork, in the process that does not run this writer: drop the local copy (its unwritten
+        buffer must never reach the file) and leave the consumer slot to the process that runs it."""
+        if self._ptr is not None:
+            lib.xdpd_writer_forget(self._ptr)
+            self._ptr = None
+
+    def close(self) -> None:
+        """Flushes what is buffered (whole records: the file stays valid) and unregisters; the fd
+        stays open."""
+        if self._ptr is not None:
+            ptr, self._ptr = self._ptr, None
+            check(lib.xdpd_writer_destroy(ptr), "cannot write the capture file")
