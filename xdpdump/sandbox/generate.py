@@ -1,8 +1,12 @@
-"""Regenerate (or check) ``native/generated/NAME_seccomp.h`` from every role policy.
+"""Regenerate (or check) ``native/generated/NAME_seccomp.h`` for every role that runs.
+
+The native core compiles these headers in, and they are what a role installs (native/policy_filters.c).
+Only the roles in ``ROLES_WITH_HEADERS`` get one: a policy for a role that does not exist yet (metrics,
+gui) stays and is tested as a policy, but no header nothing includes is generated for it.
 
 Run through ``scripts/generate-policies [--check] [--policy-dir DIR] [--out-dir DIR]``. With ``--check``
-nothing is written; the exit status is 1 and each stale or missing header is named when a committed
-header differs from what its policy compiles to.
+nothing is written; the exit status is 1 and each stale or missing header is named, and so is a
+leftover header of a role not in the list.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from xdpdump.sandbox.policy import load_policy
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parent / "policies"
 DEFAULT_OUT_DIR = ROOT / "native" / "generated"
+ROLES_WITH_HEADERS = ("net", "archive", "supervisor")
 
 
 def _display(path: Path) -> str:
@@ -27,15 +32,18 @@ def _display(path: Path) -> str:
         return str(path)
 
 
+def header_name(role: str) -> str:
+    return f"{role}_seccomp.h"
+
+
 def expected_headers(policy_dir: Path) -> dict[str, str]:
-    """Header file name -> text, for every ``*.seccomppolicy`` in ``policy_dir``."""
-    policies = sorted(policy_dir.glob("*.seccomppolicy"))
-    if not policies:
-        raise UserError(f"no .seccomppolicy files in {policy_dir}")
+    """Header file name -> text, for every role in ``ROLES_WITH_HEADERS`` (its policy in ``policy_dir``)."""
     headers = {}
-    for path in policies:
-        policy = load_policy(path)
-        headers[f"{policy.name}_seccomp.h"] = emit_header(policy, _display(path))
+    for role in ROLES_WITH_HEADERS:
+        path = policy_dir / f"{role}.seccomppolicy"
+        if not path.is_file():
+            raise UserError(f"{_display(path)}: no policy for the {role} role")
+        headers[header_name(role)] = emit_header(load_policy(path), _display(path))
     return headers
 
 
@@ -49,12 +57,19 @@ def run(policy_dir: Path, out_dir: Path, check: bool) -> int:
                 stale.append(f"{_display(path)}: missing")
             elif path.read_text() != text:
                 stale.append(f"{_display(path)}: stale")
+        for path in sorted(out_dir.glob("*_seccomp.h")):
+            if path.name not in headers:
+                stale.append(f"{_display(path)}: leftover (no role in ROLES_WITH_HEADERS uses it)")
         for line in stale:
             print(f"generate-policies: {line} (run scripts/generate-policies)", file=sys.stderr)
         if not stale:
             print(f"generate-policies: {len(headers)} headers in {_display(out_dir)} are current")
         return 1 if stale else 0
     out_dir.mkdir(parents=True, exist_ok=True)
+    for path in sorted(out_dir.glob("*_seccomp.h")):
+        if path.name not in headers:
+            path.unlink()
+            print(f"generate-policies: removed {_display(path)}")
     for name, text in headers.items():
         path = out_dir / name
         if not path.is_file() or path.read_text() != text:
