@@ -1,17 +1,67 @@
 """The shared record ring and the native pcap/pcapng writer without sockets: records pushed as the
-capture loop would, read by consumers and by tcpdump/tshark. No root needed."""
+capture loop would (by a test-only producer built from native/record_ring.c, tests/rr_push.py), read
+by consumers and by the archive loop (``ArchiveWriter.run``, in a thread), checked by tcpdump/tshark.
+No root needed."""
 
 from __future__ import annotations
 
 import os
 import subprocess
+import threading
+import time
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rr_push import Pusher, build
 
 from xdpdump.errors import UserError
-from xdpdump.xsk import PcapWriter, RecordRing
+from xdpdump.xsk import ArchiveWriter, RecordRing
+
+_pusher: Pusher | None = None
+
+
+@pytest.fixture(scope="module")
+def push(tmp_path_factory) -> Pusher:
+    global _pusher
+    if _pusher is None:
+        _pusher = Pusher(build(tmp_path_factory.mktemp("rr_push")))
+    return _pusher
+
+
+class WriterThread:
+    """ArchiveWriter.run() (the archive role's loop) in a thread; stop() marks the producer done and
+    joins, so the thread never outlives the ring even when the test fails."""
+
+    def __init__(self, writer: ArchiveWriter) -> None:
+        self.writer = writer
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.writer.run()
+        except BaseException as e:  # handed to the test
+            self.error = e
+
+    def stop(self) -> None:
+        self.writer.ring.producer_done()
+        self.thread.join(timeout=60)
+        assert not self.thread.is_alive()
+        if self.error is not None:
+            raise self.error
+
+
+@pytest.fixture
+def writer_thread() -> Iterator[list[WriterThread]]:
+    started: list[WriterThread] = []
+    yield started
+    for w in started:
+        if w.thread.is_alive():
+            w.writer.ring.producer_done()
+            w.thread.join(timeout=60)
 
 
 def udp_frame(payload: bytes, sport: int = 1234) -> bytes:
@@ -31,7 +81,7 @@ def udp_frame(payload: bytes, sport: int = 1234) -> bytes:
     sizes=st.lists(st.integers(min_value=0, max_value=9000), min_size=1, max_size=300),
     pace=st.lists(st.integers(min_value=1, max_value=40), min_size=2, max_size=2),
 )
-def test_every_consumer_sees_every_record_in_order(sizes, pace):
+def test_every_consumer_sees_every_record_in_order(push, sizes, pace):
     records = [bytes([i % 251]) * n + i.to_bytes(4, "little") for i, n in enumerate(sizes)]
     with RecordRing(1 << 16) as ring:
         consumers = [ring.consumer(), ring.consumer()]
@@ -40,7 +90,7 @@ def test_every_consumer_sees_every_record_in_order(sizes, pace):
         for _ in range(100000):
             if pushed == len(records) and all(len(s) == len(records) for s in seen):
                 break
-            while pushed < len(records) and ring.push(records[pushed], ts_ns=pushed):
+            while pushed < len(records) and push(ring, records[pushed], ts_ns=pushed):
                 pushed += 1
             for c, s, n in zip(consumers, seen, pace, strict=True):
                 s += [p.data for p in c.read(n)]
@@ -48,26 +98,26 @@ def test_every_consumer_sees_every_record_in_order(sizes, pace):
         assert ring.counters().captured == len(records)
 
 
-def test_producer_never_overwrites_an_unread_record():
+def test_producer_never_overwrites_an_unread_record(push):
     with RecordRing(1 << 16) as ring:
         stalled = ring.consumer()
         n = 0
-        while ring.push(b"x" * 1000, ts_ns=n) and n < 1000:
+        while push(ring, b"x" * 1000, ts_ns=n) and n < 1000:
             n += 1
         assert 0 < n < 70  # 64 KiB of 1 KiB records: the ring filled and refused, never wrapped over
         first = stalled.read(1)
         assert first[0].ts_ns == 0
-        assert ring.push(b"y" * 1000, ts_ns=9999)  # one record freed, one fits again
+        assert push(ring, b"y" * 1000, ts_ns=9999)  # one record freed, one fits again
         rest = stalled.read(256)
         assert [p.ts_ns for p in rest] == [*range(1, n), 9999]
 
 
-def test_without_consumers_the_producer_runs_free():
+def test_without_consumers_the_producer_runs_free(push):
     with RecordRing(1 << 16) as ring:
-        assert all(ring.push(b"z" * 1500, ts_ns=i) for i in range(1000))
+        assert all(push(ring, b"z" * 1500, ts_ns=i) for i in range(1000))
         late = ring.consumer()
         assert late.read(10) == []  # a consumer sees what is produced after it registered
-        ring.push(b"late", ts_ns=1)
+        push(ring, b"late", ts_ns=1)
         assert [p.data for p in late.read(10)] == [b"late"]
 
 
@@ -79,26 +129,38 @@ def test_consumer_slots_are_limited():
             ring.consumer()
 
 
+def tcpdump_lines(path) -> int:
+    r = subprocess.run(["tcpdump", "-n", "-r", str(path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    return len(r.stdout.splitlines())
+
+
 @pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
-def test_writer_output_is_read_by_tcpdump_and_tshark(tmp_path, fmt):
+def test_writer_output_is_read_by_tcpdump_and_tshark(push, writer_thread, tmp_path, fmt):
     out = tmp_path / f"w.{fmt}"
     frames = [udp_frame(f"rec-{i:04d}".encode() * (1 + i % 7), sport=2000 + i % 3) for i in range(500)]
     base = 1_700_000_000_123_456_789
     with RecordRing(1 << 16) as ring, open(out, "wb") as f:
-        # A small buffer and budget force many write() calls and many wraps of the ring.
-        writer = PcapWriter(ring, f.fileno(), fmt, snaplen=96, ifnames=["eth-a", "eth-b"], buf_size=4096)
+        # A small buffer forces many write() calls; the 64 KiB ring wraps many times.
+        writer = ArchiveWriter(ring, f.fileno(), fmt, snaplen=96, ifnames=["eth-a", "eth-b"], buf_size=4096)
         with writer:
+            running = WriterThread(writer)
+            writer_thread.append(running)
             for i, frame in enumerate(frames):
-                while not ring.push(frame[:96], ts_ns=base + i * 1001, wire_len=len(frame), ifslot=i % 2):
-                    writer.step(budget=7)
+                for _ in range(100000):
+                    if push(ring, frame[:96], ts_ns=base + i * 1001, wire_len=len(frame), ifslot=i % 2):
+                        break
+                    time.sleep(0.0001)
+                else:
+                    pytest.fail(f"record {i} never found room")
                 if i == 250:
-                    writer.step()
-                    writer.flush()
-                    partial = subprocess.run(["tcpdump", "-n", "-r", str(out)], capture_output=True, text=True)
-                    assert partial.returncode == 0, partial.stderr
-                    assert len(partial.stdout.splitlines()) == 251
-            ring.producer_done()
-            writer.run()
+                    # An idle writer brings the file up to date (whole records) within its idle flush.
+                    for _ in range(200):
+                        if tcpdump_lines(out) == 251:
+                            break
+                        time.sleep(0.05)
+                    assert tcpdump_lines(out) == 251
+            running.stop()
             assert writer.records == len(frames)
 
     tcpdump = subprocess.run(
@@ -123,20 +185,33 @@ def test_writer_output_is_read_by_tcpdump_and_tshark(tmp_path, fmt):
 def test_empty_capture_file_is_valid(tmp_path):
     out = tmp_path / "empty.pcap"
     with RecordRing(1 << 16) as ring, open(out, "wb") as f:
-        PcapWriter(ring, f.fileno()).close()
+        ArchiveWriter(ring, f.fileno()).close()
     assert os.path.getsize(out) == 24
     r = subprocess.run(["tcpdump", "-r", str(out)], capture_output=True, text=True)
     assert r.returncode == 0 and r.stdout == ""
+
+
+def test_archive_loop_on_an_empty_capture_writes_the_header(tmp_path):
+    out = tmp_path / "empty-run.pcapng"
+    with RecordRing(1 << 16) as ring, open(out, "wb") as f:
+        writer = ArchiveWriter(ring, f.fileno(), "pcapng", ifnames=["eth0"])
+        ring.producer_done()
+        writer.run()
+        writer.disown()  # the loop wrote the file; nothing must be written twice
+    r = subprocess.run(["tshark", "-r", str(out)], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout == ""
+    assert os.path.getsize(out) > 28
 
 
 def test_write_errors_are_user_errors(tmp_path):
     with RecordRing(1 << 16) as ring:
         rfd, wfd = os.pipe()
         os.close(rfd)
-        writer = PcapWriter(ring, wfd)
+        writer = ArchiveWriter(ring, wfd)
         try:
-            with pytest.raises(UserError, match="write capture file"):
-                writer.flush()
+            ring.producer_done()
+            with pytest.raises(UserError, match=r"write\(fd=\d+, len=24\) of the capture file: Broken pipe"):
+                writer.run()
         finally:
             writer.disown()
             os.close(wfd)
