@@ -33,7 +33,6 @@ from xdpdump.plan import (
     check_frame_size,
     check_ring_size,
     check_snaplen,
-    devices_named,
     record_ring_bytes,
     rx_queues,
 )
@@ -99,6 +98,7 @@ DOWN_MSG = "down0 is down (bring it up with: ip link set down0 up)"
     ({"selftest": "archive"}, 2, "--sandbox-selftest archive needs -w (the archive role runs only with -w)"),
     ({"xdp_mode": "turbo"}, 2, "--mode turbo: one of auto, native, skb, hw"),
     ({"queue": "x"}, 2, "--queue x: a queue number or 'all'"),
+    ({"queue": "\u00b2"}, 2, "--queue \u00b2: a queue number or 'all'"),  # isdigit() but not int()
     ({"queue": "-1"}, 2, "--queue -1: a queue number or 'all'"),
     ({"queue": ""}, 2, "--queue : a queue number or 'all'"),
     ({"queue": "4"}, 1, "eth0 has 4 rx queue(s); there is no queue 4"),
@@ -274,23 +274,31 @@ def test_targets_attach_modes_follow_mode(mode, eth0_modes, lo_modes):
     assert [t.attach_modes for t in p.targets] == [eth0_modes, lo_modes]
 
 
-@pytest.mark.parametrize(("interfaces", "forward", "names"), [
+@pytest.mark.parametrize(("interfaces", "forward", "asked"), [
     (("eth0",), None, ["eth0"]),
     (("eth1", "eth0", "eth1"), None, ["eth1", "eth0"]),
     (("eth0",), "eth1", ["eth0", "eth1"]),
-    (("eth0", "eth0"), "lo", ["eth0", "lo"]),
-    (("eth0",), "eth0", ["eth0"]),
-    (("eth0", "eth1"), "eth0", ["eth0", "eth1"]),
 ])
-def test_devices_named(interfaces, forward, names):
-    assert devices_named(opts(interfaces=interfaces, forward=forward)) == names
+def test_a_lookup_is_asked_for_each_device_once(interfaces, forward, asked):
+    seen: list[str] = []
+
+    def lookup(name: str) -> Device:
+        seen.append(name)
+        return DEVICES[name]
+
+    build_capture_plan(opts(interfaces=interfaces, forward=forward), lookup)
+    assert seen == asked
 
 
-def test_devices_named_is_what_build_capture_plan_needs():
-    o = opts(interfaces=("eth0", "eth0"), forward="eth1")
-    p = build_capture_plan(o, {name: DEVICES[name] for name in devices_named(o)})
-    assert p.interface_names == ["eth0"]
-    assert p.tap_out is not None and p.tap_out.device == ETH1
+def test_a_bad_flag_is_reported_before_any_device_is_looked_up():
+    def lookup(name: str) -> Device:
+        raise UserError(f"{name}: no such device")
+
+    with pytest.raises(UserError, match="--ring-size 100") as e:
+        build_capture_plan(opts(interfaces=("nosuch0",), ring_size=100), lookup)
+    assert e.value.status == 2
+    with pytest.raises(UserError, match="--queue x"):
+        build_capture_plan(opts(interfaces=("nosuch0",), queue="x"), lookup)
 
 
 # --- Geometry ---------------------------------------------------------------------------------------

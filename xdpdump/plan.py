@@ -1,0 +1,385 @@
+"""The capture plan: what a run will do, decided once, from the user's options and the devices.
+
+Owns every decision made before anything is touched: which (device, rx queue) pairs are captured and
+in which XDP attach modes they may be tried, the UMEM geometry and ring sizes, the snap length, the
+record ring's size, the outputs, which roles run and which producer fills the record ring. Each check
+speaks in the user's words (the flag they typed) and happens here, once. Everything is frozen and pure:
+no system call, no argparse, so it is unit-tested without root (tests/test_plan.py).
+
+The one decision that waits for the kernel is the UMEM frame size when the user left it open: 2048-byte
+frames only fit where every device runs native XDP (generic XDP sees GRO'd frames larger than the MTU),
+and `auto` learns the mode only by attaching. So the plan holds the rule, ``CapturePlan.geometry(modes)``,
+and the supervisor applies it once, after attaching; nothing writes it back anywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
+
+from xdpdump.constants import (
+    DEFAULT_RECORD_RING_KIB,
+    DEFAULT_SNAPLEN,
+    ETH_VLAN_OVERHEAD,
+    FRAME_SIZES,
+    MAX_RECORD_RING_KIB,
+    MIN_RECORD_RING_BYTES,
+    MIN_RING_SIZE,
+    UMEM_BYTES_PER_QUEUE,
+    XDP_PACKET_HEADROOM,
+    is_power_of_two,
+)
+from xdpdump.errors import UserError
+from xdpdump.netdev import Device
+from xdpdump.printer.options import PrintOptions
+
+XDP_MODES = ("auto", "native", "skb", "hw")
+BIND_MODES = ("auto", "copy", "zerocopy")
+TAP_OUT_QUEUE = 0  # the inline tap transmits on OUT's first queue
+ROLE_NAMES = ("net", "archive")
+
+
+def usage(message: str) -> UserError:
+    """A mistake in the command line itself: exit status 2, as tcpdump's."""
+    return UserError(message, status=2)
+
+
+# --- The user's words -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaptureOptions:
+    """A live capture as the user asked for it, before anything is looked up (the CLI fills this in)."""
+
+    interfaces: tuple[str, ...]
+    expression: str = ""
+    count: int | None = None
+    write: str | None = None
+    pcapng: bool = False
+    snaplen: int = DEFAULT_SNAPLEN
+    buffer_kib: int = DEFAULT_RECORD_RING_KIB
+    queue: str = "all"
+    xdp_mode: str = "auto"
+    bind_mode: str = "auto"
+    ring_size: int | None = None
+    frame_size: int | None = None
+    capture_ssh: bool = False
+    force: bool = False
+    forward: str | None = None
+    sandboxed: bool = True
+    selftest: str | None = None
+    log_file: str | None = None
+    print_options: PrintOptions = field(default_factory=PrintOptions)
+
+    @property
+    def verbose(self) -> int:
+        return self.print_options.verbose
+
+
+def check_snaplen(snaplen: int) -> int:
+    """tcpdump's -s: 0 means the default; negative is a usage error."""
+    if snaplen < 0:
+        raise usage(f"invalid snaplen {snaplen}")
+    return snaplen or DEFAULT_SNAPLEN
+
+
+def check_count(count: int | None) -> int | None:
+    if count is not None and count <= 0:
+        raise usage(f"invalid packet count {count}")
+    return count
+
+
+def check_ring_size(flag: str, size: int) -> int:
+    if size < MIN_RING_SIZE or not is_power_of_two(size):
+        raise usage(f"{flag} {size}: must be a power of two, at least {MIN_RING_SIZE}")
+    return size
+
+
+def check_frame_size(flag: str, size: int) -> int:
+    if size not in FRAME_SIZES:
+        raise usage(f"{flag} {size}: one of {', '.join(map(str, FRAME_SIZES))}")
+    return size
+
+
+def record_ring_bytes(buffer_kib: int) -> int:
+    """-B in KiB, rounded up to the power of two the record ring's index masks need, at least 64 KiB."""
+    if not 0 < buffer_kib <= MAX_RECORD_RING_KIB:
+        raise usage(f"-B {buffer_kib}: buffer size in KiB, 1 to {MAX_RECORD_RING_KIB}")
+    return max(MIN_RECORD_RING_BYTES, 1 << (buffer_kib * 1024 - 1).bit_length())
+
+
+def attach_modes(device_name: str, requested: str) -> tuple[str, ...]:
+    """The XDP modes to try, in order. `auto` is native, else generic (skb); `lo` has no native XDP, so
+    auto means skb there. Every attach in xdpdump (capture, tap, replay, xdp-load) tries these."""
+    if requested not in XDP_MODES:
+        raise usage(f"--mode {requested}: one of {', '.join(XDP_MODES)}")
+    if requested != "auto":
+        return (requested,)
+    return ("skb",) if device_name == "lo" else ("native", "skb")
+
+
+def check_queue(wanted: str) -> str:
+    if wanted != "all" and not (wanted.isascii() and wanted.isdigit()):
+        raise usage(f"--queue {wanted}: a queue number or 'all'")
+    return wanted
+
+
+def rx_queues(device: Device, wanted: str) -> tuple[int, ...]:
+    """--queue: every rx queue of the device, or the one named (which must exist)."""
+    if check_queue(wanted) == "all":
+        return tuple(range(device.rx_queues))
+    q = int(wanted)
+    if q >= device.rx_queues:
+        raise UserError(f"{device.name} has {device.rx_queues} rx queue(s); there is no queue {q}")
+    return (q,)
+
+
+def require_up(device: Device) -> Device:
+    if not device.up:
+        raise UserError(f"{device.name} is down (bring it up with: ip link set {device.name} up)")
+    return device
+
+
+def largest_frame(mtu: int) -> int:
+    """The longest Ethernet frame a device with this MTU carries (one VLAN tag allowed)."""
+    return mtu + ETH_VLAN_OVERHEAD
+
+
+# --- The plan -------------------------------------------------------------------------------------
+
+
+class ProducerKind(Enum):
+    """What fills the record ring (the net role runs it)."""
+
+    AF_XDP = "AF_XDP capture"       # matching frames redirected into AF_XDP sockets
+    INLINE_TAP = "inline tap"       # the same, and every captured frame sent out of OUT
+
+
+@dataclass(frozen=True)
+class Target:
+    """One device to capture on: its slot (pcapng interface number), queues and attach modes to try."""
+
+    device: Device
+    slot: int
+    queues: tuple[int, ...]
+    attach_modes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TapOut:
+    """The inline tap's output: the device and queue its TX socket binds, and how a pass program for
+    zero-copy TX may be attached there."""
+
+    device: Device
+    queue: int
+    attach_modes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Geometry:
+    """UMEM and ring sizes of every capture socket, and the snap length they allow."""
+
+    frame_size: int
+    ring_size: int          # RX ring and fill ring descriptors per socket (and the tap's TX ring)
+    snaplen: int            # the requested snap length, capped by what a UMEM frame can hold
+
+    @property
+    def largest_frame(self) -> int:
+        """The kernel puts each frame XDP_PACKET_HEADROOM into its UMEM frame; what remains is the
+        largest frame a socket can receive."""
+        return self.frame_size - XDP_PACKET_HEADROOM
+
+
+@dataclass(frozen=True)
+class Outputs:
+    write: str | None               # -w path ("-" for stdout), or None: print
+    file_format: str                # "pcap" or "pcapng"
+    print_options: PrintOptions
+    log_file: str | None
+
+    @property
+    def prints(self) -> bool:
+        return self.write is None
+
+
+@dataclass(frozen=True)
+class Sandbox:
+    enabled: bool
+    selftest: str | None            # a role that attempts a forbidden system call once confined
+
+
+@dataclass(frozen=True)
+class CapturePlan:
+    """Everything a live capture will do; the supervisor executes it and reads nothing else."""
+
+    producer: ProducerKind
+    targets: tuple[Target, ...]
+    expression: str
+    capture_ssh: bool
+    count: int                      # 0: no limit
+    requested_snaplen: int
+    frame_size: int | None          # None: chosen by geometry() from the attach modes
+    ring_size: int | None
+    bind_mode: str
+    record_ring_bytes: int
+    outputs: Outputs
+    sandbox: Sandbox
+    force: bool
+    verbose: int
+    tap_out: TapOut | None = None   # ProducerKind.INLINE_TAP: where frames are sent out
+
+    @property
+    def interface_names(self) -> list[str]:
+        return [t.device.name for t in self.targets]
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The sandboxed processes forked: the net role always, the archive role with -w."""
+        return ("net", "archive") if self.outputs.write is not None else ("net",)
+
+    def geometry(self, attached_modes: Sequence[str]) -> Geometry:
+        """UMEM frame size, ring size and snap length, once the devices' XDP modes are known.
+
+        How long the net role may be away before the kernel drops is what the rings hold: 4096 frames
+        are 2.7 ms at 1.5 Mpps, less than a busy CPU may keep it waiting. Halving the frame size where
+        the devices' MTU allows (a 2048-byte frame holds up to 1792 bytes after the headroom) doubles
+        the frames in the same 16 MiB per queue: 8192 frames, 5.5 ms. Only in native mode: generic
+        (skb) XDP runs after GRO, where a frame can be larger than the MTU.
+        """
+        frame_size = self.frame_size
+        if frame_size is None:
+            largest = max(largest_frame(t.device.mtu) for t in self.targets)
+            native = all(mode == "native" for mode in attached_modes)
+            small = FRAME_SIZES[0]
+            frame_size = small if native and largest <= small - XDP_PACKET_HEADROOM else FRAME_SIZES[-1]
+        ring_size = self.ring_size or UMEM_BYTES_PER_QUEUE // frame_size
+        snaplen = min(self.requested_snaplen, frame_size - XDP_PACKET_HEADROOM)
+        return Geometry(frame_size, ring_size, snaplen)
+
+
+DeviceLookup = Mapping[str, Device] | Callable[[str], Device]
+
+
+def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePlan:
+    """Validate opts, then against the devices, and decide the plan.
+
+    devices maps a name to its Device: a mapping, or the lookup itself (netdev.lookup), which is then
+    asked only once the command line itself has been found sound, so a bad flag is reported before a
+    missing device. Raises UserError in the user's words; status 2 for a command line that cannot mean
+    anything.
+    """
+    lookup = devices.__getitem__ if isinstance(devices, Mapping) else devices
+    names = list(dict.fromkeys(opts.interfaces))
+    if not names:
+        raise usage("no interface given: use -i DEV (or -r FILE)")
+    snaplen = check_snaplen(opts.snaplen)
+    count = check_count(opts.count)
+    ring_bytes = record_ring_bytes(opts.buffer_kib)
+    ring_size = check_ring_size("--ring-size", opts.ring_size) if opts.ring_size is not None else None
+    frame_size = check_frame_size("--frame-size", opts.frame_size) if opts.frame_size is not None else None
+    if opts.bind_mode not in BIND_MODES:
+        raise usage(f"AF_XDP bind mode {opts.bind_mode!r}: one of {', '.join(BIND_MODES)}")
+    if opts.pcapng and not opts.write:
+        raise usage("--pcapng needs -w")
+    if opts.selftest is not None and opts.selftest not in ROLE_NAMES:
+        raise usage(f"--sandbox-selftest {opts.selftest}: one of {', '.join(ROLE_NAMES)}")
+    if opts.selftest == "archive" and not opts.write:
+        raise usage("--sandbox-selftest archive needs -w (the archive role runs only with -w)")
+
+    check_queue(opts.queue)
+    for name in names:
+        attach_modes(name, opts.xdp_mode)  # a bad --mode is a usage error, before any device is asked for
+    targets = []
+    for slot, name in enumerate(names):
+        device = require_up(lookup(name))
+        targets.append(Target(device, slot, rx_queues(device, opts.queue), attach_modes(name, opts.xdp_mode)))
+    producer, tap_out = ProducerKind.AF_XDP, None
+    if opts.forward is not None:
+        if len(targets) != 1:
+            raise usage("--forward takes exactly one input interface (-i IN)")
+        out = require_up(lookup(opts.forward))
+        if out.index == targets[0].device.index:
+            raise UserError(f"cannot forward {out.name} to itself")
+        tap_out = TapOut(out, TAP_OUT_QUEUE, attach_modes(out.name, opts.xdp_mode))
+        producer = ProducerKind.INLINE_TAP
+
+    return CapturePlan(
+        producer=producer,
+        targets=tuple(targets),
+        expression=opts.expression,
+        capture_ssh=opts.capture_ssh,
+        count=count or 0,
+        requested_snaplen=snaplen,
+        frame_size=frame_size,
+        ring_size=ring_size,
+        bind_mode=opts.bind_mode,
+        record_ring_bytes=ring_bytes,
+        outputs=Outputs(opts.write, "pcapng" if opts.pcapng else "pcap", opts.print_options, opts.log_file),
+        sandbox=Sandbox(opts.sandboxed, opts.selftest),
+        force=opts.force,
+        verbose=opts.verbose,
+        tap_out=tap_out,
+    )
+
+
+# --- Reading a file, and replaying one ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """`xdpdump -r FILE [EXPR]`: read, filter with libpcap's semantics, print."""
+
+    path: str
+    expression: str
+    snaplen: int
+    count: int | None
+    print_options: PrintOptions
+
+
+def build_read_plan(path: str, expression: str, snaplen: int, count: int | None, write: str | None,
+                    print_options: PrintOptions) -> ReadPlan:
+    if write is not None:
+        raise usage("-r with -w is not supported: filter with -r and write live captures with -w")
+    return ReadPlan(path, expression, check_snaplen(snaplen), check_count(count), print_options)
+
+
+@dataclass(frozen=True)
+class ReplayPlan:
+    """`xdp-replay FILE -i DEV`: a capture file's frames out of one queue of DEV."""
+
+    path: str
+    device: Device
+    queue: int
+    rate_pps: int                   # 0: as fast as the device takes them
+    loops: int                      # 0: until interrupted
+    attach_modes: tuple[str, ...]   # for the pass program zero-copy TX needs
+    bind_mode: str
+    ring_size: int
+    frame_size: int
+
+    @property
+    def umem_frames(self) -> int:
+        """Twice the TX ring: a full ring in flight and as many ready to go."""
+        return self.ring_size * 2
+
+    @property
+    def largest_frame(self) -> int:
+        """The largest frame that can leave: it must fit a UMEM frame and pass the device's length check."""
+        return min(self.frame_size, largest_frame(self.device.mtu))
+
+
+def build_replay_plan(path: str, device: Device, *, queue: int, rate: int | None, loops: int, xdp_mode: str,
+                      bind_mode: str, ring_size: int, frame_size: int) -> ReplayPlan:
+    if rate is not None and rate <= 0:
+        raise usage(f"--rate {rate}: frames per second, more than 0")
+    if loops < 0:
+        raise usage(f"--loop {loops}: a count, or 0 for until interrupted")
+    if queue < 0:
+        raise usage(f"--queue {queue}: a queue number")
+    if bind_mode not in BIND_MODES:
+        raise usage(f"AF_XDP bind mode {bind_mode!r}: one of {', '.join(BIND_MODES)}")
+    require_up(device)
+    q = rx_queues(device, str(queue))[0]
+    return ReplayPlan(path, device, q, rate or 0, loops, attach_modes(device.name, xdp_mode), bind_mode,
+                      check_ring_size("--ring-size", ring_size), check_frame_size("--frame-size", frame_size))
