@@ -1,5 +1,8 @@
-"""The AF_XDP core on real veths in namespaces: capture order, pcap/pcapng read back by tcpdump and
-tshark, two rx queues on one shared UMEM, honest drops, frame accounting, clean close, TX, SSH guard."""
+"""The AF_XDP core on real veths in namespaces, driven by the loops production runs: the net loop
+(``AfXdpCapture.run`` / ``InlineTap.run``, xdpd_net_run) and the archive loop (``ArchiveWriter.run``)
+in threads, a ``PacketConsumer`` in the test. Capture order, pcap/pcapng read back by tcpdump and
+tshark, two rx queues on one shared UMEM, honest drops, frame accounting, clean close, TX by the
+replay loop, the inline tap, SSH guard, errors."""
 
 from __future__ import annotations
 
@@ -10,14 +13,24 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from netns import Veth, drain, entered, send_udp, udp_receiver
 
-from xdpdump.errors import UserError
-from xdpdump.xsk import Capture, CaptureTarget, Umem, XskSocket
+from xdpdump.errors import InternalError, UserError
+from xdpdump.xsk import (
+    AfXdpCapture,
+    ArchiveWriter,
+    CaptureTarget,
+    InlineTap,
+    PacketConsumer,
+    RecordRing,
+    Replay,
+    Umem,
+    XskSocket,
+)
 
 bcc = pytest.importorskip("bcc")
 BPF = bcc.BPF
@@ -65,25 +78,83 @@ def ifindex(end: Veth) -> int:
         return socket.if_nametoindex(end.dev)
 
 
-def open_capture(end: Veth, queues: list[int], prog: CaptureProgram, **kw) -> Capture:
+SIZES = {"frame_size": 4096, "rx_size": 2048, "fill_size": 2048, "snaplen": 4096 - 256}
+RING_BYTES = 8 << 20
+
+
+def open_capture(end: Veth, queues: list[int], prog: CaptureProgram, ring: RecordRing, **kw) -> AfXdpCapture:
     idx = ifindex(end)
     with entered(end.ns.name):
-        cap = Capture([CaptureTarget(idx, q) for q in queues], **kw)
+        cap = AfXdpCapture(ring, [CaptureTarget(idx, q) for q in queues], **{**SIZES, **kw})
     for target, fd in cap.xsk_fds():
         prog.insert(target.queue, fd)
     return cap
 
 
-def pump_until(cap: Capture, want: int, printer=None, rounds: int = 200) -> list:
-    """Pump until the capture holds `want` frames (bounded); returns what the printer read."""
-    got = []
+class Background:
+    """A production loop (AfXdpCapture.run, ArchiveWriter.run) in a thread; cffi drops the GIL."""
+
+    def __init__(self, fn: Callable[[], None]) -> None:
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(fn,))
+        self.thread.start()
+
+    def _run(self, fn: Callable[[], None]) -> None:
+        try:
+            fn()
+        except BaseException as e:  # handed to the test
+            self.error = e
+
+
+@contextlib.contextmanager
+def loops(ring: RecordRing, *fns: Callable[[], None]) -> Iterator[list[Background]]:
+    """Run the loops (the net loop first) in threads. On the way out, also when the test failed: the
+    stop is requested, the net loop drains and marks the producer done, the consumers finish; no
+    thread outlives the ring. A loop's exception is raised here."""
+    threads = [Background(fn) for fn in fns]
+    try:
+        yield threads
+    finally:
+        ring.request_stop()
+        for t in threads:
+            t.thread.join(timeout=60)
+            if t.thread.is_alive():  # the producer never ran or hangs: let the consumers go
+                ring.producer_done()
+                t.thread.join(timeout=60)
+            assert not t.thread.is_alive()
+    for t in threads:
+        if t.error is not None:
+            raise t.error
+
+
+def read_until(consumer: PacketConsumer, want: int, rounds: int = 500) -> list:
+    """Read until `want` packets arrived (bounded)."""
+    got: list = []
     for _ in range(rounds):
-        cap.pump(timeout_ms=20)
-        if printer is not None:
-            got += printer.read(256)
-        if cap.stats().captured >= want and (printer is None or len(got) >= want):
+        got += consumer.read(256, timeout_ms=20)
+        if len(got) >= want:
             break
     return got
+
+
+def read_rest(consumer: PacketConsumer, ring: RecordRing, rounds: int = 2000) -> list:
+    """After a stop: read until the producer is done and nothing is left (bounded)."""
+    got: list = []
+    for _ in range(rounds):
+        done = ring.counters().producer_done
+        batch = consumer.read(256, timeout_ms=20)
+        got += batch
+        if done and not batch:
+            break
+    return got
+
+
+def wait_for(cond: Callable[[], bool], rounds: int = 500) -> bool:
+    for _ in range(rounds):
+        if cond():
+            return True
+        time.sleep(0.01)
+    return cond()
 
 
 def udp_payload(frame: bytes) -> bytes:
@@ -111,15 +182,20 @@ def test_capture_k_payloads_in_order_to_pcap(pair, tmp_path, fmt):
     cap_end, peer = pair
     payloads = [f"xdpd-payload-{i:04d}-".encode() + bytes([65 + i % 26]) * (i % 40) for i in range(60)]
     out = tmp_path / f"k.{fmt}"
-    with capture_program(cap_end) as prog, open_capture(cap_end, [0], prog) as cap, open(out, "wb") as f:
-        cap.add_writer(f.fileno(), fmt, ifnames=[cap_end.dev])
-        printer = cap.add_printer()
-        send_udp(peer, cap_end, 9999, payloads, src_port=40000)
-        got = pump_until(cap, len(payloads), printer)
-        stats = cap.finish()
+    with RecordRing(RING_BYTES) as ring, capture_program(cap_end) as prog, \
+            open_capture(cap_end, [0], prog, ring) as cap, open(out, "wb") as f:
+        writer = ArchiveWriter(ring, f.fileno(), fmt, cap.snaplen, ifnames=[cap_end.dev])
+        printer = ring.consumer()
+        with writer:
+            with loops(ring, cap.run, writer.run):
+                send_udp(peer, cap_end, 9999, payloads, src_port=40000)
+                got = read_until(printer, len(payloads))
+            records = writer.records
+        stats = cap.stats()
         assert [udp_payload(p.data) for p in got] == payloads
         assert all(p.wire_len == len(p.data) and p.queue == 0 for p in got)
         assert stats.captured == len(payloads) and stats.dropped == 0
+        assert records == len(payloads)
         assert prog.counter(REDIRECTED) == len(payloads) and prog.counter(PASSED) == 0
         assert all(a.ok for a in cap.accounting())
 
@@ -142,15 +218,17 @@ def test_capture_k_payloads_in_order_to_pcap(pair, tmp_path, fmt):
 def test_record_ring_wraps_many_times_without_loss(pair):
     cap_end, peer = pair
     payloads = [f"wrap-{i:05d}".encode() + b"w" * 300 for i in range(1500)]
-    with capture_program(cap_end) as prog, open_capture(cap_end, [0], prog, ring_bytes=1 << 16) as cap:
-        printer = cap.add_printer()
+    with RecordRing(1 << 16) as ring, capture_program(cap_end) as prog, open_capture(cap_end, [0], prog, ring) as cap:
+        printer = ring.consumer()
         sender = threading.Thread(target=send_udp, args=(peer, cap_end, 9999, payloads))
-        sender.start()
-        got = pump_until(cap, len(payloads), printer, rounds=2000)
-        sender.join()
-        got += pump_until(cap, len(payloads), printer, rounds=50)
-        stats = cap.finish()
-        got += printer.read(256)
+        with loops(ring, cap.run):
+            sender.start()
+            got = read_until(printer, len(payloads), rounds=2000)
+            sender.join()
+            wait_for(lambda: prog.counter(SEEN) == len(payloads))
+            ring.request_stop()
+            got += read_rest(printer, ring)
+        stats = cap.stats()
         # Nothing silently lost: what the printer did not get, the kernel counted as dropped.
         assert len(got) == stats.captured
         assert stats.captured + stats.dropped == prog.counter(REDIRECTED) == len(payloads)
@@ -162,16 +240,18 @@ def test_record_ring_wraps_many_times_without_loss(pair):
 def test_two_rx_queues_share_one_umem(lab):
     cap_ns, peer_ns = lab.netns(), lab.netns()
     cap_end, peer = lab.veth(cap_ns, "xq0", peer_ns, "xq1", rx_queues=2)
-    with capture_program(cap_end) as prog, open_capture(cap_end, [0, 1], prog) as cap:
-        assert cap.sockets[1].shared and not cap.sockets[0].shared
-        printer = cap.add_printer()
+    with RecordRing(RING_BYTES) as ring, capture_program(cap_end) as prog, \
+            open_capture(cap_end, [0, 1], prog, ring) as cap:
+        assert len(cap.accounting()) == 1  # one UMEM for the interface, shared by both sockets
+        printer = ring.consumer()
         sent = []
-        for port in range(41000, 41032):
-            payload = f"q-{port}".encode()
-            send_udp(peer, cap_end, 9999, [payload], src_port=port)
-            sent.append(payload)
-        got = pump_until(cap, len(sent), printer)
-        stats = cap.finish()
+        with loops(ring, cap.run):
+            for port in range(41000, 41032):
+                payload = f"q-{port}".encode()
+                send_udp(peer, cap_end, 9999, [payload], src_port=port)
+                sent.append(payload)
+            got = read_until(printer, len(sent))
+        stats = cap.stats()
         assert sorted(udp_payload(p.data) for p in got) == sorted(sent)
         per_queue = {s.queue: s.captured for s in stats.sockets}
         assert sum(per_queue.values()) == len(sent)
@@ -192,22 +272,19 @@ def test_drops_are_counted_by_the_kernel_not_lost(pair, fill_size, reason):
     cap_end, peer = pair
     sent = 1500
     payloads = [f"drop-{i:05d}".encode() + b"d" * 400 for i in range(sent)]
-    with capture_program(cap_end) as prog, open_capture(
-        cap_end, [0], prog, ring_size=32, fill_size=fill_size, ring_bytes=1 << 16
+    with RecordRing(1 << 16) as ring, capture_program(cap_end) as prog, open_capture(
+        cap_end, [0], prog, ring, rx_size=32, fill_size=fill_size
     ) as cap:
-        stalled = cap.add_printer()
-        for i in range(0, sent, 50):
-            send_udp(peer, cap_end, 9999, payloads[i : i + 50])
-            cap.pump(timeout_ms=0)
-        assert prog.counter(SEEN) == sent
-        # Now let the stalled consumer catch up, so what stayed on the rings is captured too.
-        got = []
-        for _ in range(200):
-            got += stalled.read(256)
-            if cap.pump(timeout_ms=0) == 0 and not stalled.backlog_bytes:
-                break
-        stats = cap.finish()
-        got += stalled.read(256)
+        stalled = ring.consumer()
+        with loops(ring, cap.run):
+            for i in range(0, sent, 50):
+                send_udp(peer, cap_end, 9999, payloads[i : i + 50])
+            assert wait_for(lambda: prog.counter(SEEN) == sent)
+            time.sleep(0.1)  # let the last redirected frames reach the RX ring before the stop mark
+            # Now let the stalled consumer catch up: the stop drains what stayed on the rings.
+            ring.request_stop()
+            got = read_rest(stalled, ring)
+        stats = cap.stats()
         kernel = stats.kernel
         assert stats.dropped > 0, kernel
         assert stats.captured + stats.dropped == prog.counter(REDIRECTED) == sent, (stats.captured, kernel)
@@ -222,23 +299,47 @@ def test_close_releases_every_fd_and_mapping(pair):
     cap_end, peer = pair
     with capture_program(cap_end) as prog:
         before_fds, before_maps = fd_count(), mappings()
-        cap = open_capture(cap_end, [0], prog)
+        ring = RecordRing(RING_BYTES)
+        cap = open_capture(cap_end, [0], prog, ring)
         made = mappings() - before_maps
         assert fd_count() > before_fds
         assert sum("socket:[" in m for m in made) == 3  # fill, completion and RX rings
-        assert any("/dev/zero" in m for m in made)  # the MAP_SHARED record ring
-        send_udp(peer, cap_end, 9999, [b"x"] * 10)
-        pump_until(cap, 10)
+        assert any("/dev/zero" in m for m in made)  # the MAP_SHARED record ring and UMEM
+        with loops(ring, cap.run):
+            send_udp(peer, cap_end, 9999, [b"x"] * 10)
+            assert wait_for(lambda: ring.counters().captured >= 10)
         accounting = cap.accounting()[0]
         assert accounting.ok and accounting.total == accounting.free + accounting.rx_path
         cap.close()
         cap.close()  # idempotent
+        assert not any("socket:[" in m for m in mappings())
+        ring.close()
+        ring.close()
         assert fd_count() == before_fds
         assert not made & mappings()
+
+
+def test_release_keeps_the_shared_counters(pair):
+    """What the supervisor does once the net role runs: drop sockets and UMEMs, keep reading counters."""
+    cap_end, peer = pair
+    with RecordRing(RING_BYTES) as ring, capture_program(cap_end) as prog, \
+            open_capture(cap_end, [0], prog, ring) as cap:
+        with loops(ring, cap.run):
+            send_udp(peer, cap_end, 9999, [b"r"] * 5)
+            assert wait_for(lambda: ring.counters().captured >= 5)
+        fds = cap.net_role_fds()
+        cap.release()
         assert not any("socket:[" in m for m in mappings())
+        assert fds
+        with pytest.raises(ValueError, match="released"):
+            cap.net_role_fds()  # no sockets left in this process to name
+        stats = cap.stats()
+        assert stats.captured == 5 and stats.sockets[0].captured == 5
+        with pytest.raises(ValueError, match="released"):
+            cap.run()
 
 
-def test_tx_burst_reaches_peer_and_completions_return_every_frame(pair):
+def test_replay_reaches_peer_and_completions_return_every_frame(pair):
     from scapy.layers.inet import IP, UDP
     from scapy.layers.l2 import Ether
 
@@ -252,36 +353,92 @@ def test_tx_burst_reaches_peer_and_completions_return_every_frame(pair):
     with contextlib.closing(rx):
         idx = ifindex(cap_end)
         with entered(cap_end.ns.name), Umem(128, 2048) as umem:
-            sock = XskSocket(umem, idx, 0, rx_size=0, tx_size=64, comp_size=64, mode="copy")
-            queued = 0
-            completed = 0
-            for _ in range(200):
-                if queued < len(frames):
-                    queued += sock.send(frames[queued:])
-                completed += sock.reap()
-                if completed == len(frames):
-                    break
-                time.sleep(0.001)
-            assert queued == completed == len(frames)
-            assert sock.tx_in_flight == 0
+            sock = XskSocket(umem, idx, 0, rx_size=0, tx_size=64, comp_size=64, bind_mode="copy")
+            with Replay(sock, b"".join(frames), [len(f) for f in frames]) as replay:
+                for _ in range(200):
+                    if replay.step(timeout_ms=100):
+                        break
+                c = replay.counters()
+            assert c.sent == c.completed == len(frames) and c.in_flight == 0
             acc = umem.accounting()
             assert acc.ok and acc.free == acc.total
             assert sock.stats().tx_invalid_descs == 0
         assert drain(rx) == payloads
 
 
-def test_bind_errors_are_user_errors(pair):
+@pytest.mark.parametrize("share_umem", [True, False], ids=["shared-umem", "copied"])
+def test_inline_tap_records_and_forwards_every_frame(lab, share_umem):
+    """ns1:a0 -> hub:a1 (recorded by the tap) -> hub:b1 (sent by the tap) -> ns2:b0, both TX
+    strategies, every UMEM frame back home, the tap's counters read after release()."""
+    from tx_helpers import forward_lab
+
+    a0, a1, b1, b0 = forward_lab(lab)
+    sent = [f"tap-{i:04d}".encode() * 4 for i in range(300)]
+    with entered(a1.ns.name):
+        in_idx, out_idx = socket.if_nametoindex(a1.dev), socket.if_nametoindex(b1.dev)
+    with RecordRing(RING_BYTES) as ring, capture_program(a1) as prog:
+        with entered(a1.ns.name):
+            tap = InlineTap(ring, [CaptureTarget(in_idx, 0)], out_idx, frame_size=4096, rx_size=64, fill_size=64,
+                            tx_size=64, snaplen=3840, share_umem=share_umem)
+        with tap:
+            assert tap.shared == share_umem and tap.share_error is None  # not refused: not asked, or allowed
+            assert len(tap.net_role_fds()) == 2
+            for target, fd in tap.xsk_fds():
+                prog.insert(target.queue, fd)
+            printer = ring.consumer()
+            got = []
+            with udp_receiver(b0, 5000) as far, loops(ring, tap.run):
+                far.setsockopt(socket.SOL_SOCKET, 33, 8 << 20)  # SO_RCVBUFFORCE: holds all until drained
+                # In chunks a 64-entry RX ring holds: the test is about accounting, not about how fast
+                # a Python sender can overrun a tiny ring.
+                for i in range(0, len(sent), 16):
+                    send_udp(a0, b0, 5000, sent[i : i + 16])
+                    got += read_until(printer, min(i + 16, len(sent)) - len(got))
+                ring.request_stop()
+                got += read_rest(printer, ring)
+                assert drain(far) == sent
+            stats = tap.stats()
+            assert stats.captured == len(sent) == len(got)
+            for acc in tap.accounting():
+                assert acc.ok and acc.duplicates == 0 and acc.tx_path == 0, acc
+            tap.release()
+            c = tap.counters()
+            assert c.forwarded == c.tx_queued == len(sent) and c.in_flight == 0 and c.tx_errors == 0
+            assert c.copied == (0 if share_umem else len(sent)) and c.shared == share_umem
+
+
+def test_bind_errors_are_user_errors_naming_the_call(pair):
     cap_end, _ = pair
     idx = ifindex(cap_end)
-    with entered(cap_end.ns.name), Umem(64) as umem:
-        with pytest.raises(UserError, match="rx queue"):
+    with entered(cap_end.ns.name), Umem(64, 4096) as umem:
+        with pytest.raises(UserError, match=rf"bind\(fd=\d+, ifindex={idx}, queue=5, flags=XDP_USE_NEED_WAKEUP\): "
+                                            r"Invalid argument \(does the device have that rx queue\?\)"):
             XskSocket(umem, idx, 5, rx_size=64)
-        with pytest.raises(UserError, match="zero-copy"):
-            XskSocket(umem, idx, 0, rx_size=64, mode="zerocopy")
+        with pytest.raises(UserError, match=r"flags=XDP_ZEROCOPY\|XDP_USE_NEED_WAKEUP\).*zero-copy"):
+            XskSocket(umem, idx, 0, rx_size=64, bind_mode="zerocopy")
         # A failed bind leaves the UMEM usable.
-        with XskSocket(umem, idx, 0, rx_size=64, mode="copy") as sock:
+        with XskSocket(umem, idx, 0, rx_size=64, bind_mode="copy") as sock:
             assert not sock.zerocopy
         assert umem.accounting().ok
+
+
+def test_argument_and_internal_errors():
+    """An invalid size is the caller's (a one-line user error naming it); a broken invariant of our
+    own says it is internal and asks to be reported."""
+    from xdpdump.xsk._native import check, ffi, lib
+
+    with pytest.raises(UserError, match=r"umem frame size 3000 \(2048 or 4096\)"):
+        Umem(64, 3000)
+    with pytest.raises(UserError, match="record ring size 1000"):
+        RecordRing(1000)
+    with RecordRing(1 << 16) as ring:
+        for _ in range(8):
+            ring.consumer()
+        with pytest.raises(UserError, match=r"no free consumer slot.*\(at most 8 readers"):
+            ring.consumer()
+        rc = lib.xdpd_rr_socket_counters(ring._handle(), 3, ffi.new("struct xdpd_socket_counters *"))
+        with pytest.raises(InternalError, match=r"internal error: statistics: socket slot 3 of 0: .*please report"):
+            check(rc, "statistics")
 
 
 def test_ssh_guard_keeps_port_22_on_the_stack(lab):
@@ -291,41 +448,44 @@ def test_ssh_guard_keeps_port_22_on_the_stack(lab):
 
     cap_ns, peer_ns = lab.netns(), lab.netns()
     cap_end, peer = lab.veth(cap_ns, "xs0", peer_ns, "xs1", ipv6=True)
-    with capture_program(cap_end, "filter_ssh_guard.c") as prog, open_capture(cap_end, [0], prog) as cap:
-        printer = cap.add_printer()
-        for family, addr in ((socket.AF_INET, cap_end.ip4), (socket.AF_INET6, cap_end.ip6)):
-            srv = cap_end.ns.socket(family, socket.SOCK_STREAM)
-            cli = peer.ns.socket(family, socket.SOCK_STREAM)
-            with srv, cli:
-                srv.bind((addr, 22))
-                srv.listen(1)
-                cli.settimeout(5)
-                cli.connect((addr, 22))  # the SYN reached the stack: not captured
-                conn, _ = srv.accept()
-                with conn:
-                    cli.sendall(b"ssh-banner")
-                    conn.settimeout(5)
-                    assert conn.recv(100) == b"ssh-banner"
-        # Port 22 behind a VLAN tag, sent raw: passed, not redirected. Port 80 behind a tag: captured.
-        raw = [
-            Ether(src=peer.mac, dst=cap_end.mac) / Dot1Q(vlan=7) / IP(src=peer.ip4, dst=cap_end.ip4)
-            / TCP(sport=50000, dport=22, flags="S"),
-            Ether(src=peer.mac, dst=cap_end.mac) / Dot1Q(vlan=7) / IPv6(src=peer.ip6, dst=cap_end.ip6)
-            / TCP(sport=22, dport=50000, flags="A"),
-            Ether(src=peer.mac, dst=cap_end.mac) / Dot1Q(vlan=7) / IP(src=peer.ip4, dst=cap_end.ip4)
-            / TCP(sport=50000, dport=80, flags="S"),
-        ]
-        with entered(peer.ns.name), socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as pkt:
-            pkt.bind((peer.dev, 0))
-            for frame in raw:
-                pkt.send(bytes(frame))
-        rx = udp_receiver(cap_end, 9999)
-        with contextlib.closing(rx):
-            send_udp(peer, cap_end, 9999, [b"not-ssh"])
-            got = pump_until(cap, 2, printer)
-            stats = cap.finish()
-            got += printer.read(256)
-            assert drain(rx) == []  # the UDP frame was captured, not delivered
+    with RecordRing(RING_BYTES) as ring, capture_program(cap_end, "filter_ssh_guard.c") as prog, \
+            open_capture(cap_end, [0], prog, ring) as cap:
+        printer = ring.consumer()
+        with loops(ring, cap.run):
+            for family, addr in ((socket.AF_INET, cap_end.ip4), (socket.AF_INET6, cap_end.ip6)):
+                srv = cap_end.ns.socket(family, socket.SOCK_STREAM)
+                cli = peer.ns.socket(family, socket.SOCK_STREAM)
+                with srv, cli:
+                    srv.bind((addr, 22))
+                    srv.listen(1)
+                    cli.settimeout(5)
+                    cli.connect((addr, 22))  # the SYN reached the stack: not captured
+                    conn, _ = srv.accept()
+                    with conn:
+                        cli.sendall(b"ssh-banner")
+                        conn.settimeout(5)
+                        assert conn.recv(100) == b"ssh-banner"
+            # Port 22 behind a VLAN tag, sent raw: passed, not redirected. Port 80 behind a tag: captured.
+            raw = [
+                Ether(src=peer.mac, dst=cap_end.mac) / Dot1Q(vlan=7) / IP(src=peer.ip4, dst=cap_end.ip4)
+                / TCP(sport=50000, dport=22, flags="S"),
+                Ether(src=peer.mac, dst=cap_end.mac) / Dot1Q(vlan=7) / IPv6(src=peer.ip6, dst=cap_end.ip6)
+                / TCP(sport=22, dport=50000, flags="A"),
+                Ether(src=peer.mac, dst=cap_end.mac) / Dot1Q(vlan=7) / IP(src=peer.ip4, dst=cap_end.ip4)
+                / TCP(sport=50000, dport=80, flags="S"),
+            ]
+            with entered(peer.ns.name), socket.socket(socket.AF_PACKET, socket.SOCK_RAW) as pkt:
+                pkt.bind((peer.dev, 0))
+                for frame in raw:
+                    pkt.send(bytes(frame))
+            rx = udp_receiver(cap_end, 9999)
+            with contextlib.closing(rx):
+                send_udp(peer, cap_end, 9999, [b"not-ssh"])
+                got = read_until(printer, 2)
+                ring.request_stop()
+                got += read_rest(printer, ring)
+                assert drain(rx) == []  # the UDP frame was captured, not delivered
+        stats = cap.stats()
         # With IPv6 up, the namespaces may send router solicitations or MLD reports of their own.
         got = [p for p in got if not is_icmp6_or_mld(p.data)]
         decoded = [Ether(p.data) for p in got]
@@ -333,7 +493,7 @@ def test_ssh_guard_keeps_port_22_on_the_stack(lab):
         assert len(got) == 2
         assert any(p.data.endswith(b"not-ssh") for p in got)
         assert any(Dot1Q in d and TCP in d and d[TCP].dport == 80 for d in decoded)
-        # Not an equality: late router solicitations or MLD reports may be redirected after finish().
+        # Not an equality: late router solicitations or MLD reports may be redirected after the stop.
         assert prog.counter(REDIRECTED) >= stats.captured >= 2
         assert prog.counter(PASSED) >= 6  # handshakes and data of both SSH connections, two tagged frames
 
@@ -342,13 +502,15 @@ def test_loopback_in_skb_mode(lab):
     ns = lab.netns()
     lo = Veth(ns, "lo", "127.0.0.1", "::1")
     payloads = [f"lo-{i}".encode() for i in range(20)]
-    with capture_program(lo, flags=XDP_FLAGS_SKB) as prog, open_capture(lo, [0], prog, mode="copy") as cap:
-        printer = cap.add_printer()
-        with entered(ns.name), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-            for p in payloads:
-                s.sendto(p, ("127.0.0.1", 9999))
-        got = pump_until(cap, len(payloads), printer)
-        stats = cap.finish()
+    with RecordRing(RING_BYTES) as ring, capture_program(lo, flags=XDP_FLAGS_SKB) as prog, \
+            open_capture(lo, [0], prog, ring, bind_mode="copy") as cap:
+        printer = ring.consumer()
+        with loops(ring, cap.run):
+            with entered(ns.name), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                for p in payloads:
+                    s.sendto(p, ("127.0.0.1", 9999))
+            got = read_until(printer, len(payloads))
+        stats = cap.stats()
         assert [udp_payload(p.data) for p in got] == payloads
         assert stats.captured == len(payloads) and not cap.zerocopy
 
@@ -357,16 +519,18 @@ def test_count_limit_stops_at_exactly_n(pair, tmp_path):
     cap_end, peer = pair
     payloads = [f"count-{i:02d}".encode() for i in range(30)]
     out = tmp_path / "count.pcap"
-    with capture_program(cap_end) as prog, open_capture(cap_end, [0], prog, count=10) as cap, open(out, "wb") as f:
-        cap.add_writer(f.fileno())
+    with RecordRing(RING_BYTES) as ring, capture_program(cap_end) as prog, \
+            open_capture(cap_end, [0], prog, ring, count=10) as cap, open(out, "wb") as f:
+        writer = ArchiveWriter(ring, f.fileno(), "pcap", cap.snaplen)
         send_udp(peer, cap_end, 9999, payloads)
-        for _ in range(100):
-            cap.pump(timeout_ms=20)
-            if cap.done:
-                break
-        stats = cap.finish()
-        assert cap.done and stats.captured == 10 and stats.dropped == 0
-        assert cap.pump(timeout_ms=0) == 0
+        assert wait_for(lambda: prog.counter(REDIRECTED) == len(payloads))
+        with writer, loops(ring, cap.run, writer.run) as threads:
+            # The net loop ends by itself at the count, and the archive loop after it.
+            for t in threads:
+                t.thread.join(timeout=60)
+            assert ring.counters().producer_done and not ring.counters().stop
+        stats = cap.stats()
+        assert stats.captured == 10 and stats.dropped == 0
         assert cap.accounting()[0].rx_queued == 20  # the rest wait on the RX ring, not captured
     r = subprocess.run(["tshark", "-r", str(out), "-T", "fields", "-e", "udp.payload"], capture_output=True,
                        text=True, check=True)

@@ -62,7 +62,8 @@ class XskProducer(Closes):
         self.zerocopy = all(s.zerocopy for s in self._sockets)
 
     def xsk_fds(self) -> list[tuple[CaptureTarget, int]]:
-        """Each target with the fd to store in its interface's XSKMAP at key target.queue."""
+        """Each target with the fd to store in its interface's XSKMAP at key target.queue (before release())."""
+        self._live()
         return [(t, s.fd) for t, s in zip(self.targets, self._sockets, strict=True)]
 
     def net_role_fds(self) -> list[int]:
