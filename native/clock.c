@@ -6,6 +6,7 @@
  * policies list only for clocksources the vDSO cannot read.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <poll.h>
 #include <time.h>
 
@@ -17,10 +18,10 @@ void xdpd_sleep_ms(int ms)
     ppoll(NULL, 0, &ts, NULL);
 }
 
-void xdpd_sleep_us(long us)
+int xdpd_sleep_us(long us)
 {
     struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000L};
-    ppoll(NULL, 0, &ts, NULL);
+    return ppoll(NULL, 0, &ts, NULL) < 0 && errno == EINTR ? -EINTR : 0;
 }
 
 void xdpd_sleep_until_ns(uint64_t mono_ns)

@@ -31,7 +31,7 @@ int xdpd_fail_internal(int step, int err, const char *fmt, ...) __attribute__((f
 
 /* clock.c: the clocks and the one sleep every native loop uses. */
 void xdpd_sleep_ms(int ms);         /* up to ms milliseconds; a signal ends it early */
-void xdpd_sleep_us(long us);        /* up to us microseconds; a signal ends it early */
+int xdpd_sleep_us(long us);         /* up to us microseconds; -EINTR when a signal ended it early */
 void xdpd_sleep_until_ns(uint64_t mono_ns);  /* until CLOCK_MONOTONIC reaches mono_ns (or a signal) */
 int64_t xdpd_now_ms(void);          /* CLOCK_MONOTONIC */
 int64_t xdpd_now_us(void);          /* CLOCK_MONOTONIC */

@@ -12,12 +12,11 @@
  * Pacing: a virtual schedule, `next_ns`, the time the next frame is due (CLOCK_MONOTONIC). Sending a
  * frame advances it by 1e9/rate ns, so the rate over any second is exact however the sleeps overshoot,
  * as long as an overshoot stays inside the bucket (`burst` frames): a longer stall does not turn into a
- * burst above the rate, its time is lost instead. Waits longer than SPIN_NS sleep in clock_nanosleep()
+ * burst above the rate, its time is lost instead. Waits longer than SPIN_NS sleep (xdpd_sleep_until_ns, clock.c)
  * (TIMER_ABSTIME, so the sleep itself does not drift); shorter ones, which only happen at rates of tens
  * of thousands of frames per second and more, spin.
  */
 #define _GNU_SOURCE
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,7 +25,7 @@
 
 #define TX_BATCH 64u
 #define SPIN_NS 50000ull
-#define STALL_NAP_NS 50000ull
+#define STALL_NAP_US 50
 
 struct xdpd_replay {
     struct xdpd_socket *s;
@@ -219,9 +218,8 @@ int xdpd_replay_step(xdpd_replay *r, int timeout_ms)
             /* Every frame is with the kernel, or the device made no progress on the last kick: nap
              * briefly and look again (completions of a copy-mode socket arrive when the device frees
              * its skbs, which may be later, in softirq context). */
-            struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)STALL_NAP_NS};
-            if (ppoll(NULL, 0, &ts, NULL) < 0 && errno == EINTR)
-                return 0;
+            if (xdpd_sleep_us(STALL_NAP_US) < 0)
+                return 0;           /* interrupted by a signal */
             now = xdpd_mono_ns();
         }
     }
