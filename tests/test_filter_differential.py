@@ -15,7 +15,7 @@ import random
 import pytest
 from bpf_testrun import ETH_HLEN, run_lwt, run_xdp
 
-from xdpdump.filter import compile_filter
+from xdpdump.pcapfilter import compile_pcap_filter
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="needs root to load BPF programs")
 
@@ -185,7 +185,7 @@ def programs():
     """One bcc module holding every filter; XDP and LWT_IN entry points for each, loaded lazily."""
     from bcc import BPF
 
-    filters = [compile_filter(e, SNAPLENS.get(e, 262144)) for e in EXPRESSIONS]
+    filters = [compile_pcap_filter(e, SNAPLENS.get(e, 262144)) for e in EXPRESSIONS]
     parts = ["#include <uapi/linux/bpf.h>"]
     for n, f in enumerate(filters):
         parts.append(f.c_source(name=f"xdpd_filter_{n}"))

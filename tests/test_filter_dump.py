@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from xdpdump.errors import UserError
-from xdpdump.filter import cbpf, compile_filter, libpcap, load_func_explained, verifier_reason
-from xdpdump.filter.cbpf import Insn
+from xdpdump.pcapfilter import cbpf, compile_pcap_filter, libpcap, load_func_explained, verifier_reason
+from xdpdump.pcapfilter.cbpf import Insn
 
 DUMP_EXPRESSIONS = ["ip", "tcp port 80", "vlan 10 and udp", "ip6 and tcp port 80 or arp",
                     "tcp[((tcp[12:1] & 0xf0) >> 2):4] = 0x47455420", "len - 14 > ip[2:2] * 2",
@@ -34,7 +34,7 @@ def test_dump_equals_tcpdump(empty_pcap, expression, level):
     flag = "-" + "d" * level
     real = subprocess.run(["tcpdump", flag, "-r", str(empty_pcap), expression], capture_output=True,
                           text=True, timeout=30, check=True).stdout
-    assert compile_filter(expression).dump(level) == real
+    assert compile_pcap_filter(expression).dump(level) == real
 
 
 def test_image_equals_libpcap_bpf_image():
@@ -49,7 +49,7 @@ def test_image_equals_libpcap_bpf_image():
 
 
 def test_decode_encode_round_trip():
-    insns = compile_filter("tcp port 80").instructions
+    insns = compile_pcap_filter("tcp port 80").instructions
     assert cbpf.decode(cbpf.encode(insns)) == list(insns)
     with pytest.raises(ValueError):
         cbpf.decode(b"\x00" * 7)
@@ -63,21 +63,21 @@ def test_decode_encode_round_trip():
 ])
 def test_syntax_errors_carry_libpcaps_text(expression, message):
     with pytest.raises(UserError) as info:
-        compile_filter(expression)
+        compile_pcap_filter(expression)
     assert str(info.value) == message
     assert info.value.status == 1
 
 
 def test_protochain_compiles_but_cannot_go_in_the_kernel():
     """libpcap loops backwards for protochain: fine offline (-r), refused for the XDP program."""
-    f = compile_filter("ip6 protochain 6")
+    f = compile_pcap_filter("ip6 protochain 6")
     assert f.matches(bytes(60)) == 0
     with pytest.raises(UserError, match="backward jump"):
         f.c_source()
 
 
 def test_matches_uses_wire_length():
-    f = compile_filter("greater 100")
+    f = compile_pcap_filter("greater 100")
     assert f.matches(bytes(60), wirelen=150) == 262144
     assert f.matches(bytes(60)) == 0
 

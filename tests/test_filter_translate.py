@@ -14,8 +14,8 @@ import random
 import pytest
 from bpf_testrun import ETH_HLEN, run_lwt, run_xdp
 
-from xdpdump.filter import cbpf, compile_filter, interp, libpcap, to_c
-from xdpdump.filter.cbpf import (
+from xdpdump.pcapfilter import cbpf, compile_pcap_filter, interp, libpcap, to_c
+from xdpdump.pcapfilter.cbpf import (
     ABS,
     ADD,
     ALU,
@@ -212,7 +212,7 @@ def test_capture_program_shape():
     """The function inside the real program's shape: XDP_PASS on a match, XDP_DROP otherwise."""
     from bcc import BPF
 
-    f = compile_filter("udp port 53")
+    f = compile_pcap_filter("udp port 53")
     text = ("#include <uapi/linux/bpf.h>\n" + f.c_source() +
             "int xdp_test(struct xdp_md *ctx) { void *data = (void *)(long)ctx->data;\n"
             "void *data_end = (void *)(long)ctx->data_end;\n"
@@ -251,12 +251,12 @@ def test_invalid_programs_are_refused(insns, reason):
 
 
 def test_generated_c_shape():
-    source = compile_filter("tcp port 80").c_source()
+    source = compile_pcap_filter("tcp port 80").c_source()
     assert "static __always_inline unsigned int xdpd_filter(void *data, void *data_end)" in source
     assert "goto insn_" in source and "if (pkt + 14 > end)" in source
     assert 'asm volatile("" : "+r"(off));' in source  # the ind load after ldxb msh
     # One C comment per classic instruction, with tcpdump -d's text.
-    assert source.count("/* (") == len(compile_filter("tcp port 80").instructions)
+    assert source.count("/* (") == len(compile_pcap_filter("tcp port 80").instructions)
     with pytest.raises(ValueError, match="identifier"):
         to_c.translate([s(RET | K, 1)], name="not valid")
 

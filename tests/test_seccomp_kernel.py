@@ -19,7 +19,7 @@ import pytest
 
 from xdpdump.sandbox.arches import host_arch
 from xdpdump.sandbox.codegen import compile_policy, instantiate
-from xdpdump.sandbox.install import install_filter, role_policy_path
+from xdpdump.sandbox.install import install_seccomp, role_policy_path
 from xdpdump.sandbox.policy import load_policy, parse_policy
 
 ARCH = host_arch()
@@ -43,7 +43,7 @@ def run_child(program: bytes, act: Callable[[], int]) -> int:
         status = 99
         try:
             resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-            install_filter(program)
+            install_seccomp(program)
             status = act()
         finally:
             os._exit(status)
@@ -142,7 +142,7 @@ def test_kernel_rejects_malformed_filter():
     pid = os.fork()
     if pid == 0:
         try:
-            install_filter(bad)
+            install_seccomp(bad)
         except UserError as exc:
             os._exit(0 if "EINVAL" in str(exc) or "Invalid argument" in str(exc) else 2)
         os._exit(1)
@@ -275,7 +275,7 @@ def test_supervisor_policy_runs_python(pipe):
             while True:
                 signal.pause()
         os.dup2(out_w, 1)
-        install_filter(program)
+        install_seccomp(program)
         blobs = [bytes(100_000 * (i % 3 + 1)) for i in range(20)]   # large blocks: mmap/munmap
         table = {i: str(i) * 50 for i in range(5000)}                # small objects: pymalloc/brk
         del blobs, table

@@ -8,6 +8,7 @@ Some are the kernel's (XDP_PACKET_HEADROOM, the Ethernet overhead beyond the MTU
 from __future__ import annotations
 
 DEFAULT_SNAPLEN = 262144            # tcpdump's: -s 0 and no -s mean this
+LINKTYPE_ETHERNET = 1               # pcap's link type of every frame an AF_XDP capture records
 XDP_PACKET_HEADROOM = 256           # the kernel puts each received frame this far into its UMEM frame
 ETH_VLAN_OVERHEAD = 18              # Ethernet header plus one 802.1Q tag: what a frame adds to the MTU
 FRAME_SIZES = (2048, 4096)          # UMEM frame sizes (aligned chunk mode needs a power of two <= page)

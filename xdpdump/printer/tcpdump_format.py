@@ -17,11 +17,11 @@ import socket
 import struct
 import time
 
+from xdpdump.constants import LINKTYPE_ETHERNET
 from xdpdump.printer.options import PrintOptions
 from xdpdump.printer.scapy_summary import l2_summary, payload_summary, port_has_scapy_layer
 from xdpdump.printer.tcp_seq import TcpSeqTracker
 
-LINKTYPE_ETHERNET = 1
 LINKTYPE_RAW = 101
 LINKTYPE_RAW_OLD = 12
 

@@ -70,7 +70,7 @@ class Insn:
 
 
 @dataclass(frozen=True)
-class CompiledFilter:
+class SeccompProgram:
     policy: str
     arch: str
     params: tuple[str, ...]
@@ -233,7 +233,7 @@ class _Emitter:
         self.jump(last, low, yes_, no_, param, f"{source}: low half")
 
 
-def compile_policy(policy: Policy, arch: str) -> CompiledFilter:
+def compile_policy(policy: Policy, arch: str) -> SeccompProgram:
     """Compile ``policy`` for ``arch`` ("x86_64" or "aarch64") into a filter with placeholders."""
     info = ARCHES[arch]
     em = _Emitter()
@@ -270,10 +270,10 @@ def compile_policy(policy: Policy, arch: str) -> CompiledFilter:
     if len(insns) > BPF_MAXINSNS:
         raise UserError(f"{policy.path}: policy compiles to {len(insns)} instructions for {arch}, "
                         f"more than the kernel's limit of {BPF_MAXINSNS}")
-    return CompiledFilter(policy.name, arch, policy.params, tuple(insns))
+    return SeccompProgram(policy.name, arch, policy.params, tuple(insns))
 
 
-def instantiate(compiled: CompiledFilter, **params: int) -> bytes:
+def instantiate(compiled: SeccompProgram, **params: int) -> bytes:
     """The filter as ``struct sock_filter`` bytes, with every parameter given a uint value."""
     missing = [name for name in compiled.params if name not in params]
     extra = [name for name in params if name not in compiled.params]

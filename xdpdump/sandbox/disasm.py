@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from xdpdump.sandbox.codegen import JA, JEQ, JGE, JGT, LD_ABS_W, RET_K, CompiledFilter, Insn
+from xdpdump.sandbox.codegen import JA, JEQ, JGE, JGT, LD_ABS_W, RET_K, Insn, SeccompProgram
 
 _JUMPS = {JEQ: "jeq", JGT: "jgt", JGE: "jge"}
 
@@ -25,7 +25,7 @@ def format_insn(index: int, insn: Insn, params: dict[str, int] | None = None) ->
     return f"{index:4}: {text:<34}" + (f" ; {insn.note}" if insn.note else "")
 
 
-def disassemble(compiled: CompiledFilter, params: dict[str, int] | None = None) -> str:
+def disassemble(compiled: SeccompProgram, params: dict[str, int] | None = None) -> str:
     """One line per instruction; jump targets are absolute instruction numbers."""
     head = (f"; policy {compiled.policy} for {compiled.arch}: {compiled.instr_cnt} instructions, "
             f"parameters: {', '.join(compiled.params) or 'none'}")

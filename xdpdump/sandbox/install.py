@@ -1,7 +1,8 @@
-"""Install a filter on the calling thread: PR_SET_NO_NEW_PRIVS, then seccomp(SECCOMP_SET_MODE_FILTER).
+"""Install a seccomp filter on the calling thread: PR_SET_NO_NEW_PRIVS, then seccomp(SECCOMP_SET_MODE_FILTER).
 
-ctypes rather than cffi: two calls, no struct layout beyond ``struct sock_fprog``, and it must work in
-a freshly forked role before anything else is loaded. The filter applies to the calling thread and its
+The supervisor's filter is installed here (it runs Python under it); the net and archive roles install
+theirs from native code (native/role.c), which then runs their loops. ctypes rather than cffi: two
+calls, no struct layout beyond ``struct sock_fprog``. The filter applies to the calling thread and its
 future children; pass ``tsync=True`` to apply it to every thread of the process (the kernel refuses if a
 thread has a conflicting filter).
 """
@@ -14,8 +15,6 @@ from pathlib import Path
 
 from xdpdump.errors import UserError
 from xdpdump.sandbox.arches import host_arch
-from xdpdump.sandbox.codegen import compile_policy, instantiate
-from xdpdump.sandbox.policy import load_policy
 
 PR_SET_NO_NEW_PRIVS = 38
 SECCOMP_SET_MODE_FILTER = 1
@@ -44,7 +43,7 @@ def set_no_new_privs() -> None:
         raise UserError(_errno_text("prctl(PR_SET_NO_NEW_PRIVS) refused"))
 
 
-def install_filter(program: bytes, *, tsync: bool = False) -> None:
+def install_seccomp(program: bytes, *, tsync: bool = False) -> None:
     """Set no_new_privs and install ``program`` (``struct sock_filter`` bytes) for this thread.
 
     A refusal by the kernel (EINVAL for a malformed program, EFAULT, ESRCH from TSYNC...) is a
@@ -68,12 +67,6 @@ def install_filter(program: bytes, *, tsync: bool = False) -> None:
                         "incompatible filter")
     if result != 0:
         raise UserError(_errno_text("seccomp(SECCOMP_SET_MODE_FILTER) refused the filter"))
-
-
-def install_policy(path: str | Path, *, tsync: bool = False, **params: int) -> None:
-    """Compile the policy file for this machine, fill in ``params`` and install it."""
-    compiled = compile_policy(load_policy(path), host_arch().name)
-    install_filter(instantiate(compiled, **params), tsync=tsync)
 
 
 POLICY_DIR = Path(__file__).resolve().parent / "policies"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdpdump.filter import cbpf
-from xdpdump.filter.cbpf import Insn
+from xdpdump.pcapfilter import cbpf
+from xdpdump.pcapfilter.cbpf import Insn
 
 _MASK = 0xFFFFFFFF
 _SIZES = {cbpf.W: 4, cbpf.H: 2, cbpf.B: 1}

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from xdpdump.filter import cbpf
-from xdpdump.filter.cbpf import Insn
+from xdpdump.pcapfilter import cbpf
+from xdpdump.pcapfilter.cbpf import Insn
 
 # Largest offset into the linear part of an XDP frame; a read beyond it can never be in bounds.
 MAX_PACKET_OFF = 0xFFFF

@@ -13,7 +13,7 @@ import functools
 from collections.abc import Sequence
 
 from xdpdump.errors import UserError
-from xdpdump.filter.cbpf import Insn
+from xdpdump.pcapfilter.cbpf import Insn
 
 DLT_EN10MB = 1
 PCAP_NETMASK_UNKNOWN = 0xFFFFFFFF

@@ -1,6 +1,7 @@
-"""Capture filters: tcpdump expressions compiled by libpcap, translated for the XDP program.
+"""pcap filters: tcpdump expressions compiled by libpcap, translated for the XDP program (the seccomp
+filters that confine the roles are sandbox/'s, a different thing).
 
-    f = compile_filter("tcp port 443", snaplen=262144)
+    f = compile_pcap_filter("tcp port 443", snaplen=262144)
     f.dump()          # tcpdump -d text
     f.c_source()      # defines xdpd_filter(data, data_end) for bpf/xsk_redirect.c
     f.matches(frame)  # snap length (0 = no match) as pcap_offline_filter, for -r
@@ -11,19 +12,24 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from xdpdump.constants import DEFAULT_SNAPLEN
 from xdpdump.errors import UserError
-from xdpdump.filter import cbpf, libpcap, to_c
-from xdpdump.filter.cbpf import Insn, InvalidProgram
+from xdpdump.pcapfilter import cbpf, libpcap, to_c
+from xdpdump.pcapfilter.cbpf import Insn, InvalidProgram
 from xdpdump.verifier import load_func_explained, verifier_reason
 
-__all__ = ["DEFAULT_SNAPLEN", "CompiledFilter", "Insn", "InvalidProgram", "compile_filter",
-           "load_func_explained", "verifier_reason"]
-
-DEFAULT_SNAPLEN = 262144  # tcpdump's
+__all__ = [
+    "Insn",
+    "InvalidProgram",
+    "PcapFilter",
+    "compile_pcap_filter",
+    "load_func_explained",
+    "verifier_reason",
+]
 
 
 @dataclass(frozen=True)
-class CompiledFilter:
+class PcapFilter:
     """A pcap-filter expression and the classic BPF libpcap compiled it into."""
 
     expression: str
@@ -51,7 +57,7 @@ class CompiledFilter:
         return self._offline.run(frame, wirelen)
 
 
-def compile_filter(expression: str, snaplen: int = DEFAULT_SNAPLEN) -> CompiledFilter:
+def compile_pcap_filter(expression: str, snaplen: int = DEFAULT_SNAPLEN) -> PcapFilter:
     """Compile like ``tcpdump -r`` on Ethernet; a bad expression raises UserError(libpcap's message)."""
     insns = libpcap.compile_expression(expression, snaplen)
-    return CompiledFilter(expression, snaplen, tuple(insns))
+    return PcapFilter(expression, snaplen, tuple(insns))
