@@ -1,24 +1,24 @@
 """The capture's XDP program on one interface: compiled with its filter, attached, and held.
 
 Owns: building bpf/xsk_redirect.c with the filter in front (a compiled tcpdump expression, or one of
-the default filters), attaching it through a BPF link so the kernel detaches it when the process
-goes away, even by SIGKILL (netlink + explicit detach where the kernel has no XDP links), putting
-AF_XDP socket fds into its XSKMAP, and reading its counters.
+the default filters), attaching it for the life of the process (held_attach: a BPF link, so even
+SIGKILL detaches it), putting AF_XDP socket fds into its XSKMAP, reading its counters, and putting
+back a program --force replaced.
 """
 
 from __future__ import annotations
 
 import ctypes
-import errno
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pyroute2 import IPRoute
-from pyroute2.netlink.exceptions import NetlinkError
 
 from xdpdump import bpfsys, loader, netdev
 from xdpdump.bpf_build import BPF_DIR, LoadedProgram, load_xdp
 from xdpdump.errors import UserError
+from xdpdump.held_attach import HeldAttachment, attach_held
 
 PROGRAM_SOURCE = "xsk_redirect.c"
 PROGRAM_FUNCTION = "xdpd_capture"
@@ -37,15 +37,22 @@ class CaptureProgram:
 
     device: netdev.Device
     program: LoadedProgram
-    mode: str
-    link_fd: int | None = None  # held BPF link; None when attached by netlink (fallback)
+    attachment: HeldAttachment
     replaced: ReplacedProgram | None = None  # what --force took off the device, put back at close
     _closed: bool = field(default=False, repr=False)
 
     @property
+    def mode(self) -> str:
+        return self.attachment.mode
+
+    @property
+    def held_by_link(self) -> bool:
+        return self.attachment.link_fd is not None
+
+    @property
     def needs_privileges_to_close(self) -> bool:
         """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN."""
-        return self.link_fd is None or self.replaced is not None
+        return self.attachment.needs_privileges_to_close or self.replaced is not None
 
     def add_socket(self, queue: int, xsk_fd: int) -> None:
         self.program.table("xsks_map")[ctypes.c_int(queue)] = ctypes.c_int(xsk_fd)
@@ -61,16 +68,12 @@ class CaptureProgram:
         return dict(zip(COUNTER_NAMES, values, strict=True))
 
     def close(self) -> None:
-        """Detach (closing the link detaches) and free the program."""
+        """Detach (closing the link detaches), free the program, put back what --force replaced."""
         if self._closed:
             return
         self._closed = True
         try:
-            if self.link_fd is not None:
-                os.close(self.link_fd)
-            else:
-                with IPRoute() as ipr:
-                    loader.detach(netdev.lookup(self.device.name, ipr), ipr)
+            self.attachment.close()
         finally:
             self.program.close()
             if self.replaced is not None:
@@ -103,15 +106,15 @@ class ReplacedProgram:
         try:
             with IPRoute() as ipr:
                 current = netdev.lookup(self.device.name, ipr)
-                loader.attach(current, self.fd, self.mode, force=False, ipr=ipr)
+                loader.attach(current, self.fd, (self.mode,), force=False, ipr=ipr)
         finally:
             os.close(self.fd)
 
 
-def attach_capture(device: netdev.Device, filter_source: str, mode: str, force: bool) -> CaptureProgram:
-    """Compile the capture program for device and attach it. A UserError leaves the device as it was;
-    with force, a program already there is replaced for the capture and put back by close()."""
-    netdev.require_up(device)
+def attach_capture(device: netdev.Device, pcap_filter_c: str, modes: Sequence[str], force: bool) -> CaptureProgram:
+    """Compile the capture program with its pcap filter (C text defining xdpd_filter) and attach it in
+    the first of modes that works. A UserError leaves the device as it was; with force, a program
+    already there is replaced for the capture and put back by close()."""
     if device.xdp.prog_id is not None and not force:
         raise UserError(
             f"{device.name} already has XDP program {loader.describe_prog(device.xdp.prog_id)} "
@@ -119,46 +122,15 @@ def attach_capture(device: netdev.Device, filter_source: str, mode: str, force: 
             f"run `xdp-load unload -i {device.name}` first, or pass --force to replace it for this capture"
         )
     # Compile before touching the device: a filter bcc or the verifier rejects costs nothing.
-    program = load_xdp(PROGRAM_SOURCE, PROGRAM_FUNCTION, prefix=filter_source)
+    program = load_xdp(PROGRAM_SOURCE, PROGRAM_FUNCTION, prefix=pcap_filter_c)
     replaced = None
     try:
         if device.xdp.prog_id is not None:
             replaced = ReplacedProgram.take(device)
-        attached = _attach(device, program, mode)
+        attachment = attach_held(program.fd, device, modes)
     except BaseException:
         program.close()
         if replaced is not None:
             replaced.restore()
         raise
-    attached.replaced = replaced
-    return attached
-
-
-def _attach(device: netdev.Device, program: LoadedProgram, mode: str) -> CaptureProgram:
-    # lo (and other devices without native XDP) only take generic mode.
-    modes = ["skb"] if device.name == "lo" and mode == "auto" else (["native", "skb"] if mode == "auto" else [mode])
-    last: OSError | None = None
-    for candidate in modes:
-        try:
-            link = bpfsys.xdp_link_create(program.fd, device.index, loader.mode_flags(candidate))
-            return CaptureProgram(device, program, candidate, link_fd=link)
-        except OSError as e:
-            last = e
-            if e.errno == errno.EPERM:
-                raise UserError("capturing needs root, or CAP_NET_ADMIN and CAP_BPF") from e
-            if e.errno == errno.EBUSY:
-                raise UserError(f"{device.name} already has an XDP program attached") from e
-            if e.errno == errno.EINVAL and candidate == modes[-1]:
-                # Kernels before 5.9 have no XDP links: fall back to netlink and detach on exit.
-                return _attach_netlink(device, program, candidate)
-    assert last is not None
-    raise UserError(f"{device.name} does not support XDP in {mode} mode: {last.strerror}")
-
-
-def _attach_netlink(device: netdev.Device, program: LoadedProgram, mode: str) -> CaptureProgram:
-    with IPRoute() as ipr:
-        try:
-            got = loader.attach(netdev.lookup(device.name, ipr), program.fd, mode, force=False, ipr=ipr)
-        except NetlinkError as e:  # pragma: no cover - loader turns these into UserError
-            raise UserError(f"cannot attach to {device.name}: {os.strerror(e.code)}") from e
-    return CaptureProgram(device, program, got, link_fd=None)
+    return CaptureProgram(device, program, attachment, replaced)

@@ -1,8 +1,9 @@
 """Attaching and detaching XDP programs over rtnetlink (IFLA_XDP), as xdp-tools' xdp-loader does.
 
-Owns: the mode choice (auto tries native, falls back to skb), refusing to replace someone else's
-program unless forced (and then replacing atomically with XDP_FLAGS_REPLACE where the mode allows),
-detaching, and describing what is attached (program name, tag and our counters) for `status`.
+Owns: trying the attach modes in the plan's order (plan.attach_modes: auto is native, else skb),
+refusing to replace someone else's program unless forced (and then replacing atomically with
+XDP_FLAGS_REPLACE where the mode allows), detaching, and describing what is attached (program name,
+tag and our counters) for `status`.
 Programs attached this way persist after the process exits: that is the point of xdp-load.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pyroute2 import IPRoute
@@ -60,15 +62,15 @@ def _set_xdp(ipr: IPRoute, ifindex: int, fd: int, flags: int, expected_fd: int |
     ipr.link("set", index=ifindex, xdp={"attrs": attrs})
 
 
-def attach(dev: netdev.Device, prog_fd: int, mode: str, force: bool, ipr: IPRoute) -> str:
-    """Attach prog_fd to dev; returns the mode it got. Raises UserError, leaving dev as it was."""
+def attach(dev: netdev.Device, prog_fd: int, modes: Sequence[str], force: bool, ipr: IPRoute) -> str:
+    """Attach prog_fd to dev in the first of modes (plan.attach_modes) the device takes; returns that
+    mode. Raises UserError, leaving dev as it was."""
     existing = dev.xdp.prog_id
     if existing and not force:
         raise UserError(
             f"{dev.name} already has XDP program {describe_prog(existing)} ({dev.xdp.mode} mode); "
             f"use --force to replace it, or: xdp-load unload -i {dev.name}"
         )
-    modes = ["native", "skb"] if mode == "auto" else [mode]
     last: NetlinkError | None = None
     for candidate in modes:
         try:
@@ -82,11 +84,11 @@ def attach(dev: netdev.Device, prog_fd: int, mode: str, force: bool, ipr: IPRout
                 raise UserError(
                     f"{dev.name} already has an XDP program; use --force to replace it"
                 ) from e
-            if e.code not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOTSUP) or mode != "auto":
+            if e.code not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOTSUP):
                 break
     assert last is not None
     if last.code in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOTSUP):
-        raise UserError(f"{dev.name} does not support XDP in {mode} mode: {_netlink_reason(last)}")
+        raise UserError(f"{dev.name} does not support XDP in {'/'.join(modes)} mode: {_netlink_reason(last)}")
     raise UserError(f"cannot attach XDP program to {dev.name}: {_netlink_reason(last)}")
 
 

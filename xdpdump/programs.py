@@ -75,7 +75,7 @@ def ensure_veth_peer_receives(target: netdev.Device, ipr: IPRoute) -> PeerReceiv
             return None
         prog = load_pass()
         try:
-            mode = loader.attach(peer, prog.fd, "native", force=False, ipr=peer_ipr)
+            mode = loader.attach(peer, prog.fd, ("native",), force=False, ipr=peer_ipr)
         finally:
             prog.close()
     return PeerReceiver(peer.name, netns, mode)

@@ -16,6 +16,7 @@ from pyroute2 import IPRoute
 from xdpdump import loader, netdev, programs
 from xdpdump.cli.common import Parser, require_bpf_privileges, run
 from xdpdump.errors import UserError
+from xdpdump.plan import attach_modes
 
 
 def _parser() -> Parser:
@@ -66,7 +67,7 @@ def _attach(args, ipr: IPRoute) -> int:
         if args.command == "redirect":
             peer_receiver = programs.ensure_veth_peer_receives(target, ipr)
         try:
-            mode = loader.attach(dev, prog.fd, args.mode, args.force, ipr)
+            mode = loader.attach(dev, prog.fd, attach_modes(dev.name, args.mode), args.force, ipr)
         except UserError:
             if peer_receiver is not None:
                 peer_receiver.undo()

@@ -1,0 +1,93 @@
+"""An XDP program attached for as long as this process lives: the capture's, and the pass program
+zero-copy TX needs. (xdp-load's programs persist instead; see loader.py.)
+
+Owns the one attach-with-fallback every such caller uses: try each mode the plan allows
+(plan.attach_modes: native then skb for `auto`, skb only on `lo`) through a BPF link, which the kernel
+detaches when the last holder of its fd goes away, SIGKILL included; where the kernel refuses links for
+XDP (before 5.9), attach by netlink instead and detach explicitly at close.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from pyroute2 import IPRoute
+
+from xdpdump import bpfsys, loader, netdev
+from xdpdump.errors import UserError
+
+
+@dataclass
+class HeldAttachment:
+    """A program on a device until close(): by a BPF link (link_fd), or by netlink (link_fd None)."""
+
+    device: netdev.Device
+    mode: str
+    link_fd: int | None
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def needs_privileges_to_close(self) -> bool:
+        """Closing a link needs nothing; a netlink detach needs CAP_NET_ADMIN and a netlink socket."""
+        return self.link_fd is None
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        if self.link_fd is not None:
+            os.close(self.link_fd)
+            return
+        with IPRoute() as ipr:
+            loader.detach(netdev.lookup(self.device.name, ipr), ipr)
+
+
+def attach_held(prog_fd: int, device: netdev.Device, modes: Sequence[str]) -> HeldAttachment:
+    """Attach prog_fd to device in the first of modes that works; UserError (device unchanged) if none."""
+    last: OSError | None = None
+    for mode in modes:
+        try:
+            return HeldAttachment(device, mode, bpfsys.xdp_link_create(prog_fd, device.index, loader.mode_flags(mode)))
+        except OSError as e:
+            last = e
+            if e.errno == errno.EPERM:
+                raise UserError("attaching XDP programs needs root, or CAP_NET_ADMIN and CAP_BPF") from e
+            if e.errno == errno.EBUSY:
+                raise UserError(f"{device.name} already has an XDP program attached") from e
+            if e.errno == errno.EINVAL and mode == modes[-1]:
+                # Kernels before 5.9 have no XDP links: attach by netlink and detach on close.
+                with IPRoute() as ipr:
+                    got = loader.attach(netdev.lookup(device.name, ipr), prog_fd, (mode,), force=False, ipr=ipr)
+                return HeldAttachment(device, got, None)
+    assert last is not None
+    raise UserError(f"{device.name} does not support XDP in {'/'.join(modes)} mode: {last.strerror}")
+
+
+@contextlib.contextmanager
+def zero_copy_tx_program(device: netdev.Device, zerocopy: bool, modes: Sequence[str]) -> Iterator[str | None]:
+    """A pass program on device while the body runs, where AF_XDP zero-copy TX needs one.
+
+    Drivers transmit zero-copy AF_XDP frames from their XDP TX rings, which exist only while an XDP
+    program is attached; copy mode needs none. Yields the mode attached, or None when nothing was.
+    """
+    if not zerocopy or device.xdp.prog_id is not None:
+        yield None
+        return
+    from xdpdump import programs
+
+    prog = programs.load_pass()
+    try:
+        try:
+            attachment = attach_held(prog.fd, device, modes)
+        except UserError as e:
+            raise UserError(f"{device.name}: zero-copy TX needs an XDP program and it cannot be attached: {e}") from e
+        try:
+            yield attachment.mode
+        finally:
+            attachment.close()
+    finally:
+        prog.close()
