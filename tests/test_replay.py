@@ -137,7 +137,7 @@ def test_replay_api_reuses_frames_and_accounts_for_every_one(pair, tmp_path):
     with tcpdump(peer.ns, peer.dev, tmp_path / "rx.pcap") as rx, entered(cap.ns.name):
         idx = pysocket.if_nametoindex(cap.dev)
         with Umem(128, 2048) as umem:
-            sock = XskSocket(umem, idx, 0, rx_size=0, tx_size=64, comp_size=64, mode="copy")
+            sock = XskSocket(umem, idx, 0, rx_size=0, tx_size=64, comp_size=64, bind_mode="copy")
             with Replay(sock, b"".join(frames), [len(f) for f in frames]) as rep:
                 for _ in range(600):
                     if rep.step(100):

@@ -1,4 +1,4 @@
-"""`xdpdump -r FILE [EXPR]`: read a capture file, filter with libpcap's semantics, print.
+"""`xdpdump -r FILE [EXPR]`: read a capture file, filter with libpcap's semantics, print (a ReadPlan).
 
 Owns the offline loop only: the file format is capfile's, the filter is libpcap's verdict (the same
 expression the live capture compiles into its XDP program), the lines are the printer's.
@@ -6,46 +6,36 @@ expression the live capture compiles into its XDP program), the lines are the pr
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from xdpdump import capfile
+from xdpdump.constants import LINKTYPE_ETHERNET
 from xdpdump.errors import UserError
-from xdpdump.printer import Printer, PrintOptions
-
-LINKTYPE_ETHERNET = 1
-
-
-def print_options(args: argparse.Namespace) -> PrintOptions:
-    return PrintOptions(
-        numeric=args.numeric, link=args.link, hex=args.hex, hex_ascii=args.hex_ascii,
-        verbose=args.verbose, quiet=args.quiet, json=args.json,
-    )
+from xdpdump.plan import ReadPlan
+from xdpdump.printer import Printer
 
 
-def read_and_print(args: argparse.Namespace) -> int:
-    if args.write:
-        raise UserError("-r with -w is not supported: filter with -r and write live captures with -w", status=2)
-    linktype = capfile.capture_linktype(args.read)
+def read_and_print(plan: ReadPlan) -> int:
+    linktype = capfile.capture_linktype(plan.path)
     matcher = None
-    if args.expression:
+    if plan.expression:
         if linktype != LINKTYPE_ETHERNET:
-            raise UserError(f"{args.read}: link-type {linktype} is not Ethernet; filters need Ethernet frames")
-        from xdpdump.filter import compile_filter
+            raise UserError(f"{plan.path}: link-type {linktype} is not Ethernet; filters need Ethernet frames")
+        from xdpdump.pcapfilter import compile_pcap_filter
 
-        matcher = compile_filter(args.expression, args.snaplen)
+        matcher = compile_pcap_filter(plan.expression, plan.snaplen)
     name = "EN10MB (Ethernet)" if linktype == LINKTYPE_ETHERNET else str(linktype)
-    sys.stderr.write(f"reading from file {args.read}, link-type {name}\n")
+    sys.stderr.write(f"reading from file {plan.path}, link-type {name}\n")
     sys.stderr.flush()
-    printer = Printer(print_options(args))
+    printer = Printer(plan.print_options)
     out = sys.stdout
     printed = 0
-    for record in capfile.read_capture(args.read):
+    for record in capfile.read_capture(plan.path):
         if matcher is not None and not matcher.matches(record.data, record.wire_len):
             continue
         out.write(printer.format(record.ts_ns, record.data, record.wire_len, linktype=record.linktype) + "\n")
         printed += 1
-        if args.count is not None and printed >= args.count:
+        if plan.count is not None and printed >= plan.count:
             break
     out.flush()
     return 0

@@ -23,17 +23,16 @@ the process is) in --mode.
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import sys
 from array import array
 from dataclasses import dataclass
 
-from xdpdump import capfile, netdev
+from xdpdump import capfile
+from xdpdump.constants import LINKTYPE_ETHERNET
 from xdpdump.errors import UserError
+from xdpdump.plan import ReplayPlan
 
-LINKTYPE_ETHERNET = 1
-ETH_OVERHEAD = 18  # Ethernet header + one VLAN tag beyond the MTU, as the kernel's forwarding check allows
 STEP_MS = 100
 
 
@@ -73,65 +72,28 @@ def load_frames(path: str, limit: int) -> FrameBatch:
     return FrameBatch(b"".join(chunks), lens, total, oversize, snapped, limit)
 
 
-def frame_limit(frame_size: int, mtu: int) -> int:
-    """The largest frame that can leave: it must fit a UMEM frame and pass the device's length check."""
-    return min(frame_size, mtu + ETH_OVERHEAD)
-
-
-@contextlib.contextmanager
-def tx_program_if_needed(device: netdev.Device, zerocopy: bool, mode: str):
-    """Attach a pass program for the zero-copy TX path when DEV has none (see the module docstring)."""
-    if not zerocopy or device.xdp.prog_id is not None:
-        yield None
-        return
-    import os
-
-    from xdpdump import bpfsys, loader, programs
-
-    prog = programs.load_pass()
-    try:
-        last: OSError | None = None
-        for candidate in (["native", "skb"] if mode == "auto" else [mode]):
-            try:
-                link = bpfsys.xdp_link_create(prog.fd, device.index, loader.mode_flags(candidate))
-                break
-            except OSError as e:
-                last = e
-        else:
-            assert last is not None
-            raise UserError(f"{device.name}: zero-copy TX needs an XDP program and it cannot be attached: "
-                            f"{last.strerror}")
-        try:
-            yield candidate
-        finally:
-            os.close(link)
-    finally:
-        prog.close()
-
-
-def replay(args: argparse.Namespace) -> int:
-    from xdpdump.capture_setup import StopSignals, rx_queues
+def replay(plan: ReplayPlan) -> int:
+    from xdpdump.held_attach import zero_copy_tx_program
+    from xdpdump.stop_signals import StopSignals
     from xdpdump.xsk import Replay, Umem, XskSocket
 
-    device = netdev.lookup(args.interface)
-    netdev.require_up(device)
-    queue = rx_queues(device, str(args.queue))[0]
-    batch = load_frames(args.file, frame_limit(args.frame_size, _mtu(device.name)))
+    device = plan.device
+    batch = load_frames(plan.path, plan.largest_frame)
     if batch.count == 0:
         if batch.oversize:
             raise UserError(
-                f"{args.file}: all {batch.oversize} frame(s) are larger than {batch.limit} bytes "
+                f"{plan.path}: all {batch.oversize} frame(s) are larger than {batch.limit} bytes "
                 f"(the most {device.name} can send); nothing sent"
             )
-        raise UserError(f"{args.file}: no frames to send")
+        raise UserError(f"{plan.path}: no frames to send")
     stop = StopSignals()
     with contextlib.ExitStack() as cleanup, stop.installed():
-        umem = cleanup.enter_context(Umem(args.ring_size * 2, args.frame_size))
-        sock = XskSocket(umem, device.index, queue, rx_size=0, tx_size=args.ring_size, fill_size=64,
-                         comp_size=args.ring_size, mode=args.bind_mode or "auto")
-        prog_mode = cleanup.enter_context(tx_program_if_needed(device, sock.zerocopy, args.mode))
-        rep = cleanup.enter_context(Replay(sock, batch.data, batch.lens, args.loop, args.rate or 0))
-        _banner(args, device.name, queue, sock.zerocopy, prog_mode, batch)
+        umem = cleanup.enter_context(Umem(plan.umem_frames, plan.frame_size))
+        sock = XskSocket(umem, device.index, plan.queue, rx_size=0, tx_size=plan.ring_size, fill_size=64,
+                         comp_size=plan.ring_size, bind_mode=plan.bind_mode)
+        prog_mode = cleanup.enter_context(zero_copy_tx_program(device, sock.zerocopy, plan.attach_modes))
+        rep = cleanup.enter_context(Replay(sock, batch.data, batch.lens, plan.loops, plan.rate_pps))
+        _banner(plan, sock.zerocopy, prog_mode, batch)
         while stop.requested is None and not rep.step(STEP_MS):
             pass
         counters = rep.counters()
@@ -140,16 +102,12 @@ def replay(args: argparse.Namespace) -> int:
     return 1 if batch.oversize else 0
 
 
-def _mtu(name: str) -> int:
-    with open(f"/sys/class/net/{name}/mtu") as f:
-        return int(f.read())
-
-
-def _banner(args, dev: str, queue: int, zerocopy: bool, prog_mode: str | None, batch: FrameBatch) -> None:
-    loops = "until interrupted" if args.loop == 0 else f"{args.loop} time(s)"
-    rate = f"{args.rate} frames/s" if args.rate else "as fast as the device takes them"
+def _banner(plan: ReplayPlan, zerocopy: bool, prog_mode: str | None, batch: FrameBatch) -> None:
+    loops = "until interrupted" if plan.loops == 0 else f"{plan.loops} time(s)"
+    rate = f"{plan.rate_pps} frames/s" if plan.rate_pps else "as fast as the device takes them"
+    dev = plan.device.name
     sys.stderr.write(
-        f"xdp-replay: sending {batch.count} frame(s) of {args.file} {loops} out of {dev} queue {queue}, "
+        f"xdp-replay: sending {batch.count} frame(s) of {plan.path} {loops} out of {dev} queue {plan.queue}, "
         f"AF_XDP {'zero-copy' if zerocopy else 'copy'}, {rate}\n"
     )
     if prog_mode:

@@ -16,9 +16,10 @@ import argparse
 import sys
 
 from xdpdump.cli.common import Parser, run
+from xdpdump.constants import DEFAULT_RECORD_RING_KIB, DEFAULT_SNAPLEN
 from xdpdump.errors import UserError
-
-DEFAULT_SNAPLEN = 262144
+from xdpdump.plan import CaptureOptions, build_capture_plan, build_read_plan, check_snaplen
+from xdpdump.printer.options import PrintOptions
 
 
 def _parser() -> Parser:
@@ -39,7 +40,7 @@ def _parser() -> Parser:
     p.add_argument("-s", dest="snaplen", type=int, default=DEFAULT_SNAPLEN, metavar="SNAPLEN",
                    help="bytes of each packet to keep (default %(default)s; 0 means the default); at most "
                    "the UMEM frame size (--frame-size), which is also the largest frame AF_XDP can receive")
-    p.add_argument("-B", dest="buffer_kib", type=int, default=8192, metavar="KIB",
+    p.add_argument("-B", dest="buffer_kib", type=int, default=DEFAULT_RECORD_RING_KIB, metavar="KIB",
                    help="record ring between capture and writer/printer, in KiB, rounded up to a power of two "
                    "(at least 64; default %(default)s)")
     p.add_argument("-n", dest="numeric", action="store_true", help="do not resolve names (always true)")
@@ -76,48 +77,46 @@ def _parser() -> Parser:
     return p
 
 
-def _validate(args: argparse.Namespace) -> None:
-    if args.snaplen == 0:
-        args.snaplen = DEFAULT_SNAPLEN
-    if args.snaplen < 0:
-        raise UserError(f"invalid snaplen {args.snaplen}", status=2)
-    if args.count is not None and args.count <= 0:
-        raise UserError(f"invalid packet count {args.count}", status=2)
-    if args.ring_size is not None and (args.ring_size < 64 or args.ring_size & (args.ring_size - 1)):
-        raise UserError(f"--ring-size {args.ring_size}: must be a power of two, at least 64", status=2)
-    if not 0 < args.buffer_kib <= 1 << 22:
-        raise UserError(f"-B {args.buffer_kib}: buffer size in KiB, 1 to 4194304", status=2)
-    if args.queue != "all" and not args.queue.isdigit():
-        raise UserError(f"--queue {args.queue}: a queue number or 'all'", status=2)
-    if args.read and args.interfaces:
-        raise UserError("-r and -i cannot be used together", status=2)
-    if args.pcapng and not args.write:
-        raise UserError("--pcapng needs -w", status=2)
-    args.expression = " ".join(args.expression)
+def _print_options(args: argparse.Namespace) -> PrintOptions:
+    return PrintOptions(numeric=args.numeric, link=args.link, hex=args.hex, hex_ascii=args.hex_ascii,
+                        verbose=args.verbose, quiet=args.quiet, json=args.json)
+
+
+def _capture_options(args: argparse.Namespace) -> CaptureOptions:
+    """The parsed command line in the plan's terms (the only place a Namespace is read)."""
+    return CaptureOptions(
+        interfaces=tuple(args.interfaces), expression=" ".join(args.expression), count=args.count,
+        write=args.write, pcapng=args.pcapng, snaplen=args.snaplen, buffer_kib=args.buffer_kib,
+        queue=args.queue, xdp_mode=args.mode, bind_mode=args.bind_mode or "auto", ring_size=args.ring_size,
+        frame_size=args.frame_size, capture_ssh=args.capture_ssh, force=args.force, forward=args.forward,
+        sandboxed=not args.no_sandbox, selftest=args.sandbox_selftest, log_file=args.log_file,
+        print_options=_print_options(args),
+    )
 
 
 def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    _validate(args)
+    expression = " ".join(args.expression)
     if args.dump_bpf or args.dump_c:
-        from xdpdump.filter import compile_filter
+        from xdpdump.pcapfilter import compile_pcap_filter
 
-        compiled = compile_filter(args.expression, args.snaplen)
+        compiled = compile_pcap_filter(expression, check_snaplen(args.snaplen))
         sys.stdout.write(compiled.dump() if args.dump_bpf else compiled.c_source())
         return 0
     if args.read:
+        if args.interfaces:
+            raise UserError("-r and -i cannot be used together", status=2)
         from xdpdump.offline import read_and_print
 
-        return read_and_print(args)
-    if not args.interfaces:
+        return read_and_print(build_read_plan(args.read, expression, args.snaplen, args.count, args.write,
+                                              _print_options(args)))
+    opts = _capture_options(args)
+    if not opts.interfaces:
         raise UserError("no interface given: use -i DEV (or -r FILE)", status=2)
-    if args.forward:
-        from xdpdump.forward import forward
+    from xdpdump import netdev
+    from xdpdump.supervisor import run_capture
 
-        return forward(args)
-    from xdpdump.live import capture
-
-    return capture(args)
+    return run_capture(build_capture_plan(opts, netdev.lookup))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from xdpdump.errors import UserError
+from xdpdump.errors import InternalError, UserError
 
 CAP_NET_ADMIN = 12
 CAP_SYS_ADMIN = 21
@@ -44,7 +44,7 @@ def run(prog: str, main: Callable[[list[str]], int], argv: list[str] | None) -> 
     """Run main, turning UserError into `prog: message` and anything unexpected into one line too."""
     try:
         return main(sys.argv[1:] if argv is None else argv)
-    except UserError as e:
+    except (UserError, InternalError) as e:
         sys.stderr.write(f"{prog}: {e}\n")
         return e.status
     except KeyboardInterrupt:

@@ -3,16 +3,15 @@
     xdp-replay FILE -i DEV [--rate PPS] [--loop N] [--queue Q] [--mode auto|native|skb]
                [--copy|--zerocopy] [--ring-size N] [--frame-size 2048|4096]
 
-See xdpdump.replay for what happens; this module only parses and validates the command line.
+See xdpdump.replay for what happens; this module only parses the command line into a ReplayPlan.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from xdpdump.cli.common import Parser, run
-from xdpdump.errors import UserError
+from xdpdump.plan import build_replay_plan
 
 
 def _parser() -> Parser:
@@ -41,23 +40,16 @@ def _parser() -> Parser:
     return p
 
 
-def _validate(args: argparse.Namespace) -> None:
-    if args.rate is not None and args.rate <= 0:
-        raise UserError(f"--rate {args.rate}: frames per second, more than 0", status=2)
-    if args.loop < 0:
-        raise UserError(f"--loop {args.loop}: a count, or 0 for until interrupted", status=2)
-    if args.queue < 0:
-        raise UserError(f"--queue {args.queue}: a queue number", status=2)
-    if args.ring_size < 64 or args.ring_size & (args.ring_size - 1):
-        raise UserError(f"--ring-size {args.ring_size}: must be a power of two, at least 64", status=2)
-
-
 def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
-    _validate(args)
+    from xdpdump import netdev
     from xdpdump.replay import replay
 
-    return replay(args)
+    plan = build_replay_plan(
+        args.file, netdev.lookup(args.interface), queue=args.queue, rate=args.rate, loops=args.loop,
+        xdp_mode=args.mode, bind_mode=args.bind_mode or "auto", ring_size=args.ring_size, frame_size=args.frame_size,
+    )
+    return replay(plan)
 
 
 def main(argv: list[str] | None = None) -> int:

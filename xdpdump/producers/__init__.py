@@ -1,0 +1,66 @@
+"""What fills the record ring: the producers the net role runs, driven through one small interface.
+
+Owns ``Producer``, everything the supervisor asks of a producer, and ``open_producer``, which opens
+the one the plan names. A producer owns its privileged set-up (programs compiled and attached,
+sockets bound, maps filled), hands the net role its descriptors and native entry, lets go of them in
+the supervisor once the role runs, and says what the banner and the summary add. The AF_XDP capture
+(afxdp.py) and the inline tap (tap.py) are peers: neither extends the other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import NoReturn, Protocol
+
+from xdpdump.plan import CapturePlan, Geometry, ProducerKind
+from xdpdump.xsk import CaptureStats, RecordRing
+
+
+class Producer(Protocol):
+    """What the supervisor drives, whatever the producer is."""
+
+    geometry: Geometry
+
+    def net_role_fds(self) -> list[int]:
+        """Every descriptor the net role owns (its policy takes their range)."""
+        ...
+
+    def enter_net_role(self, log_fd: int, sandboxed: bool, selftest: bool) -> NoReturn:
+        """In the forked net role: the native loop under the net policy, then _exit."""
+        ...
+
+    def release(self) -> None:
+        """In the supervisor once the net role runs: drop this process's sockets and UMEMs."""
+        ...
+
+    def banner_lines(self, sandboxed: bool) -> list[str]:
+        """What stderr says at the start (read before release)."""
+        ...
+
+    def stats(self) -> CaptureStats:
+        """Counters from shared memory (valid after the net role has exited)."""
+        ...
+
+    def filter_counters(self) -> list[dict[str, int]]:
+        """The XDP programs' counters (seen, matched, redirected, passed), one dict per device."""
+        ...
+
+    def summary_lines(self, verbose: int) -> list[str]:
+        """Lines the producer adds after tcpdump's summary."""
+        ...
+
+    @property
+    def needs_privileges_to_close(self) -> bool:
+        """True when tearing down needs CAP_NET_ADMIN (a netlink detach, a --force restore)."""
+        ...
+
+
+def open_producer(plan: CapturePlan, ring: RecordRing, cleanup: contextlib.ExitStack) -> Producer:
+    """The plan's producer, set up and registered with cleanup (closed in reverse order of opening)."""
+    if plan.producer is ProducerKind.INLINE_TAP:
+        from xdpdump.producers.tap import InlineTapProducer
+
+        return InlineTapProducer(plan, ring, cleanup)
+    from xdpdump.producers.afxdp import AfXdpProducer
+
+    return AfXdpProducer(plan, ring, cleanup)

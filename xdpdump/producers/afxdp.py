@@ -1,0 +1,54 @@
+"""The AF_XDP capture: matching frames redirected into AF_XDP sockets, recorded by the net role.
+
+Owns the producer the plan names ProducerKind.AF_XDP: the capture programs (capture_programs.py), then
+the UMEM geometry the plan decides for the modes they got, then the sockets and their native loop
+(xsk.AfXdpCapture), which the net role runs: RX rings -> record ring, fill rings refilled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import NoReturn
+
+from xdpdump.plan import CapturePlan
+from xdpdump.producers.capture_programs import CapturePrograms
+from xdpdump.xsk import AfXdpCapture, CaptureStats, RecordRing
+
+
+class AfXdpProducer:
+    def __init__(self, plan: CapturePlan, ring: RecordRing, cleanup: contextlib.ExitStack) -> None:
+        self.programs = CapturePrograms(plan, cleanup)
+        self.geometry = plan.geometry(self.programs.modes)
+        g = self.geometry
+        self.capture = AfXdpCapture(
+            ring, self.programs.capture_targets(), frame_size=g.frame_size, rx_size=g.ring_size,
+            fill_size=g.ring_size, snaplen=g.snaplen, count=plan.count, bind_mode=plan.bind_mode,
+        )
+        cleanup.callback(self.capture.close)
+        self.zerocopy = self.capture.zerocopy  # known once bound; kept after release
+        self.programs.fill_xskmaps(self.capture.xsk_fds())
+
+    def net_role_fds(self) -> list[int]:
+        return self.capture.net_role_fds()
+
+    def enter_net_role(self, log_fd: int, sandboxed: bool, selftest: bool) -> NoReturn:
+        self.capture.enter_net_role(log_fd, sandboxed, selftest)
+
+    def release(self) -> None:
+        self.capture.release()
+
+    def banner_lines(self, sandboxed: bool) -> list[str]:
+        return self.programs.banner_lines(self.geometry, self.zerocopy, "", sandboxed)
+
+    def stats(self) -> CaptureStats:
+        return self.capture.stats()
+
+    def filter_counters(self) -> list[dict[str, int]]:
+        return self.programs.counters()
+
+    def summary_lines(self, verbose: int) -> list[str]:
+        return []
+
+    @property
+    def needs_privileges_to_close(self) -> bool:
+        return self.programs.needs_privileges_to_close

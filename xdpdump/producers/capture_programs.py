@@ -1,0 +1,79 @@
+"""The kernel side of an AF_XDP capture: the capture program on every device of the plan.
+
+Owns the pcap filter's C text (a compiled tcpdump expression, or a default filter), one attached
+capture program per target device (capture_program.py), filling their XSKMAPs with the sockets,
+reading their counters, and the per-device banner lines. The AF_XDP capture and the inline tap
+both capture through this; they differ only in what the net role does with a frame.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+
+from xdpdump import capture_program, log
+from xdpdump.plan import CapturePlan, Geometry
+from xdpdump.xsk import CaptureTarget
+
+
+def pcap_filter_source(plan: CapturePlan) -> tuple[str, str]:
+    """The C text defining xdpd_filter for the capture program, and how the banner describes it."""
+    if plan.expression:
+        from xdpdump.pcapfilter import compile_pcap_filter
+
+        compiled = compile_pcap_filter(plan.expression, plan.requested_snaplen)
+        return compiled.c_source(), f"filter '{plan.expression}' in XDP"
+    if plan.capture_ssh:
+        return capture_program.default_filter_source(capture_ssh=True), "no filter"
+    return (capture_program.default_filter_source(capture_ssh=False),
+            "TCP port 22 left to the stack (--capture-ssh to capture it)")
+
+
+class CapturePrograms:
+    """Every target device's capture program, attached until cleanup closes them."""
+
+    def __init__(self, plan: CapturePlan, cleanup: contextlib.ExitStack) -> None:
+        self.plan = plan
+        source, self.filter_note = pcap_filter_source(plan)
+        self.programs: list[capture_program.CaptureProgram] = []
+        for target in plan.targets:
+            program = capture_program.attach_capture(target.device, source, target.attach_modes, plan.force)
+            cleanup.callback(program.close)
+            self.programs.append(program)
+            log.get().info("attached %s to %s in %s mode (%s)", capture_program.PROGRAM_FUNCTION,
+                           target.device.name, program.mode, "BPF link" if program.held_by_link else "netlink")
+
+    @property
+    def modes(self) -> list[str]:
+        """The XDP mode each device's program got, in target order."""
+        return [p.mode for p in self.programs]
+
+    def capture_targets(self) -> list[CaptureTarget]:
+        """One (ifindex, rx queue, slot) per socket to open, in the plan's order."""
+        return [CaptureTarget(t.device.index, q, t.slot) for t in self.plan.targets for q in t.queues]
+
+    def fill_xskmaps(self, sockets: Iterable[tuple[CaptureTarget, int]]) -> None:
+        """Put each socket in its device's XSKMAP at its queue: from now on matching frames go to it."""
+        for target, fd in sockets:
+            self.programs[target.ifslot].add_socket(target.queue, fd)
+
+    def counters(self) -> list[dict[str, int]]:
+        return [p.counters() for p in self.programs]
+
+    @property
+    def needs_privileges_to_close(self) -> bool:
+        return any(p.needs_privileges_to_close for p in self.programs)
+
+    def banner_lines(self, geometry: Geometry, zerocopy: bool, note: str, sandboxed: bool) -> list[str]:
+        """tcpdump's `listening on` line and xdpdump's line on how each device is captured."""
+        lines = []
+        for target, program in zip(self.plan.targets, self.programs, strict=True):
+            qs = target.queues
+            queues = f"queue {qs[0]}" if len(qs) == 1 else f"queues {qs[0]}-{qs[-1]}"
+            name = target.device.name
+            lines += [
+                f"listening on {name}, link-type EN10MB (Ethernet), snapshot length {geometry.snaplen} bytes",
+                f"xdpdump: {name}: XDP {program.mode} mode, AF_XDP {'zero-copy' if zerocopy else 'copy'}, "
+                f"{queues}; {self.filter_note}{note}{'' if sandboxed else '; NOT sandboxed (--no-sandbox)'}",
+            ]
+        return lines

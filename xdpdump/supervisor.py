@@ -1,0 +1,230 @@
+"""A live capture, start to end: the supervisor executes a CapturePlan with sandboxed roles.
+
+Owns the order of things, the same for every producer (producers/: the AF_XDP capture, the inline
+tap). Set-up, privileged, in this process: open the log and output files (a bad path costs nothing:
+nothing is attached yet), make the shared record ring, open the producer (its programs attached and
+sockets bound), register the consumers (before any frame can be recorded, so they see every record).
+Then fork:
+
+- net role: owns the producer's sockets; its native loop fills the record ring (producers/);
+- archive role (with -w): owns the output file; native loop records -> pcap/pcapng;
+
+and the supervisor lets go of the sockets, UMEMs and file, drops its capabilities, installs its own
+seccomp filter, prints (the only place Python touches a packet) and watches the roles. Stop (-c,
+Ctrl-C, SIGTERM, a dead role): the stop flag in shared memory; the net role drains what had arrived
+and publishes its final counters; the writer flushes and fsyncs; the programs are detached; and the
+summary is printed as tcpdump prints it, plus what the producer adds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from collections.abc import Callable
+
+from xdpdump import log, report
+from xdpdump.errors import UserError
+from xdpdump.plan import CapturePlan
+from xdpdump.printer import Printer
+from xdpdump.producers import Producer, open_producer
+from xdpdump.roles import confine
+from xdpdump.roles.process import RoleProcess, spawn_role
+from xdpdump.sandbox.install import install_seccomp
+from xdpdump.stop_signals import StopSignals
+from xdpdump.xsk import ArchiveWriter, Packet, PacketConsumer, RecordRing, supervisor_filter
+
+IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a stop
+# The net role's kernel rings hold a few milliseconds of traffic (8192 frames: 5.5 ms at 1.5 Mpps),
+# the record ring behind it tens of milliseconds: on a shared CPU the net role must run first.
+NET_NICE = -5  # set while the role still has CAP_SYS_NICE, before it drops its capabilities
+ROLE_EXIT_TIMEOUT_S = 30  # a role that has not finished this long after the stop flag is killed
+PRINT_BATCH = 512
+
+
+class OwnedFd:
+    """A descriptor closed exactly once, early or at cleanup (a second close could hit a reused number)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd: int | None = fd
+
+    def close(self) -> None:
+        fd, self.fd = self.fd, None
+        if fd is not None:
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def open_output(path: str) -> int:
+    """-w's target: a new descriptor (stdout's duplicate for `-`), owned by the caller."""
+    if path == "-":
+        return os.dup(sys.stdout.fileno())
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    except OSError as e:
+        raise UserError(f"{path}: {e.strerror}") from e
+
+
+def run_capture(plan: CapturePlan) -> int:
+    """Execute plan; returns the exit status (0, or 1 when a role failed)."""
+    names = plan.interface_names
+    stop = StopSignals()
+    with contextlib.ExitStack() as cleanup, stop.installed():
+        log_fd = log.open_log_file(plan.outputs.log_file) if plan.outputs.log_file else None
+        if log_fd is not None:
+            cleanup.callback(os.close, log_fd)
+        logger = log.configure(log_fd)
+        out = OwnedFd(open_output(plan.outputs.write)) if plan.outputs.write is not None else None
+        if out is not None:
+            cleanup.callback(out.close)
+
+        ring = RecordRing(plan.record_ring_bytes)
+        cleanup.callback(ring.close)
+        producer = open_producer(plan, ring, cleanup)
+        writer = None
+        if out is not None:
+            assert out.fd is not None
+            writer = ArchiveWriter(ring, out.fd, plan.outputs.file_format, producer.geometry.snaplen, names)
+            cleanup.callback(writer.close)
+        consumer = ring.consumer() if plan.outputs.prints else None
+
+        roles: list[RoleProcess] = []
+        cleanup.callback(_stop_roles, ring, roles)  # registered first: a role forked is a role stopped
+        _spawn_roles(plan, roles, producer, writer, out, log_fd)
+        banner = producer.banner_lines(plan.sandbox.enabled)  # read from the sockets, released next
+        # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
+        # UMEM or the capture file, only the shared record ring (to print) and counters.
+        producer.release()
+        if out is not None:
+            out.close()
+        _write_stderr(banner)
+        logger.info("capturing on %s: %s", ", ".join(names), ", ".join(f"{r.name} pid {r.pid}" for r in roles))
+        if plan.sandbox.enabled:
+            _sandbox_supervisor(producer, log_fd)
+
+        printer = Printer(plan.outputs.print_options) if consumer is not None else None
+        ifnames = names if len(names) > 1 else None
+        failed = _supervise(roles, stop, consumer, printer, ifnames)
+        if consumer is not None and printer is not None:
+            _stop_roles(ring, roles, lambda: _print(consumer.read(PRINT_BATCH, timeout_ms=10), printer, ifnames))
+            _drain_printer(consumer, printer, ifnames)
+        else:
+            _stop_roles(ring, roles)
+        stats = producer.stats()
+        more = producer.summary_lines(plan.verbose)
+        counters = producer.filter_counters()
+        failed = failed or [r for r in roles if r.failed]
+        for role in failed:
+            logger.error("%s", role.describe_end())
+        if stats.dropped:  # while the log file is still open
+            logger.warning("the kernel dropped %d packets it could not deliver (-v lists the reasons)", stats.dropped)
+    # Programs are detached and files closed (ExitStack) before the summary, as tcpdump does.
+    report.print_summary(stats, counters, names, plan.verbose, more)
+    return 1 if failed else 0
+
+
+def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer, writer: ArchiveWriter | None,
+                 out: OwnedFd | None, log_fd: int | None) -> None:
+    """Fork the roles into `roles` one by one, so whatever fails halfway still stops those forked."""
+    log_target = log_fd if log_fd is not None else 2
+    owned_log = {log_fd} if log_fd is not None else set()
+    sandboxed, selftest = plan.sandbox.enabled, plan.sandbox.selftest
+    # Any holes in the sockets' fd range are closed in the role, which can open nothing.
+    roles.append(spawn_role("net", set(producer.net_role_fds()) | owned_log,
+                            lambda: producer.enter_net_role(log_target, sandboxed, selftest == "net"),
+                            nice=NET_NICE))
+    if writer is not None:
+        assert out is not None and out.fd is not None
+        roles.append(spawn_role("archive", {out.fd} | owned_log,
+                                lambda: writer.enter_archive_role(log_target, sandboxed, selftest == "archive")))
+        writer.disown()  # the archive role owns the file now; this copy must never write
+
+
+def _sandbox_supervisor(producer: Producer, log_fd: int | None) -> None:
+    """What the supervisor no longer needs after forking: capabilities, and every system call but
+    its policy's. Where a program is held by netlink instead of a link, or --force replaced a program
+    that must be put back, the end needs CAP_NET_ADMIN and a netlink socket: that supervisor stays
+    unconfined (and says so)."""
+    if producer.needs_privileges_to_close:
+        log.get().warning("the supervisor stays unsandboxed: detaching by netlink (no BPF links on this "
+                          "kernel) or putting back the program --force replaced needs its privileges")
+        return
+    # glibc's localtime re-reads /etc/localtime unless TZ is set; pin it while files can be opened.
+    os.environ.setdefault("TZ", ":/etc/localtime")
+    time.tzset()
+    time.localtime()
+    confine.drop_capabilities()
+    install_seccomp(supervisor_filter(log_fd if log_fd is not None else 2), tsync=True)
+
+
+def _supervise(roles: list[RoleProcess], stop: StopSignals, consumer: PacketConsumer | None,
+               printer: Printer | None, ifnames: list[str] | None) -> list[RoleProcess]:
+    """Print (or just wait) until a stop request or a role ends; returns the roles that failed."""
+    net = roles[0]
+    while stop.requested is None:
+        if consumer is not None and printer is not None:
+            batch = consumer.read(PRINT_BATCH, timeout_ms=IDLE_POLL_MS)
+            if batch and not _print(batch, printer, ifnames):
+                break  # stdout is gone (`| head`): stop as tcpdump does
+        else:
+            time.sleep(IDLE_POLL_MS / 1000)
+        ended = [r for r in roles if not r.running]
+        if any(r.failed for r in ended):
+            return [r for r in ended if r.failed]
+        if net in ended:
+            break  # the count was reached
+    return []
+
+
+def _stop_roles(ring: RecordRing, roles: list[RoleProcess], keep_consuming: Callable[[], object] | None = None) -> None:
+    """Raise the stop flag and wait for each role; kill one that does not finish.
+
+    The net role drains what the kernel already delivered before it exits, which needs room in the
+    record ring: keep_consuming (the printer) goes on reading meanwhile, or the two would wait on
+    each other until the role's drain deadline.
+    """
+    ring.request_stop()
+    for role in roles:
+        deadline = time.monotonic() + ROLE_EXIT_TIMEOUT_S
+        while role.poll() is None and time.monotonic() < deadline:
+            if keep_consuming is not None:
+                keep_consuming()
+            else:
+                time.sleep(0.01)
+        if role.poll() is None:
+            role.kill()
+        if role.name == "net" and role.failed:
+            # A dead producer never says it is done; say it so the writer can finish.
+            ring.producer_done()
+
+
+def _drain_printer(consumer: PacketConsumer, printer: Printer, ifnames: list[str] | None) -> None:
+    for _ in range(100000):
+        batch = consumer.read(PRINT_BATCH)
+        if not batch or not _print(batch, printer, ifnames):
+            return
+
+
+def _print(batch: list[Packet], printer: Printer, ifnames: list[str] | None) -> bool:
+    """Print a batch; False when stdout is closed."""
+    if sys.stdout is None:
+        return False
+    try:
+        out = sys.stdout
+        for p in batch:
+            out.write(printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None) + "\n")
+        out.flush()
+    except BrokenPipeError:
+        # No file may be opened under the sandbox, so stdout cannot be pointed at /dev/null: stop
+        # writing to it instead, and let the interpreter's exit find nothing to flush.
+        with contextlib.suppress(OSError):
+            os.close(sys.stdout.fileno())
+        sys.stdout = None  # type: ignore[assignment]
+        return False
+    return True
+
+
+def _write_stderr(lines: list[str]) -> None:
+    sys.stderr.write("".join(line + "\n" for line in lines))
+    sys.stderr.flush()
