@@ -66,8 +66,11 @@ class Tcpdump:
 @contextlib.contextmanager
 def tcpdump(ns: Netns, dev: str, path: Path, expression: str = "udp port 9") -> Iterator[Tcpdump]:
     proc = ns.popen(
-        ["tcpdump", "-i", dev, "-n", "-U", "--immediate-mode", "--time-stamp-precision=nano", "-B", "16384",
-         "-w", str(path), expression],
+        # Immediate mode gives libpcap a ring of fixed slots sized for the snap length: at tcpdump's
+        # default 262144 the 16 MiB buffer held 256 frames, and a receiver a loaded machine kept waiting
+        # dropped the rest of a 500-frame burst. 9216 bytes hold any frame these tests send.
+        ["tcpdump", "-i", dev, "-n", "-U", "--immediate-mode", "--time-stamp-precision=nano", "-s", "9216",
+         "-B", "65536", "-w", str(path), expression],
         stdout=subprocess.DEVNULL, text=True,
     )
     td = Tcpdump(proc, path)
@@ -82,7 +85,7 @@ def tcpdump(ns: Netns, dev: str, path: Path, expression: str = "udp port 9") -> 
         yield td
     finally:
         if proc.poll() is None:
-            time.sleep(0.2)  # frames in the socket buffer reach the file before the stop
+            _wait_until_file_settles(path)  # frames in tcpdump's socket buffer reach the file first
             proc.send_signal(signal.SIGINT)
         try:
             proc.wait(30)
@@ -90,6 +93,21 @@ def tcpdump(ns: Netns, dev: str, path: Path, expression: str = "udp port 9") -> 
             proc.kill()
             proc.wait()
         reader.join(5)
+
+
+def _wait_until_file_settles(path: Path, quiet_s: float = 0.5, limit_s: float = 15.0) -> None:
+    """Until tcpdump's file (written per packet, -U) has not grown for quiet_s, at most limit_s: on a
+    loaded machine tcpdump may still be draining its socket buffer when the sender is done, and a
+    SIGINT then would drop what it has not read yet."""
+    deadline = time.monotonic() + limit_s
+    size, since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now_size = path.stat().st_size if path.exists() else 0
+        if now_size != size:
+            size, since = now_size, time.monotonic()
+        elif time.monotonic() - since >= quiet_s:
+            return
+        time.sleep(0.05)
 
 
 def replay(ns: Netns, *args: str, timeout: float = 120) -> subprocess.CompletedProcess:
