@@ -79,8 +79,8 @@ def _attached_after(log_path: Path, t0: float) -> float | None:
     return None
 
 
-def _xdpdump(topo: Topology, workdir: Path, cache_dir: Path, n: int) -> tuple[float, float | None]:
-    log_path = workdir / f"startup-{n}.log"
+def _xdpdump(topo: Topology, workdir: Path, cache_dir: Path, label: str) -> tuple[float, float | None]:
+    log_path = workdir / f"startup-{label}.log"
     log_path.unlink(missing_ok=True)
     argv = topo.in_ns(topo.cap_ns, [str(VENV_BIN / "xdpdump"), "-i", CAP_DEV, "-w", str(workdir / "startup.pcap"),
                                     "--log-file", str(log_path), *EXPR])
@@ -99,14 +99,14 @@ def measure(topo: Topology, workdir: Path, runs: int) -> list[dict]:
     """One row per kind (KINDS): each run's seconds to ready and (xdpdump) to attached."""
     times: dict[str, dict[str, list[float]]] = {k: {"ready_s": [], "attached_s": []} for k in KINDS}
     warm_dir = workdir / "startup-cache-warm"
-    _xdpdump(topo, workdir, warm_dir, 0)  # fills the warm cache; not counted
+    _xdpdump(topo, workdir, warm_dir, "xdpdump-warm-0")  # fills the warm cache; not counted
     for n in range(1, runs + 1):
         for kind in KINDS:
             if kind == "tcpdump":
                 times[kind]["ready_s"].append(_tcpdump(topo, workdir))
                 continue
             cache_dir = workdir / f"startup-cache-cold-{n}" if kind == "xdpdump cold" else warm_dir
-            ready, attached = _xdpdump(topo, workdir, cache_dir, n)
+            ready, attached = _xdpdump(topo, workdir, cache_dir, f"{kind.replace(' ', '-')}-{n}")
             times[kind]["ready_s"].append(ready)
             if attached is not None:
                 times[kind]["attached_s"].append(attached)

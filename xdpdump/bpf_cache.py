@@ -114,8 +114,10 @@ def encode_entry(key: str, image: ProgramImage) -> bytes:
 
 def decode_entry(key: str, data: bytes) -> ProgramImage:
     """The image in an entry's bytes; BadImage saying why if it is not a sound entry filed under key."""
-    if len(data) < _HEADER_BYTES or not data.startswith(MAGIC):
+    if not data.startswith(MAGIC):
         raise BadImage("not a cache entry (no magic)")
+    if len(data) < _HEADER_BYTES:
+        raise BadImage(f"{len(data)} bytes, shorter than the header (truncated?)")
     at = len(MAGIC)
     version = int.from_bytes(data[at : at + 4], "little")
     if version != FORMAT_VERSION:
