@@ -24,6 +24,7 @@ from xdpdump.bpf_image import BadImage, NotCacheable, ProgramImage, image_of_loa
 from xdpdump.errors import UserError
 from xdpdump.verifier import captured_stderr, verifier_reason
 
+XDP = 6  # BPF_PROG_TYPE_XDP (bcc's BPF.XDP)
 BPF_DIR = Path(os.environ.get("XDPDUMP_BPF_DIR", Path(__file__).resolve().parent.parent / "bpf"))
 
 
@@ -110,9 +111,6 @@ class LoadedProgram:
                 os.close(fd)
 
 
-XDP = 6  # BPF_PROG_TYPE_XDP (bcc's BPF.XDP)
-
-
 def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str] | None = None) -> LoadedProgram:
     """bpf/<source_name> (with optional C text in front), function loaded as an XDP program: from the
     cache when this text was built before with these flags, bcc and kernel, else compiled by bcc."""
@@ -130,8 +128,8 @@ def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str
         if cache is not None:
             try:
                 cache.put(key, _image_of(program, function))
-            except (NotCacheable, OSError) as e:
-                log.get().debug("bpf cache: not caching %s: %s", function, e)
+            except Exception as e:  # a program that loaded is never lost to caching it
+                log.get().debug("bpf cache: not caching %s: %s: %s", function, type(e).__name__, e)
     return program
 
 
