@@ -1,5 +1,6 @@
 """The program cache: a warm start loads without bcc and captures exactly as a cold one; an entry or
 directory that cannot be trusted is ignored (entries are rebuilt); bcc's errors stay the cold path's.
+And the rest of a fast start: nothing imports scapy before the capture is attached.
 
 Each test has its own cache directory (XDPDUMP_CACHE_DIR), never the suite's or the machine's.
 """
@@ -184,6 +185,14 @@ print(json.dumps({{"from_cache": p.from_cache, "bcc_imported": "bcc" in sys.modu
 def test_a_warm_load_does_not_even_import_bcc(cache_dir):
     assert _in_fresh_python(LOAD_AND_REPORT) == {"from_cache": False, "bcc_imported": True}
     assert _in_fresh_python(LOAD_AND_REPORT) == {"from_cache": True, "bcc_imported": False}
+
+
+def test_the_modules_a_capture_starts_with_do_not_import_scapy():
+    """scapy costs a second of CPU to import: only a printer, made once capturing, imports it."""
+    code = ("import json, sys; import xdpdump.cli.capture, xdpdump.supervisor, xdpdump.producers.afxdp; "
+            "before = 'scapy' in sys.modules; from xdpdump.printer import Printer, PrintOptions; "
+            "Printer(PrintOptions()); print(json.dumps([before, 'scapy' in sys.modules]))")
+    assert _in_fresh_python(code) == [False, True]
 
 
 @needs_root
