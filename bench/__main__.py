@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import capturers, generator, report, topology
+from bench import capturers, generator, report, startup, topology
 from bench.cpu import cpu_model
 from bench.run import Case, Limits, cpus, measure
 
@@ -51,7 +51,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--baseline-xdpdump", type=Path, metavar="PATH",
                    help=f"another checkout's xdpdump executable (e.g. /tmp/xdpdump-before/.venv/bin/xdpdump), "
                    f"run as the capturer {capturers.BASELINE} exactly as ours is, and compared with it")
+    p.add_argument("--startup-runs", type=int, metavar="N",
+                   help="start-up timings per kind (xdpdump cold, warm; tcpdump); default 5, 3 with --quick, 0: none")
+    p.add_argument("--startup-only", action="store_true", help="only the start-up timings")
     args = p.parse_args(argv)
+    if args.startup_runs is None:
+        args.startup_runs = 3 if args.quick else 5
+    if args.startup_runs < 0:
+        p.error("--startup-runs must be 0 or more")
     if args.frames is not None and (args.frames <= 0 or args.frames % 100):
         p.error("--frames must be a positive multiple of 100")
     if args.baseline_xdpdump is not None:
@@ -89,6 +96,8 @@ def main(argv: list[str]) -> int:
         sys.stderr.write("scripts/bench: needs root (namespaces, XDP)\n")
         return 1
     chosen_cases = [c for c in cases(args.quick, args.frames) if not args.case or c.name in args.case]
+    if args.startup_only:
+        chosen_cases = []
     chosen = chosen_capturers(args)
     limits = Limits(send_max_s=30.0 if args.quick else 60.0, drain_max_s=10.0 if args.quick else 30.0)
     gen_cpu, cap_cpu = cpus()
@@ -102,6 +111,7 @@ def main(argv: list[str]) -> int:
         settings.update({"baseline_xdpdump": str(args.baseline_xdpdump),
                          "baseline_commit": commit(args.baseline_xdpdump.parent)})
     rows: list[dict] = []
+    startup_rows: list[dict] = []
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="xdpdump-bench-") as tmp:
         workdir = Path(tmp)
@@ -119,6 +129,12 @@ def main(argv: list[str]) -> int:
                             row = {"case": case.name, "capturer": capturer.name, "skipped": f"failed: {e}"}
                         rows.append(row)
                         sys.stderr.write(f"bench:   {_brief(row)}\n")
+                if args.startup_runs > 0:
+                    sys.stderr.write("bench: start-up times ...\n")
+                    try:
+                        startup_rows = startup.measure(topo, workdir, args.startup_runs)
+                    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+                        sys.stderr.write(f"bench:   start-up times failed: {e}\n")
         except KeyboardInterrupt:
             sys.stderr.write("bench: interrupted; topology removed\n")
             return 130
@@ -128,6 +144,7 @@ def main(argv: list[str]) -> int:
     leaked = topology.leftovers()
     settings["elapsed_s"] = round(time.monotonic() - started, 1)
     doc = report.document(machine, settings, rows)
+    doc["startup"] = startup_rows
     out = args.json_out or Path("bench-results") / f"bench-{datetime.date.today().isoformat()}.json"
     report.write_json(doc, out)
     print(f"## xdpdump benchmark, {machine['date']}\n")
@@ -138,9 +155,13 @@ def main(argv: list[str]) -> int:
     if args.baseline_xdpdump:
         tested.append(f"{capturers.BASELINE}: {settings['baseline_xdpdump']} (commit {settings['baseline_commit']})")
     print("; ".join(tested) + ".\n")
-    print(report.markdown_table(rows))
-    print()
-    print(report.headline_markdown(doc["headline"]))
+    if rows:
+        print(report.markdown_table(rows))
+        print()
+        print(report.headline_markdown(doc["headline"]))
+    if startup_rows:
+        print(f"\nStart-up, filter '{startup.EXPR_TEXT}':\n")
+        print(startup.markdown_table(startup_rows))
     print(f"\nJSON: {out}; took {settings['elapsed_s']} s")
     if leaked:
         sys.stderr.write(f"bench: namespaces left behind: {' '.join(leaked)}\n")

@@ -16,6 +16,21 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def bpf_cache_dir(tmp_path_factory):
+    """One program cache for the run, never the machine's /var/cache/xdpdump: each program is
+    compiled by bcc once per run and loaded from this cache afterwards (tests that need a cold or a
+    broken cache use their own directory). Subprocesses inherit it."""
+    path = tmp_path_factory.getbasetemp() / "bpf-cache"
+    saved = os.environ.get("XDPDUMP_CACHE_DIR")
+    os.environ["XDPDUMP_CACHE_DIR"] = str(path)
+    yield path
+    if saved is None:
+        del os.environ["XDPDUMP_CACHE_DIR"]
+    else:
+        os.environ["XDPDUMP_CACHE_DIR"] = saved
+
+
 @pytest.fixture
 def lab():
     lab = Lab()

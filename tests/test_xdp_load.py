@@ -192,7 +192,7 @@ def test_compile_error_is_explained(pair, tmp_path):
     for f in BPF_DIR.iterdir():
         (tmp_path / f.name).write_text(f.read_text())
     (tmp_path / "xdp_drop.c").write_text("int xdpd_drop(struct xdp_md *ctx) { return undefined_thing; }\n")
-    env = {"XDPDUMP_BPF_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    env = {"XDPDUMP_BPF_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "XDPDUMP_CACHE_DIR": str(tmp_path / "cache")}
     proc = cap.ns.tool("xdp-load", "drop", "-i", cap.dev, env=env)
     assert proc.returncode == 1
     assert proc.stderr.startswith(

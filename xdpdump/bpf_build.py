@@ -1,20 +1,30 @@
-"""Compiling and loading the restricted-C programs in bpf/ with bcc.
+"""Loading the restricted-C programs in bpf/: from the cache when they were built before, else by bcc.
 
-Owns: finding bpf/, running bcc with its compiler and verifier output captured (bcc prints both
-straight to fd 2 from C++), and turning failures into one-paragraph UserErrors.
+Owns: finding bpf/, the loaded-program interface callers use whichever way a program was loaded (a
+program fd, its maps by name, close()), running bcc with its compiler and verifier output captured
+(bcc prints both straight to fd 2 from C++), turning bcc's failures into one-paragraph UserErrors,
+and filing what bcc built in the cache (bpf_cache.py) so the next start skips bcc.
+
+bcc takes 0.7 s to compile a program on an idle machine (seconds under load); a program from the
+cache loads in milliseconds and bcc is not even imported. A cached program the kernel refuses, or
+one that comes back with another tag, is rebuilt by bcc, which then reports any error as it always
+did: only programs that loaded are ever cached, so bcc's error messages are the cold path's alone.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from xdpdump import bpfsys, log
+from xdpdump.bpf_cache import BpfCache, cache_key
+from xdpdump.bpf_image import BadImage, NotCacheable, ProgramImage, image_of_loaded
 from xdpdump.errors import UserError
 from xdpdump.verifier import captured_stderr, verifier_reason
 
+XDP = 6  # BPF_PROG_TYPE_XDP (bcc's BPF.XDP)
 BPF_DIR = Path(os.environ.get("XDPDUMP_BPF_DIR", Path(__file__).resolve().parent.parent / "bpf"))
 
 
@@ -55,37 +65,112 @@ def _source_with_local_includes(name: str, seen: frozenset[str] = frozenset()) -
 
 
 @dataclass
-class LoadedProgram:
-    """A bcc module and one XDP function loaded from it (fd valid while this object lives)."""
+class BpfMap:
+    """One map of a loaded program: set entries from ctypes values (or bytes) of the map's sizes."""
 
-    bpf: object  # bcc.BPF
+    name: str
+    fd: int
+    key_size: int
+    value_size: int
+
+    def __setitem__(self, key: object, value: object) -> None:
+        k, v = bytes(key), bytes(value)  # type: ignore[call-overload]  # ctypes values are buffers
+        if len(k) != self.key_size or len(v) != self.value_size:
+            raise ValueError(f"map {self.name} takes {self.key_size}-byte keys and {self.value_size}-byte "
+                             f"values, not {len(k)} and {len(v)}")
+        bpfsys.map_update(self.fd, k, v)
+
+    def get_fd(self) -> int:
+        return self.fd
+
+
+@dataclass
+class LoadedProgram:
+    """One XDP program and its maps, loaded by bcc or from the cache (fds valid until close())."""
+
     fd: int
     name: str
+    from_cache: bool
+    bpf: object | None = None  # the bcc module (bcc.BPF), which owns every fd, when bcc loaded it
+    map_fds: dict[str, int] = field(default_factory=dict)  # name -> fd, owned here, from the cache
+    _maps: dict[str, BpfMap] = field(default_factory=dict, repr=False)
 
-    def table(self, name: str) -> Any:
-        """The bcc table object of the map called name (bcc makes these lazily)."""
-        return self.bpf[name.encode()]  # type: ignore[index]
+    def table(self, name: str) -> BpfMap:
+        """The map called name (KeyError if the program has none)."""
+        if name not in self._maps:
+            fd = self.bpf[name.encode()].get_fd() if self.bpf is not None else self.map_fds[name]  # type: ignore[index]
+            info = bpfsys.map_info(fd)
+            self._maps[name] = BpfMap(name, fd, info.key_size, info.value_size)
+        return self._maps[name]
 
     def close(self) -> None:
-        self.bpf.cleanup()  # type: ignore[attr-defined]
+        if self.bpf is not None:
+            self.bpf.cleanup()  # type: ignore[attr-defined]
+        else:
+            for fd in (self.fd, *self.map_fds.values()):
+                os.close(fd)
 
 
 def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str] | None = None) -> LoadedProgram:
-    """Compile bpf/<source_name> (with optional C text in front) and load function as an XDP program."""
+    """bpf/<source_name> (with optional C text in front), function loaded as an XDP program: from the
+    cache when this text was built before with these flags, bcc and kernel, else compiled by bcc."""
+    text = prefix + "\n" + _source_with_local_includes(source_name)
+    flags = [f"-I{BPF_DIR}", "-Wno-unused-function", *(cflags or [])]
+    key = cache_key(text, flags, function, XDP)
+    with BpfCache.opened() as cache:
+        if cache is not None:
+            image = cache.get(key)
+            program = _load_image(image, function) if image is not None else None
+            if program is not None:
+                log.get().debug("bpf cache: loaded %s from cache (%s)", function, key)
+                return program
+        program = _load_with_bcc(text, flags, source_name, function)
+        if cache is not None:
+            try:
+                cache.put(key, _image_of(program, function))
+            except Exception as e:  # a program that loaded is never lost to caching it
+                log.get().debug("bpf cache: not caching %s: %s: %s", function, type(e).__name__, e)
+    return program
+
+
+def _load_image(image: ProgramImage, function: str) -> LoadedProgram | None:
+    """The cached image loaded, or None (and why, in the log) if the kernel will not take it."""
+    try:
+        prog_fd, map_fds = image.load()
+    except (OSError, BadImage) as e:
+        log.get().debug("bpf cache: cached %s did not load (%s); rebuilding it with bcc", function, e)
+        return None
+    return LoadedProgram(prog_fd, function, from_cache=True,
+                         map_fds={spec.name: fd for spec, fd in zip(image.maps, map_fds, strict=True)})
+
+
+def _image_of(program: LoadedProgram, function: str) -> ProgramImage:
+    """What the kernel needs to load the program bcc just loaded again without bcc."""
+    from bcc.libbcc import lib
+
+    module = program.bpf.module  # type: ignore[union-attr]
+    image = image_of_loaded(program.bpf.dump_func(function.encode()), program.fd, XDP,  # type: ignore[union-attr]
+                            lib.bpf_module_license(module).decode(), lib.bpf_module_kern_version(module))
+    for spec in image.maps:
+        # Callers find maps by bcc's name; the kernel keeps 15 bytes of it.
+        if lib.bpf_table_fd(module, spec.name.encode()) < 0:
+            raise NotCacheable(f"map {spec.name!r} is bcc's table under a longer name")
+    return image
+
+
+def _load_with_bcc(text: str, flags: list[str], source_name: str, function: str) -> LoadedProgram:
     try:
         from bcc import BPF
     except ImportError as e:
         raise UserError(f"bcc is not importable ({e}); run scripts/setup") from e
-    text = prefix + "\n" + _source_with_local_includes(source_name)
-    flags = [f"-I{BPF_DIR}", "-Wno-unused-function", *(cflags or [])]
-    with captured_stderr() as log:
+    with captured_stderr() as log_text:
         try:
             module = BPF(text=text.encode(), cflags=flags)  # bcc wants bytes (str is deprecated)
         except Exception:
             module = None
     if module is None:
-        raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log[0])}")
-    with captured_stderr() as log:
+        raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log_text[0])}")
+    with captured_stderr() as log_text:
         try:
             fn = module.load_func(function.encode(), BPF.XDP)
         except Exception as e:
@@ -94,5 +179,5 @@ def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str
                 raise UserError("loading BPF programs needs root or CAP_BPF+CAP_NET_ADMIN") from e
             fn = None
     if fn is None:
-        raise UserError(f"the kernel verifier rejected {function} from {source_name}: {verifier_reason(log[0])}")
-    return LoadedProgram(bpf=module, fd=fn.fd, name=function)
+        raise UserError(f"the kernel verifier rejected {function} from {source_name}: {verifier_reason(log_text[0])}")
+    return LoadedProgram(fn.fd, function, from_cache=False, bpf=module)

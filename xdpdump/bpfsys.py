@@ -1,8 +1,9 @@
-"""The few bpf(2) commands bcc does not give us, through ctypes.
+"""The bpf(2) commands we run ourselves, through ctypes.
 
 Owns: looking up programs and maps by id (what `xdp-load status` reports for programs another
-process attached), reading their per-CPU counters, and BPF links for XDP (the capture holds its
-program by a link so the kernel detaches it when the process dies, even by SIGKILL).
+process attached), reading their per-CPU counters, BPF links for XDP (the capture holds its
+program by a link so the kernel detaches it when the process dies, even by SIGKILL), and creating
+maps, loading programs and updating map entries (what a program from the cache needs, without bcc).
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _libc.syscall.restype = ctypes.c_long
 _SYS_BPF = {"x86_64": 321, "aarch64": 280}[os.uname().machine]
 
+BPF_MAP_CREATE = 0
 BPF_MAP_LOOKUP_ELEM = 1
 BPF_MAP_UPDATE_ELEM = 2
+BPF_PROG_LOAD = 5
 BPF_PROG_GET_FD_BY_ID = 13
 BPF_MAP_GET_FD_BY_ID = 14
 BPF_OBJ_GET_INFO_BY_FD = 15
@@ -25,6 +28,7 @@ BPF_LINK_CREATE = 28
 
 BPF_XDP = 37  # enum bpf_attach_type
 BPF_MAP_TYPE_PERCPU_ARRAY = 6
+BPF_OBJ_NAME_LEN = 16  # program and map names, NUL included
 
 
 class _Attr(ctypes.Union):
@@ -82,6 +86,7 @@ class MapInfo:
     key_size: int
     value_size: int
     max_entries: int
+    flags: int
 
 
 def prog_info(fd: int) -> ProgInfo:
@@ -113,8 +118,42 @@ def map_info(fd: int) -> MapInfo:
         key_size=u32[2],
         value_size=u32[3],
         max_entries=u32[4],
+        flags=u32[5],
         name=raw[24:40].split(b"\0", 1)[0].decode(errors="replace"),
     )
+
+
+def _obj_name(name: str) -> bytes:
+    raw = name.encode()[: BPF_OBJ_NAME_LEN - 1]
+    return raw + b"\0" * (BPF_OBJ_NAME_LEN - len(raw))
+
+
+def map_create(map_type: int, key_size: int, value_size: int, max_entries: int, flags: int, name: str) -> int:
+    """A new map (no BTF, no inner map, any NUMA node); returns its fd."""
+    # union bpf_attr for BPF_MAP_CREATE: map_type, key_size, value_size, max_entries, map_flags,
+    # inner_map_fd, numa_node, then map_name[16].
+    return bpf(BPF_MAP_CREATE, _u32s(map_type, key_size, value_size, max_entries, flags, 0, 0) + _obj_name(name))
+
+
+def prog_load(prog_type: int, insns: bytes, license: str, name: str, kern_version: int = 0) -> int:
+    """Load insns (map references already holding this process's map fds); returns the program fd.
+
+    No verifier log is asked for: a program that fails here is rebuilt by bcc, whose load reports why.
+    """
+    code = ctypes.create_string_buffer(insns, len(insns))
+    lic = ctypes.create_string_buffer(license.encode())
+    # union bpf_attr for BPF_PROG_LOAD: prog_type, insn_cnt, insns, license, log_level, log_size,
+    # log_buf, kern_version, prog_flags, prog_name[16].
+    fields = (_u32s(prog_type, len(insns) // 8) + _u64(ctypes.addressof(code)) + _u64(ctypes.addressof(lic))
+              + _u32s(0, 0) + _u64(0) + _u32s(kern_version, 0) + _obj_name(name))
+    return bpf(BPF_PROG_LOAD, fields)
+
+
+def map_update(map_fd: int, key: bytes, value: bytes) -> None:
+    """Set key to value (BPF_ANY: create or replace)."""
+    k = ctypes.create_string_buffer(key, len(key))
+    v = ctypes.create_string_buffer(value, len(value))
+    bpf(BPF_MAP_UPDATE_ELEM, _u32s(map_fd, 0) + _u64(ctypes.addressof(k)) + _u64(ctypes.addressof(v)) + _u64(0))
 
 
 @cache

@@ -100,10 +100,12 @@ def run_capture(plan: CapturePlan) -> int:
             out.close()
         _write_stderr(banner)
         logger.info("capturing on %s: %s", ", ".join(names), ", ".join(f"{r.name} pid {r.pid}" for r in roles))
+        # Made once capturing (it imports scapy, which takes a second: frames wait in the rings
+        # meanwhile), and before the sandbox, which would refuse the files an import opens.
+        printer = Printer(plan.outputs.print_options) if consumer is not None else None
         if plan.sandbox.enabled:
             _sandbox_supervisor(producer, log_fd)
 
-        printer = Printer(plan.outputs.print_options) if consumer is not None else None
         ifnames = names if len(names) > 1 else None
         failed = _supervise(roles, stop, consumer, printer, ifnames)
         if consumer is not None and printer is not None:
