@@ -3,13 +3,18 @@
     xdp-load pass|drop -i DEV [--mode auto|native|skb|hw] [--force]
     xdp-load redirect -i DEV --to DEV2 [--keep-port P ...] [--mode ...] [--force]
     xdp-load unload -i DEV
-    xdp-load status [DEV] [--json]
+    xdp-load status [-i DEV] [--json]
+
+DEV may also come before the command (`xdp-load -i DEV pass`) or as its argument (`xdp-load unload DEV`),
+the forms xdp-tools' xdp-loader takes.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
+from collections.abc import Sequence
 
 from pyroute2 import IPRoute
 
@@ -20,11 +25,18 @@ from xdpdump.plan import attach_modes
 
 
 def _parser() -> Parser:
-    p = Parser(prog="xdp-load", description="Attach, detach and inspect XDP programs.")
+    p = Parser(prog="xdp-load", description="Attach, detach and inspect XDP programs.",
+               epilog="DEV may be given as -i DEV before or after the command, or as the command's argument, "
+               "as xdp-loader takes it.")
+    p.add_argument("-i", "--interface", dest="top_interface", metavar="DEV", help=argparse.SUPPRESS)
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
 
+    def device_arg(sp: Parser) -> None:
+        sp.add_argument("-i", "--interface", dest="interface", metavar="DEV", help="the device")
+        sp.add_argument("device", nargs="?", metavar="DEV", help="the device (the same as -i DEV)")
+
     def attach_flags(sp: Parser) -> None:
-        sp.add_argument("-i", "--interface", required=True, metavar="DEV")
+        device_arg(sp)
         sp.add_argument("-m", "--mode", choices=["auto", "native", "skb", "hw"], default="auto",
                         help="native (driver) mode, skb (generic) mode, or auto: native, else skb")
         sp.add_argument("-F", "--force", action="store_true",
@@ -37,12 +49,21 @@ def _parser() -> Parser:
     red.add_argument("--to", required=True, metavar="DEV2")
     red.add_argument("--keep-port", type=int, action="append", default=[], metavar="PORT",
                      help="TCP/UDP port whose frames stay on DEV's stack (22 always does)")
-    un = sub.add_parser("unload", help="detach the XDP program from DEV")
-    un.add_argument("-i", "--interface", required=True, metavar="DEV")
+    device_arg(sub.add_parser("unload", help="detach the XDP program from DEV (and what redirect put on a peer)"))
     st = sub.add_parser("status", help="show XDP programs attached, with our counters")
-    st.add_argument("interface", nargs="?", metavar="DEV")
+    device_arg(st)
     st.add_argument("--json", action="store_true")
     return p
+
+
+def device_name(given: Sequence[str | None], required: bool) -> str | None:
+    """The one device named by -i (before or after the command) or as the command's argument."""
+    named = list(dict.fromkeys(d for d in given if d is not None))
+    if len(named) > 1:
+        raise UserError(f"two devices given ({' and '.join(named)}); name one", status=2)
+    if not named and required:
+        raise UserError("no device given: name it as -i DEV or as the command's argument", status=2)
+    return named[0] if named else None
 
 
 def _attach(args, ipr: IPRoute) -> int:
@@ -114,6 +135,7 @@ def _status(args, ipr: IPRoute) -> int:
 
 def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    args.interface = device_name((args.top_interface, args.interface, args.device), args.command != "status")
     with IPRoute() as ipr:
         if args.command == "unload":
             return _unload(args, ipr)
