@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from xdpdump.errors import UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, UserError
 from xdpdump.verifier import captured_stderr, verifier_reason
 
 BPF_DIR = Path(os.environ.get("XDPDUMP_BPF_DIR", Path(__file__).resolve().parent.parent / "bpf"))
@@ -84,6 +84,8 @@ def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str
         except Exception:
             module = None
     if module is None:
+        if "Operation not permitted" in log[0]:  # bcc creates the maps while compiling: EPERM
+            raise UserError(PRIVILEGES_NEEDED)
         raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log[0])}")
     with captured_stderr() as log:
         try:
@@ -91,7 +93,7 @@ def load_xdp(source_name: str, function: str, prefix: str = "", cflags: list[str
         except Exception as e:
             module.cleanup()
             if isinstance(e, PermissionError) or "Operation not permitted" in str(e):
-                raise UserError("loading BPF programs needs root or CAP_BPF+CAP_NET_ADMIN") from e
+                raise UserError(PRIVILEGES_NEEDED) from e
             fn = None
     if fn is None:
         raise UserError(f"the kernel verifier rejected {function} from {source_name}: {verifier_reason(log[0])}")

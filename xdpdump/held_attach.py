@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pyroute2 import IPRoute
 
 from xdpdump import bpfsys, loader, netdev
-from xdpdump.errors import UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, UserError
 
 
 @dataclass
@@ -55,7 +55,7 @@ def attach_held(prog_fd: int, device: netdev.Device, modes: Sequence[str]) -> He
         except OSError as e:
             last = e
             if e.errno == errno.EPERM:
-                raise UserError("attaching XDP programs needs root, or CAP_NET_ADMIN and CAP_BPF") from e
+                raise UserError(PRIVILEGES_NEEDED) from e
             if e.errno == errno.EBUSY:
                 raise UserError(f"{device.name} already has an XDP program attached") from e
             if e.errno == errno.EINVAL and mode == modes[-1]:

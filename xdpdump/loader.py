@@ -18,7 +18,7 @@ from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
 from xdpdump import bpfsys, netdev
-from xdpdump.errors import UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, UserError
 
 XDP_FLAGS_UPDATE_IF_NOEXIST = 1 << 0
 XDP_FLAGS_SKB_MODE = 1 << 1
@@ -79,7 +79,7 @@ def attach(dev: netdev.Device, prog_fd: int, modes: Sequence[str], force: bool, 
         except NetlinkError as e:
             last = e
             if e.code == errno.EPERM:
-                raise UserError("attaching XDP programs needs root or CAP_NET_ADMIN+CAP_BPF") from e
+                raise UserError(PRIVILEGES_NEEDED) from e
             if e.code == errno.EBUSY and not force:
                 raise UserError(
                     f"{dev.name} already has an XDP program; use --force to replace it"

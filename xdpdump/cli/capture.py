@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from xdpdump.cli.common import Parser, run
+from xdpdump.cli.common import Parser, require_bpf_privileges, run
 from xdpdump.constants import DEFAULT_RECORD_RING_KIB, DEFAULT_SNAPLEN
 from xdpdump.errors import UserError
 from xdpdump.plan import CaptureOptions, build_capture_plan, build_read_plan, check_snaplen
@@ -116,7 +116,9 @@ def _main(argv: list[str]) -> int:
     from xdpdump import netdev
     from xdpdump.supervisor import run_capture
 
-    return run_capture(build_capture_plan(opts, netdev.lookup))
+    plan = build_capture_plan(opts, netdev.lookup)
+    require_bpf_privileges()  # once the command line is known sound: before bcc meets EPERM
+    return run_capture(plan)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,14 +9,11 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from xdpdump.errors import InternalError, UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, InternalError, UserError
 
 CAP_NET_ADMIN = 12
 CAP_SYS_ADMIN = 21
 CAP_BPF = 39
-
-
-PRIVILEGES_NEEDED = "this needs root, or CAP_NET_ADMIN and CAP_BPF (and CAP_SYS_ADMIN on kernels before 5.8)"
 
 
 def version() -> str:
