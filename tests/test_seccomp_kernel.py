@@ -265,7 +265,7 @@ def test_supervisor_policy_runs_python(pipe):
     from scapy.layers.l2 import Ether
 
     frame = bytes(Ether() / IP(src="198.18.0.2", dst="198.18.0.1") / UDP(sport=1, dport=2) / b"x")
-    program = role_program("supervisor", logfile_fd=w)
+    program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1)
     expected = Ether(frame).summary()   # scapy imports its layers lazily: warm it up before the filter
     out_r, out_w = os.pipe()
 
@@ -309,7 +309,7 @@ def test_supervisor_policy_runs_python(pipe):
 @pytest.mark.parametrize("forbidden", ["open", "socket", "exec"])
 def test_supervisor_policy_forbids_opening(pipe, forbidden):
     _, w = pipe
-    program = role_program("supervisor", logfile_fd=w)
+    program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1)
     actions = {
         "open": lambda: os.open("/etc/hostname", os.O_RDONLY) * 0,
         "socket": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM) and 0,

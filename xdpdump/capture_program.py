@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pyroute2 import IPRoute
+from pyroute2.netlink.exceptions import NetlinkError
 
 from xdpdump import bpfsys, loader, netdev
 from xdpdump.bpf_build import BPF_DIR, LoadedProgram, load_xdp
@@ -50,9 +51,13 @@ class CaptureProgram:
         return self.attachment.link_fd is not None
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN."""
-        return self.attachment.needs_privileges_to_close or self.replaced is not None
+    def privileges_to_close(self) -> list[str]:
+        """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN:
+        why, in the user's words (empty: nothing)."""
+        reasons = [self.attachment.privileges_to_close] if self.attachment.privileges_to_close else []
+        if self.replaced is not None:
+            reasons.append(f"putting back on {self.device.name} the program --force replaced")
+        return reasons
 
     def add_socket(self, queue: int, xsk_fd: int) -> None:
         self.program.table("xsks_map")[ctypes.c_int(queue)] = ctypes.c_int(xsk_fd)
@@ -105,7 +110,10 @@ class ReplacedProgram:
     def restore(self) -> None:
         try:
             with IPRoute() as ipr:
-                current = netdev.lookup(self.device.name, ipr)
+                try:
+                    current = netdev.by_index(self.device.index, ipr)
+                except NetlinkError:
+                    return  # the device disappeared: there is nothing to put it back on
                 loader.attach(current, self.fd, (self.mode,), force=False, ipr=ipr)
         finally:
             os.close(self.fd)

@@ -234,6 +234,11 @@ class CapturePlan:
         return [t.device.name for t in self.targets]
 
     @property
+    def devices(self) -> list[Device]:
+        """Every device the capture depends on: the captured ones, and the inline tap's OUT."""
+        return [t.device for t in self.targets] + ([self.tap_out.device] if self.tap_out is not None else [])
+
+    @property
     def roles(self) -> tuple[str, ...]:
         """The sandboxed processes forked: the net role always, the archive role with -w."""
         return ("net", "archive") if self.outputs.write is not None else ("net",)

@@ -101,7 +101,8 @@ def _attach(args, ipr: IPRoute) -> int:
         kept = ", ".join(str(p) for p in sorted({programs.SSH_PORT, *args.keep_port}))
         print(f"{dev.name}: redirecting to {target.name}; TCP/UDP ports {kept} stay on the stack")
     if peer_receiver is not None:
-        print(f"{args.to}: {peer_receiver.describe()}")
+        programs.record_peer_receiver(dev, peer_receiver)
+        print(f"{args.to}: {peer_receiver.describe()}; `xdp-load unload -i {dev.name}` removes it too")
     return 0
 
 
@@ -111,14 +112,21 @@ def _unload(args, ipr: IPRoute) -> int:
     prog = loader.describe_prog(dev.xdp.prog_id) if dev.xdp.prog_id else ""
     modes = loader.detach(dev, ipr)
     print(f"{dev.name}: detached XDP program {prog} ({', '.join(modes)} mode)")
+    peer = programs.recorded_peer_receiver(dev)
+    if peer is not None:
+        outcome = peer.remove_if_ours()
+        programs.forget_peer_receiver(dev)
+        print(outcome)
     return 0
 
 
 def _status(args, ipr: IPRoute) -> int:
     devices = [netdev.lookup(args.interface, ipr)] if args.interface else netdev.all_devices(ipr)
     rows = [loader.program_status(d) for d in devices]
+    peers = [programs.recorded_peer_receiver(d) for d in devices]
     if args.json:
-        json.dump([r.__dict__ for r in rows], sys.stdout, indent=2)
+        json.dump([{**r.__dict__, "peer_program": p.__dict__ if p else None} for r, p in zip(rows, peers, strict=True)],
+                  sys.stdout, indent=2)
         print()
         return 0
     print(f"{'Interface':<16} {'Mode':<7} {'ID':>6}  {'Name':<16} {'Tag':<16}  Counters")
@@ -130,6 +138,10 @@ def _status(args, ipr: IPRoute) -> int:
         counters = " ".join(f"{k}={v}" for k, v in r.counters.items())
         print(f"{r.interface:<16} {r.mode or '?':<7} {r.prog_id:>6}  {r.name or '?':<16} {r.tag or '?':<16}  "
               f"{counters}".rstrip())
+    for r, p in zip(rows, peers, strict=True):
+        if p is not None:
+            print(f"{r.interface}: redirect also attached xdpd_pass (id {p.prog_id}) to {p.where}; "
+                  f"`xdp-load unload -i {r.interface}` removes both")
     return 0
 
 

@@ -61,8 +61,8 @@ class CapturePrograms:
         return [p.counters() for p in self.programs]
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        return any(p.needs_privileges_to_close for p in self.programs)
+    def privileges_to_close(self) -> list[str]:
+        return [why for p in self.programs for why in p.privileges_to_close]
 
     def banner_lines(self, geometry: Geometry, zerocopy: bool, note: str, sandboxed: bool) -> list[str]:
         """tcpdump's `listening on` line and xdpdump's line on how each device is captured."""

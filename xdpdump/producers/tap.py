@@ -70,8 +70,8 @@ class InlineTapProducer:
         return tap_summary(self.out.device.name, self.tap.counters(), verbose)
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        return self.programs.needs_privileges_to_close
+    def privileges_to_close(self) -> list[str]:
+        return self.programs.privileges_to_close
 
 
 def tap_summary(out: str, tc: TapCounters, verbose: int) -> list[str]:
