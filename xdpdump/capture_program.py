@@ -119,16 +119,38 @@ class ReplacedProgram:
             os.close(self.fd)
 
 
+def _refuse_held_program(device: netdev.Device, prog_id: int) -> None:
+    """Another capture, or any program held by a BPF link, cannot be replaced: say so, and by whom."""
+    holder = loader.link_holder(prog_id)
+    by = f" (pid {holder})" if holder is not None else ""
+    try:
+        fd = bpfsys.prog_fd_by_id(prog_id)
+    except OSError:
+        return
+    try:
+        name = bpfsys.prog_info(fd).name
+    finally:
+        os.close(fd)
+    if name == PROGRAM_FUNCTION:
+        raise UserError(f"{device.name} is already being captured by another xdpdump{by}; only one capture "
+                        "can run per device")
+    if holder is not None:
+        raise UserError(f"{device.name} has XDP program {prog_id} '{name}' held by a BPF link{by}; it cannot be "
+                        "replaced, --force or not, until that process lets it go")
+
+
 def attach_capture(device: netdev.Device, pcap_filter_c: str, modes: Sequence[str], force: bool) -> CaptureProgram:
     """Compile the capture program with its pcap filter (C text defining xdpd_filter) and attach it in
     the first of modes that works. A UserError leaves the device as it was; with force, a program
     already there is replaced for the capture and put back by close()."""
-    if device.xdp.prog_id is not None and not force:
-        raise UserError(
-            f"{device.name} already has XDP program {loader.describe_prog(device.xdp.prog_id)} "
-            f"({device.xdp.mode} mode); xdpdump needs the device to itself: "
-            f"run `xdp-load unload -i {device.name}` first, or pass --force to replace it for this capture"
-        )
+    if device.xdp.prog_id is not None:
+        _refuse_held_program(device, device.xdp.prog_id)
+        if not force:
+            raise UserError(
+                f"{device.name} already has XDP program {loader.describe_prog(device.xdp.prog_id)} "
+                f"({device.xdp.mode} mode); xdpdump needs the device to itself: "
+                f"run `xdp-load unload -i {device.name}` first, or pass --force to replace it for this capture"
+            )
     # Compile before touching the device: a filter bcc or the verifier rejects costs nothing.
     program = load_xdp(PROGRAM_SOURCE, PROGRAM_FUNCTION, prefix=pcap_filter_c)
     replaced = None

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Iterable
 
 from xdpdump import capture_program, log
-from xdpdump.plan import CapturePlan, Geometry
+from xdpdump.plan import CapturePlan, Geometry, too_long_note
 from xdpdump.xsk import CaptureTarget
 
 
@@ -76,4 +76,7 @@ class CapturePrograms:
                 f"xdpdump: {name}: XDP {program.mode} mode, AF_XDP {'zero-copy' if zerocopy else 'copy'}, "
                 f"{queues}; {self.filter_note}{note}{'' if sandboxed else '; NOT sandboxed (--no-sandbox)'}",
             ]
+            too_long = too_long_note(target.device, geometry)
+            if too_long:
+                lines.append(f"xdpdump: {name}: {too_long}")
         return lines
