@@ -153,15 +153,14 @@ def frame_capacity(frame_size: int) -> int:
 
 
 def check_frame_size_fits(device: Device, frame_size: int) -> None:
-    """An explicit --frame-size too small for the device's MTU, where the larger one would do."""
+    """An explicit --frame-size too small for the device's MTU, where a larger one would take more."""
     needed = largest_frame(device.mtu)
-    if needed <= frame_capacity(frame_size):
+    if needed <= frame_capacity(frame_size) or frame_size == FRAME_SIZES[-1]:
         return
-    fits = [s for s in FRAME_SIZES if needed <= frame_capacity(s)]
-    if fits:
-        raise UserError(f"--frame-size {frame_size}: {device.name} (MTU {device.mtu}) carries frames of up to "
-                        f"{needed} bytes, more than {frame_capacity(frame_size)} fit in a {frame_size}-byte AF_XDP "
-                        f"frame; use --frame-size {fits[0]} (or leave it out)")
+    larger = next(s for s in FRAME_SIZES if s > frame_size and (needed <= frame_capacity(s) or s == FRAME_SIZES[-1]))
+    raise UserError(f"--frame-size {frame_size}: {device.name} (MTU {device.mtu}) carries frames of up to {needed} "
+                    f"bytes, more than the {frame_capacity(frame_size)} a {frame_size}-byte AF_XDP frame holds; "
+                    f"use --frame-size {larger} (or leave it out)")
 
 
 def too_long_note(device: Device, geometry: Geometry) -> str | None:
