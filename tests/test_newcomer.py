@@ -27,11 +27,16 @@ def one_line(proc, status: int, text: str) -> None:
     assert proc.stderr == text + "\n"
 
 
-def printed_lines(run_, n: int) -> None:
-    """Wait (bounded) until the capture has printed n packet lines."""
+def redirected(run_, ns: Netns, dev: str, n: int) -> None:
+    """Wait (bounded) until the capture program has redirected n frames to the capture's sockets."""
+    import json
+
     deadline = time.monotonic() + WAIT_S
-    while run_.stdout_text.count("\n") < n:
-        assert time.monotonic() < deadline, f"only {run_.stdout_text!r} printed: {run_.stderr}"
+    while True:
+        counters = json.loads(ns.tool("xdp-load", "status", dev, "--json", check=True).stdout)[0]["counters"]
+        if counters.get("redirected", 0) >= n:
+            return
+        assert time.monotonic() < deadline, f"{counters}: {run_.stderr}"
         assert run_.proc.poll() is None, run_.stderr
         time.sleep(0.05)
 
@@ -49,7 +54,7 @@ def test_printing_capture_ends_when_its_interface_disappears(lab, pair, how):
     cap, peer = pair
     run_ = start_capture(cap.ns, "-i", cap.dev, "-c", "50", "udp")
     send_udp(peer, cap, 9000, [b"one", b"two", b"three"])
-    printed_lines(run_, 3)
+    redirected(run_, cap.ns, cap.dev, 3)
     if how == "ip link del":
         cap.ns.ip("link", "del", cap.dev)
     else:
@@ -61,6 +66,7 @@ def test_printing_capture_ends_when_its_interface_disappears(lab, pair, how):
     assert lines[gone + 1:gone + 4] == ["3 packets captured", "3 packets received by filter",
                                         "0 packets dropped by kernel"]
     assert "Traceback" not in run_.stderr
+    assert len(run_.stdout_text.splitlines()) == 3
     nothing_left(cap.ns)
 
 
@@ -69,10 +75,11 @@ def test_writing_capture_ends_and_its_file_holds_what_the_summary_counts(pair, t
     out = tmp_path / "d.pcap"
     run_ = start_capture(cap.ns, "-i", cap.dev, "-c", "5", "-w", str(out), "udp")
     send_udp(peer, cap, 9000, [b"a", b"b"])
+    redirected(run_, cap.ns, cap.dev, 2)
     cap.ns.ip("link", "del", cap.dev)
     assert run_.finish(timeout=WAIT_S) == 1, run_.stderr
     assert f"xdpdump: {cap.dev}: The interface disappeared" in run_.stderr_lines
-    assert len(tcpdump_read(out)) == run_.summary()["captured"]  # flushed, whole, readable
+    assert len(tcpdump_read(out)) == run_.summary()["captured"] == 2  # flushed, whole, readable
     nothing_left(cap.ns)
 
 
