@@ -93,12 +93,19 @@ def test_multi_interface_capture_ends_when_one_disappears(pair):
     nothing_left(cap.ns)
 
 
-def test_forward_ends_when_its_output_disappears(lab):
-    _, a1, b1, _ = forward_lab(lab)
-    run_ = start_capture(a1.ns, "-i", a1.dev, "--forward", b1.dev)
+def test_forward_ends_cleanly_when_its_output_disappears_under_traffic(lab):
+    """OUT's socket is unbound under the tap's feet: its TX kicks fail with ENXIO until the supervisor
+    stops the tap; that is the device's disappearance, not a failure of the net role."""
+    a0, a1, b1, b0 = forward_lab(lab)
+    run_ = start_capture(a1.ns, "-i", a1.dev, "--forward", b1.dev, "udp")
+    send_udp(a0, b0, 5000, [b"before" * 10] * 200)
+    redirected(run_, a1.ns, a1.dev, 200)
     b1.ns.ip("link", "del", b1.dev)
+    send_udp(a0, b0, 5000, [b"after" * 10] * 200)
     assert run_.finish(timeout=WAIT_S) == 1, run_.stderr
     assert f"xdpdump: {b1.dev}: The interface disappeared" in run_.stderr_lines
+    assert "role" not in run_.stderr, run_.stderr  # no role failed
+    assert run_.summary()["captured"] >= 200
     nothing_left(a1.ns)
 
 

@@ -181,7 +181,8 @@ def test_no_privileges_is_refused(pair):
         check=False,
     )
     assert proc.returncode == 1
-    assert proc.stderr == "xdp-load: this needs root, or CAP_NET_ADMIN and CAP_BPF (and CAP_SYS_ADMIN on kernels before 5.8)\n"
+    assert proc.stderr == ("xdp-load: this needs root, or CAP_NET_ADMIN and CAP_BPF (and CAP_SYS_ADMIN on kernels "
+                           "before 5.8)\n")
     assert_nothing_attached(cap)
 
 
