@@ -92,7 +92,8 @@ def summary_value(stderr: str, suffix: str) -> int:
     words = re.escape(suffix).replace("packets", "packet(s?)", 1)
     for line in stderr.splitlines():
         m = re.fullmatch(rf"(\d+) {words}", line)
-        if m and (m.lastindex is None or (m.group(2) == "") == (int(m.group(1)) == 1)):
+        plural_checked = "packet(s?)" in words
+        if m and (not plural_checked or (m.group(2) == "") == (int(m.group(1)) == 1)):
             return int(m.group(1))
     raise AssertionError(f"no summary line '{suffix}' (plural as tcpdump's) in: {stderr}")
 

@@ -180,6 +180,8 @@ def test_summary_lines_are_singular_for_one_as_tcpdumps(pair):
 def test_summary_value_reads_singular_and_plural():
     assert summary_value("1 packet captured\n", "packets captured") == 1
     assert summary_value("2 packets captured\n", "packets captured") == 2
+    assert summary_value("0 tx errors\n", "tx errors") == 0
+    assert summary_value("1 packet forwarded to b1\n", "packets forwarded to b1") == 1
     with pytest.raises(AssertionError):
         summary_value("1 packets captured\n", "packets captured")
 
@@ -345,16 +347,19 @@ def test_unload_takes_off_what_redirect_put_on_the_peer(lab):
     assert "redirect also attached" not in d1.ns.tool("xdp-load", "status", check=True).stdout
 
 
-def test_unload_leaves_a_peer_program_someone_else_replaced(lab):
+@pytest.mark.parametrize("status_first", [False, True])
+def test_unload_leaves_a_peer_program_someone_else_replaced(lab, status_first):
     from test_xdp_load import redirect_lab
 
     _, d1, d2, r0 = redirect_lab(lab)
     d1.ns.tool("xdp-load", "redirect", "-i", d1.dev, "--to", d2.dev, check=True)
     r0.ns.tool("xdp-load", "drop", "-i", r0.dev, "--force", check=True)
     theirs = r0.ns.xdp_prog_ids()
+    if status_first:  # status shows only what is still there, and forgets the rest
+        assert "redirect also attached" not in d1.ns.tool("xdp-load", "status", check=True).stdout
     unload = d1.ns.tool("xdp-load", "unload", "-i", d1.dev)
     assert unload.returncode == 0, unload.stderr
-    assert "no longer there; left as it is" in unload.stdout
+    assert ("no longer there; left as it is" in unload.stdout) != status_first
     assert r0.ns.xdp_prog_ids() == theirs
 
 

@@ -148,7 +148,7 @@ def test_redirect_errors(lab):
         (["pass", "-i", "nosuch0"], 1, "xdp-load: nosuch0: no such device"),
         (["unload", "-i", "{dev}"], 1, "xdp-load: {dev} has no XDP program attached"),
         (["pass", "-i", "{dev}", "--mode", "hw"], 1, "xdp-load: {dev} does not support XDP in hw mode"),
-        (["pass"], 2, "xdp-load pass: the following arguments are required: -i/--interface (see --help)"),
+        (["pass"], 2, "xdp-load: no device given: name it as -i DEV or as the command's argument"),
         (["frobnicate"], 2, "xdp-load: argument command: invalid choice"),
     ],
 )

@@ -65,6 +65,14 @@ class PeerReceiver:
         with netdev.in_netns(self.netns), IPRoute() as ipr:
             loader.detach(netdev.lookup(self.peer, ipr), ipr)
 
+    def still_attached(self) -> bool:
+        """Is the pass program redirect attached still on the peer (same program id)?"""
+        try:
+            with netdev.in_netns(self.netns), IPRoute() as ipr:
+                return self.prog_id is not None and netdev.lookup(self.peer, ipr).xdp.prog_id == self.prog_id
+        except (UserError, OSError):
+            return False
+
     def remove_if_ours(self) -> str:
         """Detach the pass program if it is still the one redirect attached; says what happened."""
         try:
@@ -101,6 +109,16 @@ def recorded_peer_receiver(dev: netdev.Device) -> PeerReceiver | None:
         return PeerReceiver(**json.loads(_peer_state_path(dev).read_text()))
     except (OSError, ValueError, TypeError):
         return None
+
+
+def attached_peer_receiver(dev: netdev.Device) -> PeerReceiver | None:
+    """The recorded peer program if it is still there; a record that outlived it (its namespace gone, the
+    program replaced, a namespace inode reused) is forgotten."""
+    peer = recorded_peer_receiver(dev)
+    if peer is not None and not peer.still_attached():
+        forget_peer_receiver(dev)
+        return None
+    return peer
 
 
 def forget_peer_receiver(dev: netdev.Device) -> None:

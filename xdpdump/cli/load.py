@@ -123,7 +123,7 @@ def _unload(args, ipr: IPRoute) -> int:
 def _status(args, ipr: IPRoute) -> int:
     devices = [netdev.lookup(args.interface, ipr)] if args.interface else netdev.all_devices(ipr)
     rows = [loader.program_status(d) for d in devices]
-    peers = [programs.recorded_peer_receiver(d) for d in devices]
+    peers = [programs.attached_peer_receiver(d) for d in devices]
     if args.json:
         json.dump([{**r.__dict__, "peer_program": p.__dict__ if p else None} for r, p in zip(rows, peers, strict=True)],
                   sys.stdout, indent=2)
