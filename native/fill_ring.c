@@ -38,8 +38,10 @@ int xdpd_fill_wakeup(struct xdpd_socket *s)
         return 0;
     struct msghdr msg = {0};
     s->wakeups_fill++;
+    /* ENXIO: the device disappeared and the kernel unbound the socket. Nothing will arrive any more;
+     * the supervisor sees the device go (rtnetlink) and stops the capture: not the loop's failure. */
     if (recvmsg(s->fd, &msg, MSG_DONTWAIT) < 0 && errno != EAGAIN && errno != EWOULDBLOCK &&
-        errno != EBUSY && errno != ENETDOWN)
+        errno != EBUSY && errno != ENETDOWN && errno != ENXIO)
         return xdpd_fail(XDPD_STEP_WAKEUP, errno, "recvmsg(fd=%d, MSG_DONTWAIT) wake-up of the fill ring", s->fd);
     return 1;
 }

@@ -32,10 +32,11 @@ int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive
     return bytes_or_fail("archive", populate_sock_filter_policy_archive(XDPD_FILTER_MAX, out, logfile_fd, archive_fd));
 }
 
-int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd)
+int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd, unsigned int linkwatch_fd)
 {
     struct sock_filter filter[XDPD_FILTER_MAX];
-    int len = bytes_or_fail("supervisor", populate_sock_filter_policy_supervisor(XDPD_FILTER_MAX, filter, logfile_fd));
+    int len = bytes_or_fail("supervisor", populate_sock_filter_policy_supervisor(XDPD_FILTER_MAX, filter, logfile_fd,
+                                                                                 linkwatch_fd));
     if (len < 0)
         return len;
     if ((size_t)len > out_len)

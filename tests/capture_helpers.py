@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import threading
@@ -81,11 +82,20 @@ class RunningCapture:
 
     def summary(self) -> dict[str, int]:
         """tcpdump's three summary lines as numbers."""
-        found = {}
-        for key in ("captured", "received by filter", "dropped by kernel"):
-            line = next(ln for ln in self.stderr_lines if ln.endswith(f"packets {key}"))
-            found[key] = int(line.split()[0])
-        return found
+        return {key: summary_value(self.stderr, f"packets {key}")
+                for key in ("captured", "received by filter", "dropped by kernel")}
+
+
+def summary_value(stderr: str, suffix: str) -> int:
+    """The number of the summary line `N <suffix>`, where `packets` is `packet` for N = 1, as tcpdump
+    prints it (`1 packet captured`, `2 packets captured`)."""
+    words = re.escape(suffix).replace("packets", "packet(s?)", 1)
+    for line in stderr.splitlines():
+        m = re.fullmatch(rf"(\d+) {words}", line)
+        plural_checked = "packet(s?)" in words
+        if m and (not plural_checked or (m.group(2) == "") == (int(m.group(1)) == 1)):
+            return int(m.group(1))
+    raise AssertionError(f"no summary line '{suffix}' (plural as tcpdump's) in: {stderr}")
 
 
 def start_capture(

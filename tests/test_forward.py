@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from capture_helpers import start_capture, stop
+from capture_helpers import start_capture, stop, summary_value
 from netns import drain, send_udp, udp_receiver
 from test_sandbox_roles import confined_roles
 from tx_helpers import forward_lab
@@ -25,10 +25,6 @@ def udp_payloads_in(path) -> list[bytes]:
     from scapy.all import UDP, rdpcap
 
     return [bytes(p[UDP].payload) for p in rdpcap(str(path)) if UDP in p]
-
-
-def summary_value(stderr: str, suffix: str) -> int:
-    return int(next(ln for ln in stderr.splitlines() if ln.endswith(suffix)).split()[0])
 
 
 def test_forward_delivers_udp_across_the_hub_and_writes_the_same_frames(lab, tmp_path):

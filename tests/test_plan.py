@@ -55,7 +55,8 @@ LO = dev("lo", 1, mtu=65536, rx_queues=1)
 DOWN = dev("down0", 5, up=False)
 JUMBO = dev("jumbo0", 6, mtu=9000)
 # An altname of eth0: looked up under another name, it is the same device (same ifindex).
-DEVICES = {d.name: d for d in (ETH0, ETH1, LO, DOWN, JUMBO)} | {"alt0": ETH0}
+ETH9 = dev("eth9", 7, mtu=3000)
+DEVICES = {d.name: d for d in (ETH0, ETH1, LO, DOWN, JUMBO, ETH9)} | {"alt0": ETH0}
 
 
 def opts(**kw) -> CaptureOptions:
@@ -108,6 +109,14 @@ DOWN_MSG = "down0 is down (bring it up with: ip link set down0 up)"
     ({"interfaces": ("eth0", "eth1"), "forward": "lo"}, 2, "--forward takes exactly one input interface (-i IN)"),
     ({"forward": "eth0"}, 1, "cannot forward eth0 to itself"),
     ({"forward": "alt0"}, 1, "cannot forward eth0 to itself"),
+    ({"interfaces": ("any",)}, 1, "-i any: an XDP capture attaches its program to each device it captures on; "
+                                  "name them: -i DEV [-i DEV2 ...]"),
+    ({"interfaces": ("eth0", "any")}, 1, "-i any: an XDP capture attaches its program to each device it captures "
+                                         "on; name them: -i DEV [-i DEV2 ...]"),
+    ({"interfaces": ("jumbo0",), "frame_size": 2048}, 1, "--frame-size 2048: jumbo0 (MTU 9000) carries frames of up "
+     "to 9018 bytes, more than the 1792 a 2048-byte AF_XDP frame holds; use --frame-size 4096 (or leave it out)"),
+    ({"interfaces": ("eth0", "eth9"), "frame_size": 2048}, 1, "--frame-size 2048: eth9 (MTU 3000) carries frames of "
+     "up to 3018 bytes, more than the 1792 a 2048-byte AF_XDP frame holds; use --frame-size 4096 (or leave it out)"),
     ({"forward": "down0"}, 1, DOWN_MSG),
 ])
 def test_capture_plan_refuses(kw, status, message):
@@ -326,7 +335,6 @@ def test_geometry_from_attached_modes(devices, modes, frame_size, ring_size, sna
 @pytest.mark.parametrize(("kw", "modes", "expected"), [
     ({"frame_size": 4096}, ["native"], Geometry(4096, 4096, 3840)),
     ({"frame_size": 2048}, ["skb"], Geometry(2048, 8192, 1792)),
-    ({"frame_size": 2048, "interfaces": ("jumbo0",)}, ["native"], Geometry(2048, 8192, 1792)),
     ({"ring_size": 256}, ["native"], Geometry(2048, 256, 1792)),
     ({"ring_size": 256}, ["skb"], Geometry(4096, 256, 3840)),
     ({"ring_size": 64, "frame_size": 4096}, ["native"], Geometry(4096, 64, 3840)),
@@ -577,3 +585,35 @@ def test_plan_module_is_pure():
     assert imported & forbidden == set()
     assert imported <= {"__future__", "collections.abc", "dataclasses", "enum", "typing", "xdpdump.constants",
                         "xdpdump.errors", "xdpdump.netdev", "xdpdump.printer.options"}
+
+
+# --- Devices named twice, frames too long for the geometry --------------------------------------------
+
+
+def test_one_device_named_twice_is_captured_once():
+    p = plan(interfaces=("eth0", "alt0", "eth1"))
+    assert p.interface_names == ["eth0", "eth1"]
+    assert [t.slot for t in p.targets] == [0, 1]
+
+
+@pytest.mark.parametrize(("device", "frame_size", "note"), [
+    (ETH0, 2048, None),
+    (dev(mtu=1774), 2048, None),
+    (dev(mtu=1775), 2048, 1792),
+    (JUMBO, 4096, 3840),
+    (LO, 4096, 3840),
+])
+def test_too_long_note_names_the_largest_frame_captured(device, frame_size, note):
+    from xdpdump.plan import too_long_note
+
+    text = too_long_note(device, Geometry(frame_size, 64, 96))
+    if note is None:
+        assert text is None
+    else:
+        assert text == (f"frames longer than {note} bytes cannot be captured with MTU {device.mtu} and "
+                        f"{frame_size}-byte AF_XDP frames (no multi-buffer AF_XDP): the kernel drops them and "
+                        "counts them in rx_dropped")
+
+
+def test_explicit_largest_frame_size_is_kept_even_where_frames_are_too_long():
+    assert plan(interfaces=("jumbo0",), frame_size=4096).frame_size == 4096

@@ -213,7 +213,7 @@ def test_int_argument_ignores_high_half():
 
 
 def test_x32_and_foreign_arch_are_killed():
-    program = instantiate(COMPILED[("supervisor", "x86_64")], logfile_fd=3)
+    program = instantiate(COMPILED[("supervisor", "x86_64")], logfile_fd=3, linkwatch_fd=4)
     info = ARCHES["x86_64"]
     getpid = info.numbers["getpid"]
     assert run_bpf(program, seccomp_data(getpid, info.audit_arch, [0] * 6)) == ALLOW

@@ -115,11 +115,12 @@ def test_header_compiles_and_matches_python(tmp_path, policy_path):
     assert produced == instantiate(compile_policy(policy, host_arch().name), **values)
 
 
-@pytest.mark.parametrize("logfile_fd", [2, 7, 1023])
-def test_native_supervisor_filter_is_the_python_compilers(logfile_fd):
+@pytest.mark.parametrize(("logfile_fd", "linkwatch_fd"), [(2, 3), (7, 12), (1023, 5)])
+def test_native_supervisor_filter_is_the_python_compilers(logfile_fd, linkwatch_fd):
     """What native/policy_filters.c builds from the compiled-in header, byte for byte what the Python
     policy compiler makes of the same policy on this architecture."""
     from xdpdump.xsk import supervisor_filter
 
     policy = load_policy(POLICIES / "supervisor.seccomppolicy")
-    assert supervisor_filter(logfile_fd) == instantiate(compile_policy(policy, host_arch().name), logfile_fd=logfile_fd)
+    assert supervisor_filter(logfile_fd, linkwatch_fd) == instantiate(compile_policy(policy, host_arch().name),
+                                                                      logfile_fd=logfile_fd, linkwatch_fd=linkwatch_fd)

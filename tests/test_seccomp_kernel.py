@@ -265,7 +265,7 @@ def test_supervisor_policy_runs_python(pipe):
     from scapy.layers.l2 import Ether
 
     frame = bytes(Ether() / IP(src="198.18.0.2", dst="198.18.0.1") / UDP(sport=1, dport=2) / b"x")
-    program = role_program("supervisor", logfile_fd=w)
+    program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1)
     expected = Ether(frame).summary()   # scapy imports its layers lazily: warm it up before the filter
     out_r, out_w = os.pipe()
 
@@ -309,7 +309,7 @@ def test_supervisor_policy_runs_python(pipe):
 @pytest.mark.parametrize("forbidden", ["open", "socket", "exec"])
 def test_supervisor_policy_forbids_opening(pipe, forbidden):
     _, w = pipe
-    program = role_program("supervisor", logfile_fd=w)
+    program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1)
     actions = {
         "open": lambda: os.open("/etc/hostname", os.O_RDONLY) * 0,
         "socket": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM) and 0,
@@ -324,3 +324,21 @@ def test_errno_is_visible_for_denied_but_allowed_calls(pipe):
     status = run_child(pipe_program(w), lambda: 0 if sys6("write", w, 0, 1) == -1
                        and ctypes.get_errno() == errno.EFAULT else 1)
     assert exited_ok(status)
+
+
+def test_supervisor_policy_reads_the_link_watch_and_nothing_else(pipe):
+    """The one read the supervisor may make: its rtnetlink link-event socket (non-blocking); reading
+    any other descriptor it holds (here a pipe with data waiting) kills it."""
+    from xdpdump.link_watch import LinkWatch
+    from xdpdump.xsk import supervisor_filter
+
+    r, w = pipe
+    os.write(w, b"secret")
+    watch = LinkWatch([])
+    try:
+        assert watch.fd is not None
+        program = supervisor_filter(w, watch.fd)  # the filter the supervisor installs, native-built
+        assert exited_ok(run_child(program, lambda: len(watch.check())))  # EAGAIN: nothing, no block
+        assert killed_by_sigsys(run_child(program, lambda: len(os.read(r, 6)) * 0))
+    finally:
+        watch.close()

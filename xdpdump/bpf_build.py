@@ -21,7 +21,7 @@ from pathlib import Path
 from xdpdump import bpfsys, log
 from xdpdump.bpf_cache import BpfCache, cache_key
 from xdpdump.bpf_image import BadImage, NotCacheable, ProgramImage, image_of_loaded
-from xdpdump.errors import UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, UserError
 from xdpdump.verifier import captured_stderr, verifier_reason
 
 XDP = 6  # BPF_PROG_TYPE_XDP (bcc's BPF.XDP)
@@ -169,6 +169,8 @@ def _load_with_bcc(text: str, flags: list[str], source_name: str, function: str)
         except Exception:
             module = None
     if module is None:
+        if "Operation not permitted" in log_text[0]:  # bcc creates the maps while compiling: EPERM
+            raise UserError(PRIVILEGES_NEEDED)
         raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log_text[0])}")
     with captured_stderr() as log_text:
         try:
@@ -176,7 +178,7 @@ def _load_with_bcc(text: str, flags: list[str], source_name: str, function: str)
         except Exception as e:
             module.cleanup()
             if isinstance(e, PermissionError) or "Operation not permitted" in str(e):
-                raise UserError("loading BPF programs needs root or CAP_BPF+CAP_NET_ADMIN") from e
+                raise UserError(PRIVILEGES_NEEDED) from e
             fn = None
     if fn is None:
         raise UserError(f"the kernel verifier rejected {function} from {source_name}: {verifier_reason(log_text[0])}")

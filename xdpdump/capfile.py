@@ -1,6 +1,8 @@
 """Reading capture files for ``xdpdump -r``: classic pcap and pcapng, in pure Python.
 
-Owns the file formats only: ``read_capture(path)`` yields ``CaptureRecord(ts_ns, wire_len, data,
+Owns the file formats only, from a file or standard input (``-``), read once front to back (a pipe
+can neither seek nor be mapped): ``open_capture(path)`` gives the first interface's link type and
+snapshot length and the records; ``read_capture(path)`` yields ``CaptureRecord(ts_ns, wire_len, data,
 linktype)`` in file order. Supported:
 
 - pcap with the microsecond (0xa1b2c3d4) and nanosecond (0xa1b23c4d) magics, in either byte order;
@@ -16,7 +18,9 @@ says the file is truncated (tcpdump prints the same packets, then "truncated dum
 
 from __future__ import annotations
 
+import contextlib
 import struct
+import sys
 from collections.abc import Iterator
 from typing import BinaryIO, NamedTuple
 
@@ -48,55 +52,61 @@ class CaptureRecord(NamedTuple):
     linktype: int
 
 
+class CaptureFile(NamedTuple):
+    """An open capture file: its first interface's link type and snapshot length (what tcpdump's
+    `reading from file` line names), and its records, read once, in order."""
+
+    linktype: int
+    snaplen: int
+    records: Iterator[CaptureRecord]
+
+
+@contextlib.contextmanager
+def open_capture(path: str) -> Iterator[CaptureFile]:
+    """The capture file at path, or standard input for ``-`` (as tcpdump's ``-r -``).
+
+    Everything is read front to back exactly once: a pipe can neither seek nor be mapped, so the
+    header (pcap) or the blocks up to the first interface description (pcapng) are read here and
+    the records follow from the same stream."""
+    if path == "-":
+        yield _open_stream(sys.stdin.buffer, path)
+        return
+    try:
+        f = open(path, "rb")  # noqa: SIM115 - closed below
+    except OSError as e:
+        raise UserError(f"{path}: {e.strerror or e}") from None
+    with f:
+        yield _open_stream(f, path)
+
+
 def read_capture(path: str) -> Iterator[CaptureRecord]:
-    """Yield the records of the pcap or pcapng file at ``path`` (``-`` is not supported here)."""
-    try:
-        f = open(path, "rb")  # noqa: SIM115 - closed by the generator's finally
-    except OSError as e:
-        raise UserError(f"{path}: {e.strerror or e}") from None
-    try:
-        yield from read_capture_stream(f, path)
-    finally:
-        f.close()
-
-
-def capture_linktype(path: str) -> int:
-    """The link type of the file's first interface (for a banner such as tcpdump's "link-type ...")."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(64)
-    except OSError as e:
-        raise UserError(f"{path}: {e.strerror or e}") from None
-    if len(head) < 4:
-        raise UserError(f"{path}: not a capture file (too short to hold a header)")
-    magic = head[:4]
-    if int.from_bytes(magic, "little") == PCAPNG_SHB:
-        with open(path, "rb") as f:
-            for linktype in _pcapng_linktypes(f, path):
-                return linktype
-        raise UserError(f"{path}: pcapng file without an interface description")
-    order = _pcap_byte_order(magic)
-    if order is None:
-        raise UserError(f"{path}: unknown file format (not pcap or pcapng)")
-    if len(head) < 24:
-        raise UserError(f"{path}: truncated pcap file header")
-    return struct.unpack(order + "I", head[20:24])[0] & 0x03FFFFFF
+    """Yield the records of the pcap or pcapng file at ``path`` (``-``: standard input)."""
+    with open_capture(path) as capture:
+        yield from capture.records
 
 
 def read_capture_stream(f: BinaryIO, name: str = "<stream>") -> Iterator[CaptureRecord]:
     """Yield the records of an already open binary stream holding a pcap or pcapng file."""
+    yield from _open_stream(f, name).records
+
+
+def _snapshot_length(snaplen: int) -> int:
+    """As libpcap reports a file's snapshot length: 0 or beyond its maximum means the maximum."""
+    return snaplen if 0 < snaplen <= MAX_RECORD_LEN else MAX_RECORD_LEN
+
+
+def _open_stream(f: BinaryIO, name: str) -> CaptureFile:
     magic = _read_exact(f, 4)
     if len(magic) < 4:
         if not magic:
             raise UserError(f"{name}: empty file, not a capture file")
         raise UserError(f"{name}: truncated file header ({len(magic)} bytes)")
     if int.from_bytes(magic, "little") == PCAPNG_SHB:
-        yield from _read_pcapng(f, name, magic)
-        return
+        return _open_pcapng(f, name, magic)
     order = _pcap_byte_order(magic)
     if order is None:
         raise UserError(f"{name}: unknown file format (magic 0x{magic.hex()}, not pcap or pcapng)")
-    yield from _read_pcap(f, name, magic, order)
+    return _open_pcap(f, name, magic, order)
 
 
 # --- classic pcap ---------------------------------------------------------------------------------
@@ -109,17 +119,21 @@ def _pcap_byte_order(magic: bytes) -> str | None:
     return None
 
 
-def _read_pcap(f: BinaryIO, name: str, magic: bytes, order: str) -> Iterator[CaptureRecord]:
+def _open_pcap(f: BinaryIO, name: str, magic: bytes, order: str) -> CaptureFile:
     rest = _read_exact(f, 20)
     if len(rest) < 20:
         raise UserError(f"{name}: truncated pcap file header ({4 + len(rest)} of 24 bytes)")
     (magic_n,) = struct.unpack(order + "I", magic)
-    major, _minor, _zone, _sigfigs, _snaplen, linkfield = struct.unpack(order + "HHiIII", rest)
+    major, _minor, _zone, _sigfigs, snaplen, linkfield = struct.unpack(order + "HHiIII", rest)
     if major != 2:
         raise UserError(f"{name}: unsupported pcap version {major}")
     # The top bits of the link-type field carry the FCS length (pcap spec); the type is the low 26.
     linktype = linkfield & 0x03FFFFFF
     ts_scale = 1 if magic_n == PCAP_MAGIC_NSEC else 1000
+    return CaptureFile(linktype, _snapshot_length(snaplen), _read_pcap(f, name, order, linktype, ts_scale))
+
+
+def _read_pcap(f: BinaryIO, name: str, order: str, linktype: int, ts_scale: int) -> Iterator[CaptureRecord]:
     rec_hdr = struct.Struct(order + "IIII")
     index = 0
     while True:
@@ -156,18 +170,22 @@ class _Interface(NamedTuple):
     tsoffset: int  # seconds
 
 
-def _read_pcapng(f: BinaryIO, name: str, first: bytes) -> Iterator[CaptureRecord]:
-    for kind, order, body, ifaces in _pcapng_blocks(f, name, first):
+def _open_pcapng(f: BinaryIO, name: str, first: bytes) -> CaptureFile:
+    """Read up to the first interface description (no packet can come before one), then hand on."""
+    blocks = _pcapng_blocks(f, name, first)
+    for kind, order, body, ifaces in blocks:
+        if kind == _BLOCK_IDB:
+            first_if = ifaces[-1]
+            return CaptureFile(first_if.linktype, _snapshot_length(first_if.snaplen), _read_pcapng(blocks, name))
+        _pcapng_packet(kind, order, body, ifaces, name)  # a packet here is corrupt: it raises
+    raise UserError(f"{name}: pcapng file without an interface description")
+
+
+def _read_pcapng(blocks: Iterator[tuple[int, str, bytes, list[_Interface]]], name: str) -> Iterator[CaptureRecord]:
+    for kind, order, body, ifaces in blocks:
         rec = _pcapng_packet(kind, order, body, ifaces, name)
         if rec is not None:
             yield rec
-
-
-def _pcapng_linktypes(f: BinaryIO, name: str) -> Iterator[int]:
-    first = _read_exact(f, 4)
-    for kind, _order, _body, ifaces in _pcapng_blocks(f, name, first):
-        if kind == _BLOCK_IDB:
-            yield ifaces[-1].linktype
 
 
 def _pcapng_blocks(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pyroute2 import IPRoute
+from pyroute2.netlink.exceptions import NetlinkError
 
 from xdpdump import bpfsys, loader, netdev
 from xdpdump.bpf_build import BPF_DIR, LoadedProgram, load_xdp
@@ -50,9 +51,13 @@ class CaptureProgram:
         return self.attachment.link_fd is not None
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN."""
-        return self.attachment.needs_privileges_to_close or self.replaced is not None
+    def privileges_to_close(self) -> list[str]:
+        """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN:
+        why, in the user's words (empty: nothing)."""
+        reasons = [self.attachment.privileges_to_close] if self.attachment.privileges_to_close else []
+        if self.replaced is not None:
+            reasons.append(f"putting back on {self.device.name} the program --force replaced")
+        return reasons
 
     def add_socket(self, queue: int, xsk_fd: int) -> None:
         self.program.table("xsks_map")[ctypes.c_int(queue)] = ctypes.c_int(xsk_fd)
@@ -105,22 +110,47 @@ class ReplacedProgram:
     def restore(self) -> None:
         try:
             with IPRoute() as ipr:
-                current = netdev.lookup(self.device.name, ipr)
+                try:
+                    current = netdev.by_index(self.device.index, ipr)
+                except NetlinkError:
+                    return  # the device disappeared: there is nothing to put it back on
                 loader.attach(current, self.fd, (self.mode,), force=False, ipr=ipr)
         finally:
             os.close(self.fd)
+
+
+def _refuse_held_program(device: netdev.Device, prog_id: int) -> None:
+    """Another capture, or any program held by a BPF link, cannot be replaced: say so, and by whom."""
+    holder = loader.link_holder(prog_id)
+    by = f" (pid {holder})" if holder is not None else ""
+    try:
+        fd = bpfsys.prog_fd_by_id(prog_id)
+    except OSError:
+        return
+    try:
+        name = bpfsys.prog_info(fd).name
+    finally:
+        os.close(fd)
+    if name == PROGRAM_FUNCTION:
+        raise UserError(f"{device.name} is already being captured by another xdpdump{by}; only one capture "
+                        "can run per device")
+    if holder is not None:
+        raise UserError(f"{device.name} has XDP program {prog_id} '{name}' held by a BPF link{by}; it cannot be "
+                        "replaced, --force or not, until that process lets it go")
 
 
 def attach_capture(device: netdev.Device, pcap_filter_c: str, modes: Sequence[str], force: bool) -> CaptureProgram:
     """Compile the capture program with its pcap filter (C text defining xdpd_filter) and attach it in
     the first of modes that works. A UserError leaves the device as it was; with force, a program
     already there is replaced for the capture and put back by close()."""
-    if device.xdp.prog_id is not None and not force:
-        raise UserError(
-            f"{device.name} already has XDP program {loader.describe_prog(device.xdp.prog_id)} "
-            f"({device.xdp.mode} mode); xdpdump needs the device to itself: "
-            f"run `xdp-load unload -i {device.name}` first, or pass --force to replace it for this capture"
-        )
+    if device.xdp.prog_id is not None:
+        _refuse_held_program(device, device.xdp.prog_id)
+        if not force:
+            raise UserError(
+                f"{device.name} already has XDP program {loader.describe_prog(device.xdp.prog_id)} "
+                f"({device.xdp.mode} mode); xdpdump needs the device to itself: "
+                f"run `xdp-load unload -i {device.name}` first, or pass --force to replace it for this capture"
+            )
     # Compile before touching the device: a filter bcc or the verifier rejects costs nothing.
     program = load_xdp(PROGRAM_SOURCE, PROGRAM_FUNCTION, prefix=pcap_filter_c)
     replaced = None

@@ -4,6 +4,8 @@
 which no user input should be able to cause: its message says so and asks for a report.
 """
 
+# Every tool says the same when it lacks the privileges to load and attach BPF programs.
+PRIVILEGES_NEEDED = "this needs root, or CAP_NET_ADMIN and CAP_BPF (and CAP_SYS_ADMIN on kernels before 5.8)"
 REPORT_HINT = "this is a bug in xdpdump; please report it with the command line and this message"
 
 

@@ -16,9 +16,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pyroute2 import IPRoute
+from pyroute2.netlink.exceptions import NetlinkError
 
 from xdpdump import bpfsys, loader, netdev
-from xdpdump.errors import UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, UserError
 
 
 @dataclass
@@ -31,9 +32,11 @@ class HeldAttachment:
     _closed: bool = field(default=False, repr=False)
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        """Closing a link needs nothing; a netlink detach needs CAP_NET_ADMIN and a netlink socket."""
-        return self.link_fd is None
+    def privileges_to_close(self) -> str | None:
+        """Closing a link needs nothing; a netlink detach needs CAP_NET_ADMIN and a netlink socket: why."""
+        if self.link_fd is not None:
+            return None
+        return f"detaching from {self.device.name} by netlink (the kernel refused a BPF link for XDP)"
 
     def close(self) -> None:
         if self._closed:
@@ -43,7 +46,11 @@ class HeldAttachment:
             os.close(self.link_fd)
             return
         with IPRoute() as ipr:
-            loader.detach(netdev.lookup(self.device.name, ipr), ipr)
+            try:
+                current = netdev.by_index(self.device.index, ipr)
+            except NetlinkError:
+                return  # the device is gone, and its program with it
+            loader.detach(current, ipr)
 
 
 def attach_held(prog_fd: int, device: netdev.Device, modes: Sequence[str]) -> HeldAttachment:
@@ -55,7 +62,7 @@ def attach_held(prog_fd: int, device: netdev.Device, modes: Sequence[str]) -> He
         except OSError as e:
             last = e
             if e.errno == errno.EPERM:
-                raise UserError("attaching XDP programs needs root, or CAP_NET_ADMIN and CAP_BPF") from e
+                raise UserError(PRIVILEGES_NEEDED) from e
             if e.errno == errno.EBUSY:
                 raise UserError(f"{device.name} already has an XDP program attached") from e
             if e.errno == errno.EINVAL and mode == modes[-1]:

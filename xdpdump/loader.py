@@ -18,7 +18,7 @@ from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
 from xdpdump import bpfsys, netdev
-from xdpdump.errors import UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, UserError
 
 XDP_FLAGS_UPDATE_IF_NOEXIST = 1 << 0
 XDP_FLAGS_SKB_MODE = 1 << 1
@@ -50,6 +50,26 @@ def describe_prog(prog_id: int) -> str:
         os.close(fd)
 
 
+def link_holder(prog_id: int) -> int | None:
+    """The pid of a process holding a BPF link of prog_id (an XDP program so held cannot be detached or
+    replaced by netlink, --force or not), found in /proc/PID/fdinfo; None if none is visible."""
+    wanted = f"prog_id:\t{prog_id}\n"
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fdinfo")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                with open(f"/proc/{pid}/fdinfo/{fd}") as f:
+                    info = f.read()
+            except OSError:
+                continue
+            if "link_type:\txdp" in info and wanted in info:
+                return int(pid)
+    return None
+
+
 def _netlink_reason(e: NetlinkError) -> str:
     text = e.args[1] if len(e.args) > 1 and isinstance(e.args[1], str) and e.args[1] else ""
     return text or os.strerror(e.code)
@@ -79,7 +99,7 @@ def attach(dev: netdev.Device, prog_fd: int, modes: Sequence[str], force: bool, 
         except NetlinkError as e:
             last = e
             if e.code == errno.EPERM:
-                raise UserError("attaching XDP programs needs root or CAP_NET_ADMIN+CAP_BPF") from e
+                raise UserError(PRIVILEGES_NEEDED) from e
             if e.code == errno.EBUSY and not force:
                 raise UserError(
                     f"{dev.name} already has an XDP program; use --force to replace it"
@@ -124,9 +144,10 @@ def detach(dev: netdev.Device, ipr: IPRoute) -> list[str]:
             _set_xdp(ipr, dev.index, -1, MODE_FLAGS.get(mode, 0))
         except NetlinkError as e:
             if e.code == errno.EBUSY:
+                holder = link_holder(dev.xdp.prog_ids[mode])
+                by = f"pid {holder}" if holder is not None else "a running process (an xdpdump capture?)"
                 raise UserError(
-                    f"{dev.name}: the XDP program is held by a BPF link (a running xdpdump?); "
-                    "stop that process to detach it"
+                    f"{dev.name}: the XDP program is held by a BPF link of {by}; stop that process to detach it"
                 ) from e
             raise UserError(f"cannot detach XDP program from {dev.name}: {_netlink_reason(e)}") from e
         done.append(mode)

@@ -140,6 +140,83 @@ def all_devices(ipr: IPRoute | None = None) -> list[Device]:
         return sorted((_device(m) for m in ipr.get_links()), key=lambda d: d.index)
 
 
+# --- Devices numbered as `tcpdump -D` numbers them -----------------------------------------------
+
+IFF_LOOPBACK = 0x8
+IFF_RUNNING = 0x40
+ETHTOOL_GLINK = 0x0A
+# libpcap's "figure of merit": the list is sorted by it, lowest first, stably (equal figures keep the
+# order the devices were found in: rtnetlink's, which is ifindex order, then the pseudo-devices).
+_NOT_RUNNING, _NOT_UP, _DISCONNECTED, _LOOPBACK, _ANY = 0x80000000, 0x40000000, 0x20000000, 0x10000000, 0x08000000
+# What Debian's libpcap (1.10) lists after the network devices, in its order: `any` (up and running),
+# then capture sources that are never up (bluetooth-monitor counts as wireless, so never disconnected).
+PCAP_PSEUDO_DEVICES = (("any", _ANY), ("bluetooth-monitor", _NOT_RUNNING | _NOT_UP),
+                       ("nflog", _NOT_RUNNING | _NOT_UP), ("nfqueue", _NOT_RUNNING | _NOT_UP),
+                       ("dbus-system", _NOT_RUNNING | _NOT_UP), ("dbus-session", _NOT_RUNNING | _NOT_UP))
+
+
+def _link_detected(name: str) -> bool | None:
+    """ETHTOOL_GLINK: True/False, or None where the device does not say (libpcap: status unknown)."""
+    import fcntl
+    import socket
+    import struct
+
+    buf = bytearray(struct.pack("II", ETHTOOL_GLINK, 0))
+    ifreq = bytearray(struct.pack("16sP", name.encode()[:15], 0))
+    struct.pack_into("P", ifreq, 16, ctypes.addressof((ctypes.c_char * len(buf)).from_buffer(buf)))
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+            fcntl.ioctl(s.fileno(), SIOCETHTOOL, ifreq)
+    except OSError:
+        return None
+    return bool(struct.unpack("II", buf)[1])
+
+
+def _figure_of_merit(name: str, flags: int) -> int:
+    merit = 0
+    if not flags & IFF_RUNNING:
+        merit |= _NOT_RUNNING
+    if not flags & IFF_UP:
+        merit |= _NOT_UP
+    if flags & IFF_LOOPBACK:
+        return merit | _LOOPBACK  # connected or not does not apply to a loopback device
+    wireless = os.path.exists(f"/sys/class/net/{name}/wireless") or os.path.exists(f"/sys/class/net/{name}/phy80211")
+    if not wireless and _link_detected(name) is False:
+        merit |= _DISCONNECTED
+    return merit
+
+
+def pcap_device_names(ipr: IPRoute | None = None) -> list[str]:
+    """Every device name in the order `tcpdump -D` lists them: -i N means the N-th (from 1)."""
+    with contextlib.ExitStack() as stack:
+        if ipr is None:
+            ipr = stack.enter_context(IPRoute())
+        links = sorted(ipr.get_links(), key=lambda m: m["index"])
+        found = [(m.get_attr("IFLA_IFNAME"), _figure_of_merit(m.get_attr("IFLA_IFNAME"), m["flags"])) for m in links]
+    return [name for name, _ in sorted(found + list(PCAP_PSEUDO_DEVICES), key=lambda nm: nm[1])]
+
+
+def capture_device_name(arg: str, ipr: IPRoute | None = None) -> str:
+    """-i's argument: a device name, or a number as `tcpdump -D` prints it (tcpdump's rule: all digits)."""
+    if not (arg.isascii() and arg.isdigit()):
+        return arg
+    number = int(arg)
+    if number < 1:
+        raise UserError(f"invalid adapter index {arg}")
+    names = pcap_device_names(ipr)
+    if number > len(names):
+        raise UserError(f"invalid adapter index {number}: only {len(names)} interfaces found")
+    return names[number - 1]
+
+
+def lookup_capture_device(arg: str, ipr: IPRoute | None = None) -> Device:
+    """The device -i names, by name or by its `tcpdump -D` number."""
+    name = capture_device_name(arg, ipr)
+    if name != arg and name in dict(PCAP_PSEUDO_DEVICES):
+        raise UserError(f"-i {arg} is {name}, one of libpcap's pseudo-devices, not a network device XDP can attach to")
+    return lookup(name, ipr)
+
+
 def require_up(dev: Device) -> None:
     if not dev.up:
         raise UserError(f"{dev.name} is down (bring it up with: ip link set {dev.name} up)")

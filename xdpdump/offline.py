@@ -1,4 +1,5 @@
-"""`xdpdump -r FILE [EXPR]`: read a capture file, filter with libpcap's semantics, print (a ReadPlan).
+"""`xdpdump -r FILE [EXPR]`: read a capture file (`-`: standard input), filter with libpcap's semantics,
+print (a ReadPlan).
 
 Owns the offline loop only: the file format is capfile's, the filter is libpcap's verdict (the same
 expression the live capture compiles into its XDP program), the lines are the printer's.
@@ -16,7 +17,12 @@ from xdpdump.printer import Printer
 
 
 def read_and_print(plan: ReadPlan) -> int:
-    linktype = capfile.capture_linktype(plan.path)
+    with capfile.open_capture(plan.path) as capture:
+        return _print_records(plan, capture)
+
+
+def _print_records(plan: ReadPlan, capture: capfile.CaptureFile) -> int:
+    linktype = capture.linktype
     matcher = None
     if plan.expression:
         if linktype != LINKTYPE_ETHERNET:
@@ -25,12 +31,12 @@ def read_and_print(plan: ReadPlan) -> int:
 
         matcher = compile_pcap_filter(plan.expression, plan.snaplen)
     name = "EN10MB (Ethernet)" if linktype == LINKTYPE_ETHERNET else str(linktype)
-    sys.stderr.write(f"reading from file {plan.path}, link-type {name}\n")
+    sys.stderr.write(f"reading from file {plan.path}, link-type {name}, snapshot length {capture.snaplen}\n")
     sys.stderr.flush()
     printer = Printer(plan.print_options)
     out = sys.stdout
     printed = 0
-    for record in capfile.read_capture(plan.path):
+    for record in capture.records:
         if matcher is not None and not matcher.matches(record.data, record.wire_len):
             continue
         out.write(printer.format(record.ts_ns, record.data, record.wire_len, linktype=record.linktype) + "\n")

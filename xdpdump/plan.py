@@ -146,6 +146,36 @@ def largest_frame(mtu: int) -> int:
     return mtu + ETH_VLAN_OVERHEAD
 
 
+def frame_capacity(frame_size: int) -> int:
+    """The longest frame an AF_XDP socket receives into UMEM frames of this size (one buffer per frame:
+    multi-buffer AF_XDP is not implemented); longer ones the kernel drops and counts (rx_dropped)."""
+    return frame_size - XDP_PACKET_HEADROOM
+
+
+def check_frame_size_fits(device: Device, frame_size: int) -> None:
+    """An explicit --frame-size too small for the device's MTU, where a larger one would take more."""
+    needed = largest_frame(device.mtu)
+    if needed <= frame_capacity(frame_size) or frame_size == FRAME_SIZES[-1]:
+        return
+    larger = next(s for s in FRAME_SIZES if s > frame_size and (needed <= frame_capacity(s) or s == FRAME_SIZES[-1]))
+    raise UserError(f"--frame-size {frame_size}: {device.name} (MTU {device.mtu}) carries frames of up to {needed} "
+                    f"bytes, more than the {frame_capacity(frame_size)} a {frame_size}-byte AF_XDP frame holds; "
+                    f"use --frame-size {larger} (or leave it out)")
+
+
+def too_long_note(device: Device, geometry: Geometry) -> str | None:
+    """The banner's warning where the device's MTU allows frames no socket of this geometry can take."""
+    if largest_frame(device.mtu) <= geometry.largest_frame:
+        return None
+    return (f"frames longer than {geometry.largest_frame} bytes cannot be captured with MTU {device.mtu} and "
+            f"{geometry.frame_size}-byte AF_XDP frames (no multi-buffer AF_XDP): the kernel drops them and counts "
+            "them in rx_dropped")
+
+
+ANY_REFUSED = ("-i any: an XDP capture attaches its program to each device it captures on; name them: "
+               "-i DEV [-i DEV2 ...]")
+
+
 # --- The plan -------------------------------------------------------------------------------------
 
 
@@ -234,6 +264,11 @@ class CapturePlan:
         return [t.device.name for t in self.targets]
 
     @property
+    def devices(self) -> list[Device]:
+        """Every device the capture depends on: the captured ones, and the inline tap's OUT."""
+        return [t.device for t in self.targets] + ([self.tap_out.device] if self.tap_out is not None else [])
+
+    @property
     def roles(self) -> tuple[str, ...]:
         """The sandboxed processes forked: the net role always, the archive role with -w."""
         return ("net", "archive") if self.outputs.write is not None else ("net",)
@@ -273,6 +308,8 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
     names = list(dict.fromkeys(opts.interfaces))
     if not names:
         raise usage("no interface given: use -i DEV (or -r FILE)")
+    if "any" in names:
+        raise UserError(ANY_REFUSED)
     snaplen = check_snaplen(opts.snaplen)
     count = check_count(opts.count)
     ring_bytes = record_ring_bytes(opts.buffer_kib)
@@ -290,10 +327,16 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
     check_queue(opts.queue)
     for name in names:
         attach_modes(name, opts.xdp_mode)  # a bad --mode is a usage error, before any device is asked for
+    found: dict[int, Device] = {}  # by ifindex: `-i eth0 -i 2` or an altname name one device once
+    for name in names:
+        device = lookup(name)
+        found.setdefault(device.index, device)
     targets = []
-    for slot, name in enumerate(names):
-        device = require_up(lookup(name))
-        targets.append(Target(device, slot, rx_queues(device, opts.queue), attach_modes(name, opts.xdp_mode)))
+    for slot, device in enumerate(found.values()):
+        require_up(device)
+        if frame_size is not None:
+            check_frame_size_fits(device, frame_size)
+        targets.append(Target(device, slot, rx_queues(device, opts.queue), attach_modes(device.name, opts.xdp_mode)))
     producer, tap_out = ProducerKind.AF_XDP, None
     if opts.forward is not None:
         if len(targets) != 1:

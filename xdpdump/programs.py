@@ -2,13 +2,18 @@
 
 Owns: compiling each with bcc, filling the redirect program's DEVMAP and kept ports, and the veth
 rule: a veth only accepts XDP-redirected frames when its peer runs an XDP program (that is what
-sets up the peer's NAPI receive ring), so redirecting into a veth first gives its peer a pass program.
+sets up the peer's NAPI receive ring), so redirecting into a veth first gives its peer a pass program,
+and records it (under /run) so that `unload` takes it off again and `status` shows it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
-from dataclasses import dataclass
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
 from pyroute2 import IPRoute
 
@@ -47,14 +52,78 @@ class PeerReceiver:
     peer: str
     netns: str | None
     mode: str
+    prog_id: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.peer} in namespace {self.netns}" if self.netns else self.peer
 
     def describe(self) -> str:
-        where = f" in namespace {self.netns}" if self.netns else ""
-        return f"attached xdpd_pass to {self.peer}{where} so the veth can receive redirected frames"
+        return f"attached xdpd_pass to {self.where} so the veth can receive redirected frames"
 
     def undo(self) -> None:
         with netdev.in_netns(self.netns), IPRoute() as ipr:
             loader.detach(netdev.lookup(self.peer, ipr), ipr)
+
+    def still_attached(self) -> bool:
+        """Is the pass program redirect attached still on the peer (same program id)?"""
+        try:
+            with netdev.in_netns(self.netns), IPRoute() as ipr:
+                return self.prog_id is not None and netdev.lookup(self.peer, ipr).xdp.prog_id == self.prog_id
+        except (UserError, OSError):
+            return False
+
+    def remove_if_ours(self) -> str:
+        """Detach the pass program if it is still the one redirect attached; says what happened."""
+        try:
+            with netdev.in_netns(self.netns), IPRoute() as ipr:
+                peer = netdev.lookup(self.peer, ipr)
+                if peer.xdp.prog_id is None or peer.xdp.prog_id != self.prog_id:
+                    return (f"{self.where}: the pass program redirect attached is no longer there; "
+                            "left as it is")
+                loader.detach(peer, ipr)
+        except (UserError, OSError) as e:
+            return f"{self.where}: cannot remove the pass program redirect attached ({e}); remove it with: " + (
+                f"ip netns exec {self.netns} xdp-load unload -i {self.peer}" if self.netns
+                else f"xdp-load unload -i {self.peer}")
+        return f"{self.where}: detached the xdpd_pass redirect had attached"
+
+
+# What redirect attached to peers, so that unload can take it off and status can show it: one small
+# file per redirected device, keyed by its namespace (inode) and ifindex, under /run (gone at reboot,
+# as the programs are).
+PEER_STATE_DIR = Path("/run/xdp-load/peers")
+
+
+def _peer_state_path(dev: netdev.Device) -> Path:
+    return PEER_STATE_DIR / f"{os.stat('/proc/self/ns/net').st_ino}-{dev.index}.json"
+
+
+def record_peer_receiver(dev: netdev.Device, receiver: PeerReceiver) -> None:
+    PEER_STATE_DIR.mkdir(parents=True, exist_ok=True)
+    _peer_state_path(dev).write_text(json.dumps(asdict(receiver)))
+
+
+def recorded_peer_receiver(dev: netdev.Device) -> PeerReceiver | None:
+    try:
+        return PeerReceiver(**json.loads(_peer_state_path(dev).read_text()))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def attached_peer_receiver(dev: netdev.Device) -> PeerReceiver | None:
+    """The recorded peer program if it is still there; a record that outlived it (its namespace gone, the
+    program replaced, a namespace inode reused) is forgotten."""
+    peer = recorded_peer_receiver(dev)
+    if peer is not None and not peer.still_attached():
+        forget_peer_receiver(dev)
+        return None
+    return peer
+
+
+def forget_peer_receiver(dev: netdev.Device) -> None:
+    with contextlib.suppress(OSError):
+        _peer_state_path(dev).unlink()
 
 
 def ensure_veth_peer_receives(target: netdev.Device, ipr: IPRoute) -> PeerReceiver | None:
@@ -78,4 +147,5 @@ def ensure_veth_peer_receives(target: netdev.Device, ipr: IPRoute) -> PeerReceiv
             mode = loader.attach(peer, prog.fd, ("native",), force=False, ipr=peer_ipr)
         finally:
             prog.close()
-    return PeerReceiver(peer.name, netns, mode)
+        prog_id = netdev.by_index(target.peer_index, peer_ipr).xdp.prog_id
+    return PeerReceiver(peer.name, netns, mode, prog_id)

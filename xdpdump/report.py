@@ -7,15 +7,23 @@ import sys
 from xdpdump.xsk import CaptureStats
 
 
+def packets(n: int) -> str:
+    """`1 packet`, `0 packets`, `2 packets`: tcpdump's PLURAL_SUFFIX."""
+    return f"{n} packet{'' if n == 1 else 's'}"
+
+
 def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: list[str], verbose: int,
-                  more: list[str] | None = None) -> None:
-    """tcpdump's three lines (with -v, drop reasons and per-queue lines), then `more` (a forward's)."""
+                  more: list[str] | None = None, newline_first: bool = False) -> None:
+    """tcpdump's three lines (with -v, drop reasons and per-queue lines), then `more` (a forward's).
+
+    newline_first: Ctrl-C in a terminal left the echoed `^C` where the summary would start; tcpdump
+    starts it on a line of its own."""
     kernel = stats.kernel
     matched = sum(c["matched"] for c in counters)
     lines = [
-        f"{stats.captured} packets captured",
-        f"{matched} packets received by filter",
-        f"{kernel.dropped} packets dropped by kernel",
+        f"{packets(stats.captured)} captured",
+        f"{packets(matched)} received by filter",
+        f"{packets(kernel.dropped)} dropped by kernel",
     ]
     if verbose:
         lines += [f"  {n} {reason}" for reason, n in kernel.by_reason().items()]
@@ -28,7 +36,7 @@ def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: li
         ]
     lines += more or []
     try:
-        sys.stderr.write("\n".join(lines) + "\n")
+        sys.stderr.write(("\n" if newline_first else "") + "\n".join(lines) + "\n")
         sys.stderr.flush()
     except BrokenPipeError:
         pass  # `2>&1 | head`: nobody reads the summary; a sandboxed supervisor could not reopen stderr

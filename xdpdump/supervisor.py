@@ -10,10 +10,11 @@ Then fork:
 - archive role (with -w): owns the output file; native loop records -> pcap/pcapng;
 
 and the supervisor lets go of the sockets, UMEMs and file, drops its capabilities, installs its own
-seccomp filter, prints (the only place Python touches a packet) and watches the roles. Stop (-c,
-Ctrl-C, SIGTERM, a dead role): the stop flag in shared memory; the net role drains what had arrived
-and publishes its final counters; the writer flushes and fsyncs; the programs are detached; and the
-summary is printed as tcpdump prints it, plus what the producer adds.
+seccomp filter, prints (the only place Python touches a packet) and watches the roles and the devices
+(link_watch: rtnetlink link events). Stop (-c, Ctrl-C, SIGTERM, a dead role, a device that disappeared,
+as tcpdump's "The interface disappeared", exit status 1): the stop flag in shared memory; the net role
+drains what had arrived and publishes its final counters; the writer flushes and fsyncs; the programs
+are detached; and the summary is printed as tcpdump prints it, plus what the producer adds.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Callable
 
 from xdpdump import log, report
 from xdpdump.errors import UserError
+from xdpdump.link_watch import LinkWatch
 from xdpdump.plan import CapturePlan
 from xdpdump.printer import Printer
 from xdpdump.producers import Producer, open_producer
@@ -79,6 +81,11 @@ def run_capture(plan: CapturePlan) -> int:
         if out is not None:
             cleanup.callback(out.close)
 
+        # Subscribed before anything is attached: a device gone from here on is noticed.
+        watch = LinkWatch(plan.devices)
+        cleanup.callback(watch.close)
+        stderr_is_terminal = sys.stderr.isatty()  # asked now: the sandbox allows no ioctl
+
         ring = RecordRing(plan.record_ring_bytes)
         cleanup.callback(ring.close)
         producer = open_producer(plan, ring, cleanup)
@@ -104,10 +111,11 @@ def run_capture(plan: CapturePlan) -> int:
         # meanwhile), and before the sandbox, which would refuse the files an import opens.
         printer = Printer(plan.outputs.print_options) if consumer is not None else None
         if plan.sandbox.enabled:
-            _sandbox_supervisor(producer, log_fd)
+            assert watch.fd is not None
+            _sandbox_supervisor(producer, log_fd, watch.fd)
 
         ifnames = names if len(names) > 1 else None
-        failed = _supervise(roles, stop, consumer, printer, ifnames)
+        failed = _supervise(roles, stop, consumer, printer, ifnames, watch)
         if consumer is not None and printer is not None:
             _stop_roles(ring, roles, lambda: _print(consumer.read(PRINT_BATCH, timeout_ms=10), printer, ifnames))
             _drain_printer(consumer, printer, ifnames)
@@ -121,9 +129,16 @@ def run_capture(plan: CapturePlan) -> int:
             logger.error("%s", role.describe_end())
         if stats.dropped:  # while the log file is still open
             logger.warning("the kernel dropped %d packets it could not deliver (-v lists the reasons)", stats.dropped)
+        if watch.lost_events:
+            logger.warning("link events were lost (the kernel's queue overflowed): a device that disappeared "
+                           "meanwhile may have gone unnoticed")
+        # tcpdump's words, before the summary as tcpdump prints them
+        for name in watch.gone:
+            logger.error("%s: The interface disappeared", name)
     # Programs are detached and files closed (ExitStack) before the summary, as tcpdump does.
-    report.print_summary(stats, counters, names, plan.verbose, more)
-    return 1 if failed else 0
+    report.print_summary(stats, counters, names, plan.verbose, more,
+                         newline_first=stop.requested == "SIGINT" and stderr_is_terminal)
+    return 1 if failed or watch.gone else 0
 
 
 def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer, writer: ArchiveWriter | None,
@@ -143,28 +158,35 @@ def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer
         writer.disown()  # the archive role owns the file now; this copy must never write
 
 
-def _sandbox_supervisor(producer: Producer, log_fd: int | None) -> None:
+def _sandbox_supervisor(producer: Producer, log_fd: int | None, linkwatch_fd: int) -> None:
     """What the supervisor no longer needs after forking: capabilities, and every system call but
     its policy's. Where a program is held by netlink instead of a link, or --force replaced a program
     that must be put back, the end needs CAP_NET_ADMIN and a netlink socket: that supervisor stays
     unconfined (and says so)."""
-    if producer.needs_privileges_to_close:
-        log.get().warning("the supervisor stays unsandboxed: detaching by netlink (no BPF links on this "
-                          "kernel) or putting back the program --force replaced needs its privileges")
+    reasons = producer.privileges_to_close
+    if reasons:
+        log.get().warning("the supervisor stays unsandboxed: %s needs its privileges", "; ".join(reasons))
         return
     # glibc's localtime re-reads /etc/localtime unless TZ is set; pin it while files can be opened.
     os.environ.setdefault("TZ", ":/etc/localtime")
     time.tzset()
     time.localtime()
     confine.drop_capabilities()
-    install_seccomp(supervisor_filter(log_fd if log_fd is not None else 2), tsync=True)
+    install_seccomp(supervisor_filter(log_fd if log_fd is not None else 2, linkwatch_fd), tsync=True)
 
 
 def _supervise(roles: list[RoleProcess], stop: StopSignals, consumer: PacketConsumer | None,
-               printer: Printer | None, ifnames: list[str] | None) -> list[RoleProcess]:
-    """Print (or just wait) until a stop request or a role ends; returns the roles that failed."""
+               printer: Printer | None, ifnames: list[str] | None, watch: LinkWatch) -> list[RoleProcess]:
+    """Print (or just wait) until a stop request, a role ends or a device disappears; returns the roles
+    that failed."""
     net = roles[0]
+    next_look = 0.0
     while stop.requested is None:
+        now = time.monotonic()
+        if now >= next_look:  # at most every IDLE_POLL_MS, however busy the printer is
+            next_look = now + IDLE_POLL_MS / 1000
+            if watch.check():
+                break
         if consumer is not None and printer is not None:
             batch = consumer.read(PRINT_BATCH, timeout_ms=IDLE_POLL_MS)
             if batch and not _print(batch, printer, ifnames):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from xdpdump.cli.common import Parser, run
+from xdpdump.cli.common import Parser, require_bpf_privileges, run
 from xdpdump.constants import DEFAULT_RECORD_RING_KIB, DEFAULT_SNAPLEN
 from xdpdump.errors import UserError
 from xdpdump.plan import CaptureOptions, build_capture_plan, build_read_plan, check_snaplen
@@ -30,7 +30,8 @@ def _parser() -> Parser:
         epilog="With no expression, TCP port 22 stays on the stack unless --capture-ssh is given.",
     )
     p.add_argument("-i", dest="interfaces", action="append", default=[], metavar="DEV",
-                   help="capture on DEV (repeatable; lo works in skb mode)")
+                   help="capture on DEV, or on the N-th device of `tcpdump -D` (repeatable; lo works in skb "
+                   "mode; `any` is refused: name each device)")
     p.add_argument("-program", dest="program", default="tcpdump", choices=["tcpdump"],
                    help="output style (gVisor's flag); only tcpdump")
     p.add_argument("-c", dest="count", type=int, metavar="N", help="exit after N packets")
@@ -116,7 +117,9 @@ def _main(argv: list[str]) -> int:
     from xdpdump import netdev
     from xdpdump.supervisor import run_capture
 
-    return run_capture(build_capture_plan(opts, netdev.lookup))
+    plan = build_capture_plan(opts, netdev.lookup_capture_device)
+    require_bpf_privileges()  # once the command line is known sound: before bcc meets EPERM
+    return run_capture(plan)
 
 
 def main(argv: list[str] | None = None) -> int:

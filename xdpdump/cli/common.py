@@ -9,19 +9,69 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from xdpdump.errors import InternalError, UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, InternalError, UserError
 
 CAP_NET_ADMIN = 12
 CAP_SYS_ADMIN = 21
 CAP_BPF = 39
 
 
+def version() -> str:
+    """The installed package's version, as every tool's --version prints it."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("xdpdump")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 class Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit status 2."""
+    """argparse as tcpdump users expect it: no option is ever an abbreviation of a longer one (`-p` is
+    not `-program`), every tool answers --version, an unknown option is named alone (not the filter
+    words after it), and a usage error is one line on stderr with exit status 2."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs["allow_abbrev"] = False
+        super().__init__(*args, **kwargs)
+        if kwargs.get("add_help", True):
+            self.add_argument("--version", action="version", version=f"%(prog)s {version()}",
+                              help="print the version and exit")
+
+    def _get_option_tuples(self, option_string: str) -> list:  # type: ignore[override]
+        # argparse still reads `-p` as a prefix of a single-dash long option (`-program`) with
+        # allow_abbrev off; keep only what tcpdump allows: a short option with its value attached
+        # (`-c5`, `-s0`) or grouped flags (`-vv`, `-nn`).
+        return [t for t in super()._get_option_tuples(option_string)
+                if len(t[1]) == 2 and t[1][1] != "-" and option_string.startswith(t[1])]
+
+    def parse_args(self, args=None, namespace=None):  # type: ignore[override]
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error(unknown_arguments_message(extras))
+        return parsed
 
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"{self.prog}: {message} (see --help)\n")
         sys.exit(2)
+
+
+def unknown_arguments_message(extras: list[str]) -> str:
+    """Name the unknown options only: the words after one (its value? the filter?) are not the user's
+    mistake, and argparse's `unrecognized arguments: -C -W 2 udp` blames them too."""
+    options = [a for a in extras if a.startswith("-") and a != "-" and not _is_number(a)]
+    if options:
+        return f"unknown option{'s' if len(options) > 1 else ''} {', '.join(options)}"
+    return f"unrecognized arguments: {' '.join(extras)}"
+
+
+def _is_number(word: str) -> bool:
+    try:
+        float(word)
+    except ValueError:
+        return False
+    return True
 
 
 def effective_caps() -> int:
@@ -37,7 +87,7 @@ def require_bpf_privileges() -> None:
     caps = effective_caps()
     has_bpf = caps & (1 << CAP_BPF) or caps & (1 << CAP_SYS_ADMIN)
     if not (caps & (1 << CAP_NET_ADMIN) and has_bpf):
-        raise UserError("needs root, or CAP_NET_ADMIN and CAP_BPF (try sudo)")
+        raise UserError(PRIVILEGES_NEEDED)
 
 
 def run(prog: str, main: Callable[[list[str]], int], argv: list[str] | None) -> int:

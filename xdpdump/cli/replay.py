@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from xdpdump.cli.common import Parser, run
+from xdpdump.cli.common import Parser, require_bpf_privileges, run
 from xdpdump.plan import build_replay_plan
 
 
@@ -49,6 +49,7 @@ def _main(argv: list[str]) -> int:
         args.file, netdev.lookup(args.interface), queue=args.queue, rate=args.rate, loops=args.loop,
         xdp_mode=args.mode, bind_mode=args.bind_mode or "auto", ring_size=args.ring_size, frame_size=args.frame_size,
     )
+    require_bpf_privileges()
     return replay(plan)
 
 

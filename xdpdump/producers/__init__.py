@@ -50,8 +50,8 @@ class Producer(Protocol):
         ...
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        """True when tearing down needs CAP_NET_ADMIN (a netlink detach, a --force restore)."""
+    def privileges_to_close(self) -> list[str]:
+        """Why tearing down needs CAP_NET_ADMIN (a netlink detach, a --force restore); empty: it does not."""
         ...
 
 

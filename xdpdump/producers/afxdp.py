@@ -50,5 +50,5 @@ class AfXdpProducer:
         return []
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        return self.programs.needs_privileges_to_close
+    def privileges_to_close(self) -> list[str]:
+        return self.programs.privileges_to_close

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Iterable
 
 from xdpdump import capture_program, log
-from xdpdump.plan import CapturePlan, Geometry
+from xdpdump.plan import CapturePlan, Geometry, too_long_note
 from xdpdump.xsk import CaptureTarget
 
 
@@ -61,8 +61,8 @@ class CapturePrograms:
         return [p.counters() for p in self.programs]
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        return any(p.needs_privileges_to_close for p in self.programs)
+    def privileges_to_close(self) -> list[str]:
+        return [why for p in self.programs for why in p.privileges_to_close]
 
     def banner_lines(self, geometry: Geometry, zerocopy: bool, note: str, sandboxed: bool) -> list[str]:
         """tcpdump's `listening on` line and xdpdump's line on how each device is captured."""
@@ -76,4 +76,7 @@ class CapturePrograms:
                 f"xdpdump: {name}: XDP {program.mode} mode, AF_XDP {'zero-copy' if zerocopy else 'copy'}, "
                 f"{queues}; {self.filter_note}{note}{'' if sandboxed else '; NOT sandboxed (--no-sandbox)'}",
             ]
+            too_long = too_long_note(target.device, geometry)
+            if too_long:
+                lines.append(f"xdpdump: {name}: {too_long}")
         return lines

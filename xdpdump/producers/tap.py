@@ -19,6 +19,7 @@ from typing import NoReturn
 from xdpdump.held_attach import zero_copy_tx_program
 from xdpdump.plan import CapturePlan
 from xdpdump.producers.capture_programs import CapturePrograms
+from xdpdump.report import packets
 from xdpdump.xsk import CaptureStats, InlineTap, RecordRing, TapCounters
 
 
@@ -69,14 +70,15 @@ class InlineTapProducer:
         return tap_summary(self.out.device.name, self.tap.counters(), verbose)
 
     @property
-    def needs_privileges_to_close(self) -> bool:
-        return self.programs.needs_privileges_to_close
+    def privileges_to_close(self) -> list[str]:
+        return self.programs.privileges_to_close
 
 
 def tap_summary(out: str, tc: TapCounters, verbose: int) -> list[str]:
-    lines = [f"{tc.forwarded} packets forwarded to {out}", f"{tc.tx_errors} tx errors"]
+    errors = f"{tc.tx_errors} tx error{'' if tc.tx_errors == 1 else 's'}"
+    lines = [f"{packets(tc.forwarded)} forwarded to {out}", errors]
     if tc.in_flight:
-        lines.append(f"{tc.in_flight} packets still queued on {out} at exit (not sent)")
+        lines.append(f"{packets(tc.in_flight)} still queued on {out} at exit (not sent)")
     if verbose:
         lines += [
             f"  {tc.tx_queued} put on {out}'s TX ring, {tc.copied} of them copied, {tc.kicks} sendto wake-ups",

@@ -11,8 +11,9 @@ from xdpdump.xsk._native import check, ffi, lib
 _MAX_BYTES = 512 * 8  # XDPD_FILTER_MAX instructions of 8 bytes
 
 
-def supervisor_filter(logfile_fd: int) -> bytes:
-    """The supervisor's seccomp filter with its log file descriptor filled in."""
+def supervisor_filter(logfile_fd: int, linkwatch_fd: int) -> bytes:
+    """The supervisor's seccomp filter with its log file and link-watch descriptors filled in."""
     buf = ffi.new("uint8_t[]", _MAX_BYTES)
-    n = check(lib.xdpd_supervisor_filter(buf, _MAX_BYTES, logfile_fd), "cannot build the supervisor's seccomp filter")
+    n = check(lib.xdpd_supervisor_filter(buf, _MAX_BYTES, logfile_fd, linkwatch_fd),
+              "cannot build the supervisor's seccomp filter")
     return ffi.buffer(buf, n)[:]
