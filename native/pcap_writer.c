@@ -125,6 +125,8 @@ static int write_header(struct xdpd_writer *w, const char *ifnames)
     return 0;
 }
 
+static int writer_flush(struct xdpd_writer *w);
+
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size)
 {
@@ -156,6 +158,10 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
     w->nap_ms = 1;
     w->last_flush_ms = xdpd_now_ms();
     int err = write_header(w, ifnames);
+    /* The file header goes out now, during set-up: a target that opens but cannot be written
+     * (/proc/version, a full file system) fails here, before any frame is taken from the kernel. */
+    if (err == 0)
+        err = writer_flush(w);
     if (err == 0) {
         w->slot = xdpd_rr_consumer_register(rr);
         err = w->slot < 0 ? w->slot : 0;
@@ -168,8 +174,6 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
     *out = w;
     return 0;
 }
-
-static int writer_flush(struct xdpd_writer *w);
 
 int xdpd_writer_destroy(xdpd_writer *w)
 {

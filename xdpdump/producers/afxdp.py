@@ -26,6 +26,8 @@ class AfXdpProducer:
         )
         cleanup.callback(self.capture.close)
         self.zerocopy = self.capture.zerocopy  # known once bound; kept after release
+
+    def start(self) -> None:
         self.programs.fill_xskmaps(self.capture.xsk_fds())
 
     def net_role_fds(self) -> list[int]:

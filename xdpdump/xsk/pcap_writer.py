@@ -18,7 +18,10 @@ from xdpdump.xsk.record_ring import RecordRing
 
 
 class ArchiveWriter(Closes):
-    """A consumer of ``ring`` writing a capture file to ``fd`` (which stays the caller's)."""
+    """A consumer of ``ring`` writing a capture file to ``fd`` (which stays the caller's).
+
+    The file header is written at once, so a target that cannot be written fails here (``label``
+    names it in the error), before any frame is captured."""
 
     def __init__(
         self,
@@ -28,6 +31,7 @@ class ArchiveWriter(Closes):
         snaplen: int = DEFAULT_SNAPLEN,
         ifnames: Iterable[str] = (),
         buf_size: int = 1 << 20,
+        label: str = "the capture file",
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown capture file format {fmt!r} (pcap or pcapng)")
@@ -35,7 +39,7 @@ class ArchiveWriter(Closes):
         out = ffi.new("xdpd_writer **")
         check(
             lib.xdpd_writer_create(out, ring._handle(), fd, FORMATS[fmt], snaplen, names, buf_size),
-            "cannot start the capture file writer",
+            f"cannot write {label}",
         )
         self._ptr: Any = out[0]
         self.ring = ring
