@@ -5,6 +5,10 @@
  * if_tsresol = 9, i.e. nanoseconds, and the snaplen), then Enhanced Packet Blocks.
  * Only whole records go into the buffer and the buffer is written whole, so whatever the file holds
  * after a flush is a valid capture file. A record is released to the ring as soon as it is encoded.
+ * A write that fails (ENOSPC, EIO) may have left part of a record in the file: the file is cut back
+ * (ftruncate) to the end of the last whole record, the writer stops writing for good, and the count
+ * of records that reached the file is published in the ring (the consumer slot's `records`), where
+ * the supervisor reads it for the summary.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -28,6 +32,10 @@ struct xdpd_writer {
     size_t len;
     uint64_t records;
     uint64_t bytes;
+    uint64_t buf_records;   /* records encoded in buf, not yet written */
+    uint64_t file_records;  /* records wholly in the file */
+    int64_t file_end;       /* file offset after the last whole record; -1: not a file that can be cut */
+    int failed;             /* -errno of the write that failed: nothing more is written */
     uint32_t nifaces;
     int64_t last_flush_ms;
     int nap_ms;         /* current wait when the ring is empty; kept across steps while traffic trickles */
@@ -157,6 +165,11 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
         w->max_nap_ms = 8;
     w->nap_ms = 1;
     w->last_flush_ms = xdpd_now_ms();
+    /* Where the file starts (0 for -w FILE; `-w - >> FILE` appends): the offset a failed write cuts
+     * back to is counted from here. A pipe or terminal has no offset and cannot be cut. */
+    off_t start = lseek(fd, 0, SEEK_CUR);
+    w->file_end = start >= 0 ? (int64_t)start : -1;
+    w->slot = -1;
     int err = write_header(w, ifnames);
     /* The file header goes out now, during set-up: a target that opens but cannot be written
      * (/proc/version, a full file system) fails here, before any frame is taken from the kernel. */
@@ -202,24 +215,76 @@ void xdpd_writer_forget(xdpd_writer *w)
     }
 }
 
+/* Bytes of the whole records at the front of buf[0..len): what may stay in the file of a write that
+ * stopped after `len` bytes. Each record says its own length (pcap: 16 + incl_len; pcapng: the block
+ * total length), so the buffer needs no index on the hot path. The file header, written alone at
+ * set-up, counts as one record. */
+static size_t whole_prefix(const struct xdpd_writer *w, size_t len, uint64_t *records)
+{
+    size_t at = 0;
+    *records = 0;
+    for (;;) {
+        uint32_t v;
+        size_t rec;
+        if (w->format == XDPD_FMT_PCAP) {
+            if (at + 16 > w->len)
+                break;
+            memcpy(&v, w->buf + at + 8, 4);
+            rec = 16 + (size_t)v;
+        } else {
+            if (at + 8 > w->len)
+                break;
+            memcpy(&v, w->buf + at + 4, 4);
+            rec = v;
+        }
+        if (rec == 0 || at + rec > len)
+            break;
+        at += rec;
+        (*records)++;
+    }
+    return at;
+}
+
+/* A write failed after `done` bytes of the buffer: cut the file back to its last whole record so
+ * every reader reads it to the end, count what is in it, and stop writing for good. The file
+ * position is not moved back (lseek is not in the archive policy): nothing is written after this. */
+static int writer_cut(struct xdpd_writer *w, size_t done, int err)
+{
+    uint64_t whole_records = 0;
+    /* No record encoded yet: the buffer is the file header (set-up), of which nothing may stay. */
+    size_t whole = w->buf_records ? whole_prefix(w, done, &whole_records) : 0;
+    w->failed = -err;
+    if (w->file_end >= 0 && whole < done && ftruncate(w->fd, (off_t)(w->file_end + (int64_t)whole)) == 0)
+        w->file_end += (int64_t)whole;
+    w->file_records += whole_records;
+    if (w->slot >= 0)
+        __atomic_store_n(&w->rr->cons[w->slot].records, w->file_records, __ATOMIC_RELEASE);
+    return xdpd_fail(XDPD_STEP_WRITE, err, "write(fd=%d, len=%zu) of the capture file", w->fd, w->len - done);
+}
+
 static int writer_flush(struct xdpd_writer *w)
 {
+    if (w->failed)
+        return w->failed;
     size_t off = 0;
     while (off < w->len) {
         ssize_t n = write(w->fd, w->buf + off, w->len - off);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            /* Keep what was not written at the front of the buffer for a later retry. */
-            memmove(w->buf, w->buf + off, w->len - off);
-            w->len -= off;
-            return xdpd_fail(XDPD_STEP_WRITE, errno, "write(fd=%d, len=%zu) of the capture file", w->fd, w->len);
+            return writer_cut(w, off, errno);
         }
         off += (size_t)n;
         w->bytes += (uint64_t)n;
     }
+    if (w->file_end >= 0)
+        w->file_end += (int64_t)w->len;
+    w->file_records += w->buf_records;
+    w->buf_records = 0;
     w->len = 0;
     w->last_flush_ms = xdpd_now_ms();
+    if (w->slot >= 0)
+        __atomic_store_n(&w->rr->cons[w->slot].records, w->file_records, __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -230,6 +295,7 @@ static size_t record_size(const struct xdpd_writer *w, uint32_t cap)
 
 static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
 {
+    w->buf_records++;
     if (w->format == XDPD_FMT_PCAP) {
         put32(w, (uint32_t)(rec->ts_ns / 1000000000ull));
         put32(w, (uint32_t)(rec->ts_ns % 1000000000ull));
@@ -311,4 +377,9 @@ int xdpd_archive_run(xdpd_writer *w)
 uint64_t xdpd_writer_records(const xdpd_writer *w)
 {
     return w->records;
+}
+
+int xdpd_writer_slot(const xdpd_writer *w)
+{
+    return w->slot;
 }

@@ -158,6 +158,13 @@ void xdpd_rr_consumer_unregister(xdpd_record_ring *rr, int slot)
         __atomic_store_n(&rr->cons[slot].active, 0, __ATOMIC_RELEASE);
 }
 
+uint64_t xdpd_rr_consumer_records(const xdpd_record_ring *rr, int slot)
+{
+    if (slot < 0 || slot >= XDPD_MAX_CONSUMERS)
+        return 0;
+    return __atomic_load_n(&rr->cons[slot].records, __ATOMIC_ACQUIRE);
+}
+
 uint64_t xdpd_rr_consumer_backlog(const xdpd_record_ring *rr, int slot)
 {
     return __atomic_load_n(&rr->prod, __ATOMIC_ACQUIRE) - rr->cons[slot].pos;

@@ -34,7 +34,7 @@ struct xdpd_rr_consumer {
     uint64_t peek_end;  /* consumer-private: end of the batch handed out by the last peek */
     uint32_t active;    /* claimed by compare-and-swap at register, cleared by its consumer */
     uint32_t pad0;
-    uint64_t records;
+    uint64_t records;   /* what its consumer reports done: for the archive writer, records wholly in the file */
     uint8_t pad[32];
 } __attribute__((aligned(64)));
 

@@ -158,6 +158,9 @@ void xdpd_rr_set_producer_done(xdpd_record_ring *rr);
 int xdpd_rr_consumer_register(xdpd_record_ring *rr);
 void xdpd_rr_consumer_unregister(xdpd_record_ring *rr, int slot);
 uint64_t xdpd_rr_consumer_backlog(const xdpd_record_ring *rr, int slot);
+/* Records the consumer in slot reports done (the archive writer: records wholly in the file), read
+ * from shared memory: valid in any process, also after the consumer's own has exited. */
+uint64_t xdpd_rr_consumer_records(const xdpd_record_ring *rr, int slot);
 int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *out, uint32_t max,
                           int timeout_ms);
 void xdpd_rr_consumer_release(xdpd_record_ring *rr, int slot);
@@ -184,14 +187,16 @@ xdpd_producer *xdpd_tap_producer(xdpd_tap *t);
  * Also what tests run (in a thread: the call does not hold the GIL). */
 int xdpd_net_run(xdpd_producer *p, int stats_interval_ms);
 
-/* pcap_writer.c: the archive consumer. run() writes until the producer is done, flushes and fsyncs
- * (a pipe or terminal cannot be fsync'ed, and that is fine). destroy flushes what is buffered.
+/* pcap_writer.c: the archive consumer. create() writes the file header at once. run() writes until
+ * the producer is done, flushes and fsyncs (a pipe or terminal cannot be fsync'ed, and that is fine);
+ * a write that fails cuts the file back to its last whole record and ends the writer. destroy flushes what is buffered.
  * forget: after fork, in the process that does not run the writer. */
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size);
 int xdpd_writer_destroy(xdpd_writer *w);
 void xdpd_writer_forget(xdpd_writer *w);
 uint64_t xdpd_writer_records(const xdpd_writer *w);
+int xdpd_writer_slot(const xdpd_writer *w);
 int xdpd_archive_run(xdpd_writer *w);
 
 /* role.c: the sandboxed roles. Each installs its seccomp filter (sandboxed != 0), built from

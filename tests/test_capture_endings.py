@@ -4,8 +4,13 @@ supervisor killed by SIGKILL with every frame taken from the kernel still reachi
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from capture_helpers import start_capture, tcpdump_read
 from netns import run, send_udp
 
@@ -32,3 +37,44 @@ def test_header_written_at_set_up_has_the_capture_snap_length(pair, tmp_path):
     assert file_snaplen(out) == banner_snaplen(run_.stderr) < 262144
     assert len(tcpdump_read(out)) == 3
 
+
+
+@contextlib.contextmanager
+def small_filesystem(where: Path, size: str) -> Iterator[Path]:
+    """A tmpfs of `size` mounted at where, unmounted afterwards even on failure."""
+    where.mkdir()
+    run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(where)])
+    try:
+        yield where
+    finally:
+        run(["umount", "-l", str(where)], check=False)
+
+
+@pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
+def test_full_file_system_cuts_the_file_back_to_its_last_whole_record(pair, tmp_path, fmt):
+    cap, peer = pair
+    with small_filesystem(tmp_path / "small", "256k") as small:
+        out = small / f"f.{fmt}"
+        extra = ["--pcapng"] if fmt == "pcapng" else []
+        run_ = start_capture(cap.ns, "-i", cap.dev, "-w", str(out), *extra, "udp port 9000")
+        # 2 MB of frames into 256 KiB: the writer's first 1 MiB write stops short, the next fails.
+        for _ in range(20):
+            send_udp(peer, cap, 9000, [b"y" * 1400] * 75)
+            if run_.proc.poll() is not None:
+                break
+            time.sleep(0.05)
+        status = run_.finish()  # a failed role ends the capture by itself
+        assert status == 1, run_.stderr
+        failures = [ln for ln in run_.stderr_lines if "archive role:" in ln]
+        assert len(failures) == 1 and failures[0].endswith("No space left on device"), run_.stderr
+        written = next(ln for ln in run_.stderr_lines if "before writing it failed" in ln)
+        n = int(written.split()[0])
+        assert written == f"{n} packets written to {out} before writing it failed"
+        assert n > 100  # most of 256 KiB of 1442-byte frames
+        proc = run(["tcpdump", "-n", "-r", str(out)], check=False)
+        assert proc.returncode == 0 and "truncated" not in proc.stderr, proc.stderr
+        assert len(proc.stdout.splitlines()) == n
+        # A file cut to whole records: its size is exactly the header plus n records.
+        record = 16 + 1442 if fmt == "pcap" else 32 + 1444
+        header = 24 if fmt == "pcap" else out.stat().st_size - n * record
+        assert out.stat().st_size == header + n * record

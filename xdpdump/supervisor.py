@@ -122,6 +122,9 @@ def run_capture(plan: CapturePlan) -> int:
             _stop_roles(ring, roles)
         stats = producer.stats()
         more = producer.summary_lines(plan.verbose)
+        if writer is not None and any(r.name == "archive" and r.failed for r in roles):
+            # The file was cut back to its last whole record: say what it holds.
+            more.append(f"{writer.records_in_file} packets written to {writer.label} before writing it failed")
         counters = producer.filter_counters()
         failed = failed or [r for r in roles if r.failed]
         for role in failed:

@@ -44,6 +44,8 @@ class ArchiveWriter(Closes):
         self._ptr: Any = out[0]
         self.ring = ring
         self.fd = fd
+        self.label = label
+        self._slot = int(lib.xdpd_writer_slot(self._ptr))
 
     def run(self) -> None:
         """The archive role's loop: write until the producer is done and every record is written,
@@ -59,6 +61,12 @@ class ArchiveWriter(Closes):
     @property
     def records(self) -> int:
         return int(lib.xdpd_writer_records(self._handle()))
+
+    @property
+    def records_in_file(self) -> int:
+        """Records wholly in the file, as the writer (in this process or the archive role) last
+        published it in the ring: after a failed write, what the file was cut back to."""
+        return int(lib.xdpd_rr_consumer_records(self.ring._handle(), self._slot))
 
     def _handle(self) -> Any:
         if self._ptr is None:
