@@ -109,8 +109,10 @@ int xdpd_fill_wakeup(struct xdpd_socket *s);
 int xdpd_tx_kick(struct xdpd_socket *s);
 uint32_t xdpd_tx_complete(struct xdpd_socket *s);
 
-/* role.c: no_new_privs, then the filter (struct sock_filter bytes). */
+/* role.c: no_new_privs, then the filter (struct sock_filter bytes). xdpd_orphaned: the supervisor
+ * died while this role ran (its parent-death signal arrived); 0 outside the roles (tests). */
 int xdpd_sandbox_enter(const void *filter, size_t len);
+int xdpd_orphaned(void);
 
 /* policy_filters.c: the roles' filters from native/generated/, into out (room for
  * XDPD_FILTER_MAX instructions); return the length in bytes or -errno. */

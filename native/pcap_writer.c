@@ -49,6 +49,9 @@ struct xdpd_writer {
  * IDLE_FLUSH_MS (and always at the end): a file on disk lags a trickle by at most that, and a trickle
  * costs one write(2) per interval instead of one per wake-up. Whole records only, always. */
 #define IDLE_FLUSH_MS 100
+/* After the supervisor's death, how long to wait for the net role's producer_done: its drain (5 s)
+ * and final statistics, with room to spare on a loaded machine. */
+#define ORPHAN_WAIT_MS 10000
 
 static void put(struct xdpd_writer *w, const void *p, size_t n)
 {
@@ -358,12 +361,22 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
  * file). A pipe or terminal (-w -) cannot be fsync'ed, and that is fine. */
 int xdpd_archive_run(xdpd_writer *w)
 {
+    int64_t orphan_deadline = 0;
     for (;;) {
         int n = writer_step(w, 100, 4096);
         if (n < 0)
             return n;
-        if (n == 0 && __atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE) &&
-            xdpd_rr_consumer_backlog(w->rr, w->slot) == 0)
+        int done = __atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE);
+        if (!done && xdpd_orphaned()) {
+            /* The supervisor died: the net role drains and says producer_done within its drain
+             * deadline; if it died too, nobody will, so write what was published and finish. */
+            int64_t now = xdpd_now_ms();
+            if (!orphan_deadline)
+                orphan_deadline = now + ORPHAN_WAIT_MS;
+            else if (now >= orphan_deadline)
+                done = 1;
+        }
+        if (n == 0 && done && xdpd_rr_consumer_backlog(w->rr, w->slot) == 0)
             break;
     }
     int err = writer_flush(w);

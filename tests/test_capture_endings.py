@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from capture_helpers import start_capture, tcpdump_read
+from capture_helpers import start_capture, tcpdump_read, xdp_attached
 from netns import run, send_udp
 
 
@@ -78,3 +78,46 @@ def test_full_file_system_cuts_the_file_back_to_its_last_whole_record(pair, tmp_
         record = 16 + 1442 if fmt == "pcap" else 32 + 1444
         header = 24 if fmt == "pcap" else out.stat().st_size - n * record
         assert out.stat().st_size == header + n * record
+
+
+def role_pids(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
+def wait_gone(pids: list[int], timeout_s: float) -> list[int]:
+    """The pids still alive after timeout_s (a zombie reparented to init is reaped at once)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        pids = [p for p in pids if Path(f"/proc/{p}").exists()]
+        if not pids:
+            return []
+        time.sleep(0.05)
+    return pids
+
+
+def test_sigkill_of_the_supervisor_loses_no_captured_frame(pair, tmp_path):
+    # Frames the net role has taken live in the record ring and the writer's buffer (up to 1 MiB,
+    # written every 100 ms when traffic is light): a supervisor killed right after the traffic stops
+    # must still leave every one of them in the file.
+    cap, peer = pair
+    out = tmp_path / "f.pcap"
+    run_ = start_capture(cap.ns, "-i", cap.dev, "-w", str(out), "udp port 9000")
+    roles = role_pids(run_.proc.pid)
+    assert len(roles) == 2
+    sent = [f"k-{i:06d}".encode() for i in range(20000)]
+    for i in range(0, len(sent), 2000):  # chunks the rings hold, so no drop comes from the kernel
+        send_udp(peer, cap, 9000, sent[i:i + 2000])
+    run_.proc.kill()  # the senders are done; SIGKILL the supervisor
+    run_.finish()
+    assert wait_gone(roles, 30) == [], "a role outlived the capture"
+    assert xdp_attached(cap.ns) == {}
+    got = udp_payloads(out)
+    assert len(got) == len(sent)
+    assert got == sent
+
+
+def udp_payloads(path) -> list[bytes]:
+    from scapy.all import UDP, rdpcap
+
+    return [bytes(p[UDP].payload) for p in rdpcap(str(path)) if UDP in p]
