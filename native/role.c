@@ -15,6 +15,7 @@
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -145,9 +146,25 @@ void xdpd_net_role(xdpd_producer *p, int log_fd, int sandboxed, int selftest, in
     _exit(0);
 }
 
+/* A capture by reference: the writer reads frames in the UMEMs, which it must never write. */
+static int umem_read_only(const struct xdpd_record_ring *rr)
+{
+    if (!rr->by_ref)
+        return 0;
+    for (uint32_t i = 0; i < rr->nsockets; i++)
+        if (rr->umem_len[i] && mprotect((void *)(uintptr_t)rr->umem_base[i], rr->umem_len[i], PROT_READ) != 0)
+            return -errno;
+    return 0;
+}
+
 void xdpd_archive_role(xdpd_writer *w, int log_fd, int sandboxed, int selftest)
 {
     finish_on_supervisor_death("archive", NULL, log_fd);
+    int ro = umem_read_only(xdpd_writer_ring(w));
+    if (ro) {
+        role_log(log_fd, "archive", "cannot map the UMEM read-only", -ro, 0);
+        _exit(1);
+    }
     if (sandboxed) {
         struct sock_filter filter[XDPD_FILTER_MAX];
         int len = xdpd_archive_filter(filter, (unsigned)log_fd, (unsigned)xdpd_writer_fd(w));

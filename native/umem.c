@@ -102,11 +102,11 @@ int xdpd_umem_attach(struct xdpd_umem *u, xdpd_socket *s)
 void xdpd_umem_detach(struct xdpd_umem *u, xdpd_socket *s)
 {
     /* The socket is being closed: the kernel lets go of every frame it held for it. */
-    if (s->rx_path + s->tx_path) {
+    if (s->rx_path + s->tx_path + s->held) {
         for (uint32_t f = 0; f < u->nframes; f++)
             if (u->owner[f] == s->id)
                 xdpd_frame_push(u, (uint64_t)f * u->frame_size);
-        s->rx_path = s->tx_path = 0;
+        s->rx_path = s->tx_path = s->held = 0;
     }
     for (uint32_t i = 0; i < u->nsockets; i++) {
         if (u->sockets[i] == s) {
@@ -125,6 +125,7 @@ void xdpd_umem_check(const xdpd_umem *u, struct xdpd_frame_accounting *out)
         const struct xdpd_socket *s = u->sockets[i];
         out->rx_path += s->rx_path;
         out->tx_path += s->tx_path;
+        out->held += s->held;
         /* RX before fill: the kernel takes a frame off the fill ring before it publishes it on the RX
          * ring, so reading in this order can miss a frame in transit but never count it twice. */
         if (s->rx.map)
@@ -143,6 +144,6 @@ void xdpd_umem_check(const xdpd_umem *u, struct xdpd_frame_accounting *out)
     } else {
         out->duplicates = UINT32_MAX;
     }
-    out->ok = out->free + out->rx_path + out->tx_path == out->total && out->duplicates == 0 &&
+    out->ok = out->free + out->rx_path + out->tx_path + out->held == out->total && out->duplicates == 0 &&
               out->fill_queued + out->rx_queued <= out->rx_path;
 }
