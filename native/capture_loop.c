@@ -44,6 +44,11 @@ int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
     sc->queue = (uint16_t)s->queue;
     sc->zerocopy = (uint32_t)s->zerocopy;
     sc->used = 1;
+    int umem_seen = 0;
+    for (uint32_t j = 0; j < c->n; j++)
+        umem_seen |= c->socks[j]->umem == s->umem;
+    int64_t budget = (int64_t)c->rr->held_budget + (umem_seen ? 0 : s->umem->nframes) - s->fill.size;
+    c->rr->held_budget = budget > 0 ? (uint32_t)budget : 0;
     c->rr->umem_base[slot] = (uint64_t)(uintptr_t)s->umem->area;
     c->rr->umem_len[slot] = s->umem->len;
     c->by_slot[slot] = (uint8_t)c->n;

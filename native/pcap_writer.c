@@ -326,6 +326,17 @@ static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
     put32(w, blen);
 }
 
+/* A quarter of what can wait for the writer: of the ring's bytes, or by reference of the frames the
+ * net role can hold beyond its fill rings (records there are all one size). Either way a full
+ * nap of max_nap_ms at a rate the rings sustain fits: by reference the fill ring still holds as many
+ * frames again (16384 frames at 1.5 Mpps are 11 ms). */
+static int backlog_heavy(const struct xdpd_writer *w, uint64_t backlog_bytes)
+{
+    if (w->rr->by_ref)
+        return backlog_bytes / xdpd_rec_size(sizeof(uint64_t)) > w->rr->held_budget / 4;
+    return backlog_bytes > w->rr->data_size / 4;
+}
+
 static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
 {
     struct xdpd_rr_consumer *c = &w->rr->cons[w->slot];
@@ -338,8 +349,8 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
                 return err;
         }
         prod = xdpd_rr_wait(w->rr, c->pos, timeout_ms, &w->nap_ms, w->max_nap_ms);
-    } else if (prod - c->pos > w->rr->data_size / 4) {
-        w->nap_ms = 1;   /* a quarter full: traffic is heavy, look again soon */
+    } else if (backlog_heavy(w, prod - c->pos)) {
+        w->nap_ms = 1;   /* traffic is heavy, look again soon */
     }
     uint64_t pos = c->pos;
     uint32_t n = 0;
@@ -367,10 +378,6 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
 int xdpd_archive_run(xdpd_writer *w)
 {
     int64_t orphan_deadline = 0;
-    /* By reference the frames wait in UMEM, not in the ring, and UMEM holds fewer of them (one fill
-     * ring's worth beyond the fill ring, 5.5 ms at 1.5 Mpps): nap no longer than 1 ms. */
-    if (w->rr->by_ref)
-        w->max_nap_ms = 1;
     for (;;) {
         int n = writer_step(w, 100, 4096);
         if (n < 0)

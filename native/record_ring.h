@@ -63,6 +63,7 @@ struct xdpd_record_ring {
     uint32_t producer_done;     /* only the producer sets it, after its final statistics */
     uint32_t nsockets;          /* socket slots handed out, before the loop starts */
     uint32_t by_ref;            /* records point into UMEM (set by the producer before the fork) */
+    uint32_t held_budget;       /* by_ref: frames the producer can hold beyond its fill rings */
     uint64_t umem_base[XDPD_MAX_SOCKETS];   /* by_ref: each socket slot's UMEM area (an address) */
     uint64_t umem_len[XDPD_MAX_SOCKETS];
     struct xdpd_rr_consumer cons[XDPD_MAX_CONSUMERS];
