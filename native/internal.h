@@ -46,6 +46,7 @@ struct xdpd_umem {
      * own copy and only the net role touches frames). */
     uint8_t *area;
     size_t len;
+    int huge;               /* the area is in huge pages (MAP_HUGETLB), else 4 KiB pages */
     uint32_t nframes;
     uint32_t frame_size;
     uint32_t headroom;
