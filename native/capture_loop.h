@@ -26,6 +26,12 @@ struct xdpd_capture {
 
 #define XDPD_RX_BATCH 64u
 
+/* Whether a frame of cap captured bytes is recorded by reference (record_ring.h). */
+static inline int xdpd_capture_by_ref(const struct xdpd_capture *c, uint32_t cap)
+{
+    return c->by_ref && cap > XDPD_REF_MIN_BYTES;
+}
+
 /* Record the n RX descriptors of socket i from idx on into the record ring (snaplen applied, one
  * timestamp for the pass), stopping at the first that does not fit (*blocked set); returns how many
  * were recorded and adds their captured bytes to *bytes. The frames stay where they are: the caller

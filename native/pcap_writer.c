@@ -327,7 +327,8 @@ static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
 }
 
 /* A quarter of what can wait for the writer: of the ring's bytes, or by reference of the frames the
- * net role can hold beyond its fill rings (records there are all one size). Either way a full
+ * net role can hold beyond its fill rings (counted as if every record were one by reference, the
+ * smallest kind: an overestimate, which only wakes the writer sooner). Either way a full
  * nap of max_nap_ms at a rate the rings sustain fits: by reference the fill ring still holds as many
  * frames again (16384 frames at 1.5 Mpps are 11 ms). */
 static int backlog_heavy(const struct xdpd_writer *w, uint64_t backlog_bytes)

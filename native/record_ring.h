@@ -9,11 +9,13 @@
  * consumer's `pos` before reusing space below pos + data_size. So a record is never overwritten before
  * every registered consumer is done with it.
  *
- * By reference (by_ref, the capture with only native consumers, set before any record): a record
- * carries no bytes, only where the frame lies in a UMEM (xdpd_rec_ref); consumers read the frame
- * there, through the UMEM mapping every process forked after it shares (umem_base, an address valid
- * in those processes, like the UMEM itself). The producer gives a frame back to its fill ring only
- * once every consumer is past its record (`reclaimed`), and space is reused only below that.
+ * By reference (by_ref, the capture with only native consumers, set before any record): a record of
+ * a frame larger than XDPD_REF_MIN_BYTES carries no bytes, only where the frame lies in a UMEM
+ * (xdpd_rec_ref); it is shorter than its cap_len says (rec_len < xdpd_rec_size(cap_len)), which is how
+ * a reader tells. Consumers read the frame there, through the UMEM mapping every process forked after
+ * it shares (umem_base, an address valid in those processes, like the UMEM itself). The producer gives
+ * such a frame back to its fill ring only once every consumer is past its record (`reclaimed`), and
+ * space is reused only below that. Smaller frames are still copied (see capture_loop.c for why).
  */
 #ifndef XDPD_RECORD_RING_H
 #define XDPD_RECORD_RING_H
@@ -83,6 +85,12 @@ static inline struct xdpd_record *xdpd_rr_at(struct xdpd_record_ring *rr, uint64
 
 /* A by-reference record's payload: the socket slot (top 16 bits) and the frame's UMEM address. */
 #define XDPD_REF_ADDR_MASK ((1ull << 48) - 1)
+#define XDPD_REF_MIN_BYTES 256u   /* by_ref: frames of more captured bytes go by reference */
+
+static inline int xdpd_rec_is_ref(const struct xdpd_record *rec)
+{
+    return rec->rec_len < xdpd_rec_size(rec->cap_len);
+}
 static inline uint64_t xdpd_rec_ref(uint32_t slot, uint64_t addr)
 {
     return ((uint64_t)slot << 48) | addr;
@@ -91,7 +99,7 @@ static inline uint64_t xdpd_rec_ref(uint32_t slot, uint64_t addr)
 /* The captured bytes of a record, wherever they are. */
 static inline const uint8_t *xdpd_rec_data(const struct xdpd_record_ring *rr, const struct xdpd_record *rec)
 {
-    if (!rr->by_ref)
+    if (!xdpd_rec_is_ref(rec))
         return rec->data;
     uint64_t ref;
     __builtin_memcpy(&ref, rec->data, sizeof(ref));

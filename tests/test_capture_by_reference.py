@@ -1,9 +1,9 @@
-"""With -w the capture passes frames by reference: the archive role reads them in the UMEM, which it
-maps read-only (the net role keeps it writable: the kernel's copy mode writes there for it)."""
+"""With -w the capture passes frames over 256 bytes by reference: the archive role reads them in the
+UMEM, which it maps read-only (the net role keeps it writable: the kernel's copy mode writes there)."""
 
 from __future__ import annotations
 
-from capture_helpers import start_capture, stop, tcpdump_read
+from capture_helpers import start_capture, stop, tshark_payloads
 from netns import send_udp
 
 UMEM_BYTES = 2 * 16 << 20  # one queue: the fill ring's 16 MiB, and as much again for held frames
@@ -31,7 +31,9 @@ def test_archive_role_maps_the_umem_read_only(pair, tmp_path):
         assert umem_permissions(net) == ["rw-s"]
         assert umem_permissions(archive) == ["r--s"]
         assert umem_permissions(run_.proc.pid) == []  # the supervisor let go of it
-        send_udp(peer, cap, 9000, [f"ref-{i:03d}".encode() * 20 for i in range(100)])
+        # frames over 256 bytes go by reference, smaller ones are copied: both kinds, interleaved
+        sent = [f"ref-{i:03d}".encode() * (60 if i % 2 else 5) for i in range(100)]
+        send_udp(peer, cap, 9000, sent)
     finally:
         assert stop(run_) == 0, run_.stderr
-    assert len(tcpdump_read(out)) == 100
+    assert tshark_payloads(out) == sent

@@ -105,7 +105,7 @@ def test_sigkill_of_the_supervisor_loses_no_captured_frame(pair, tmp_path):
     run_ = start_capture(cap.ns, "-i", cap.dev, "-w", str(out), "udp port 9000")
     roles = role_pids(run_.proc.pid)
     assert len(roles) == 2
-    sent = [f"k-{i:06d}".encode() for i in range(20000)]
+    sent = [f"k-{i:06d}".encode() * (40 if i % 2 else 1) for i in range(20000)]  # by reference and copied
     for i in range(0, len(sent), 2000):  # chunks the rings hold, so no drop comes from the kernel
         send_udp(peer, cap, 9000, sent[i:i + 2000])
     run_.proc.kill()  # the senders are done; SIGKILL the supervisor

@@ -181,7 +181,9 @@ def mappings() -> set[str]:
 @pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
 def test_capture_k_payloads_in_order_to_pcap(pair, tmp_path, fmt, by_reference):
     cap_end, peer = pair
-    payloads = [f"xdpd-payload-{i:04d}-".encode() + bytes([65 + i % 26]) * (i % 40) for i in range(60)]
+    # By reference, frames of more than 256 bytes go by reference and smaller ones are copied: mixed.
+    payloads = [f"xdpd-payload-{i:04d}-".encode() + bytes([65 + i % 26]) * (i % 40 + 300 * (i % 2))
+                for i in range(60)]
     out = tmp_path / f"k.{fmt}"
     with RecordRing(RING_BYTES) as ring, capture_program(cap_end) as prog, \
             open_capture(cap_end, [0], prog, ring, by_reference=by_reference) as cap, open(out, "wb") as f:
@@ -297,13 +299,14 @@ def test_drops_are_counted_by_the_kernel_not_lost(pair, fill_size, reason):
 
 
 def test_by_reference_a_frame_is_held_until_every_reader_passed_it(pair):
-    """By reference the record ring holds no bytes: a frame stays in UMEM, off the fill ring, until
-    every consumer has read past its record. A stalled reader therefore holds at most the UMEM's frames
-    (fill ring + as many held); beyond that the kernel finds the fill ring empty and counts its drops,
-    and no held frame is ever overwritten. Once the reader catches up, the frames go back."""
+    """By reference the record of a frame over 256 bytes holds no bytes: the frame stays in UMEM, off
+    the fill ring, until every consumer has read past its record. A stalled reader therefore holds at
+    most the UMEM's frames (fill ring + as many held); beyond that the kernel finds the fill ring empty
+    and counts its drops, and no held frame is ever overwritten. Once the reader catches up, the
+    frames go back. Small frames are copied and never held."""
     cap_end, peer = pair
     ring_frames = 64
-    first = [f"held-{i:04d}-".encode() + b"h" * 200 for i in range(400)]
+    first = [f"held-{i:04d}-".encode() + b"h" * 300 for i in range(400)]
     later = [f"again-{i:04d}".encode() for i in range(50)]
     with RecordRing(RING_BYTES) as ring, capture_program(cap_end) as prog, open_capture(
         cap_end, [0], prog, ring, rx_size=ring_frames, fill_size=ring_frames, by_reference=True
