@@ -28,14 +28,15 @@ SNAPLEN = 262144  # tcpdump's and xdpdump's default: whole frames
 
 
 def cases(quick: bool, frames: int | None) -> list[Case]:
-    small, big = (1_000_000, 300_000) if quick else (5_000_000, 1_000_000)
+    small, big, paced = (1_000_000, 300_000, 600_000) if quick else (5_000_000, 1_000_000, 1_500_000)
     if frames:
-        small = big = frames
+        small = big = paced = frames
     # Counts are multiples of 100 so exactly 1% of the frames match the filter.
     return [
         Case(report.UNFILTERED_64, 64, (), small),
-        Case("1500B", 1500, (), big),
+        Case(report.UNFILTERED_1500, 1500, (), big),
         Case(report.FILTERED_64, 64, ("udp", "port", "9999"), small),
+        Case(report.MODERATE_64, 64, (), paced, rate_pps=report.MODERATE_PPS),
     ]
 
 
@@ -44,7 +45,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--quick", action="store_true", help="fewer frames (CI smoke run, under 2 minutes)")
     p.add_argument("--json-out", type=Path, help="JSON results (default bench-results/bench-DATE.json)")
     p.add_argument("--frames", type=int, help="frames per run, every case (a multiple of 100)")
-    p.add_argument("--case", action="append", help="only this case (repeatable): 64B, 1500B, 64B-1%%")
+    p.add_argument("--case", action="append",
+                   help=f"only this case (repeatable): 64B, 1500B, 64B-1%%, {report.MODERATE_64}")
     p.add_argument("--capturer", action="append",
                    help="only this capturer (repeatable): " + ", ".join(c.name for c in capturers.ALL)
                    + f", {capturers.BASELINE} (with --baseline-xdpdump)")
@@ -105,7 +107,7 @@ def main(argv: list[str]) -> int:
     settings = {"quick": args.quick, "snaplen": SNAPLEN, "buffer_kib": capturers.BUFFER_KIB,
                 "generator_cpu": gen_cpu, "capturer_cpu": cap_cpu,
                 "cases": [{"name": c.name, "frame_len": c.frame_len, "filter": " ".join(c.expr),
-                           "frames": c.frames} for c in chosen_cases],
+                           "frames": c.frames, "rate_pps": c.rate_pps} for c in chosen_cases],
                 "xdpdump": str(capturers.VENV_BIN / "xdpdump"), "xdpdump_commit": commit(capturers.ROOT)}
     if args.baseline_xdpdump:
         settings.update({"baseline_xdpdump": str(args.baseline_xdpdump),

@@ -43,9 +43,12 @@ class Sent:
         return (self.frames + MATCH_EVERY - 1) // MATCH_EVERY
 
 
-def send(binary: Path, topo: Topology, frame_len: int, count: int, cpu: int, max_seconds: float) -> Sent:
+def send(binary: Path, topo: Topology, frame_len: int, count: int, cpu: int, max_seconds: float,
+         rate_pps: int = 0) -> Sent:
+    """count frames, flat out, or paced at rate_pps."""
     argv = ["taskset", "-c", str(cpu), *topo.in_ns(topo.gen_ns, [
-        str(binary), GEN_DEV, topo.cap_mac, GEN_IP, CAP_IP, str(frame_len), str(count), str(max_seconds)])]
+        str(binary), GEN_DEV, topo.cap_mac, GEN_IP, CAP_IP, str(frame_len), str(count), str(max_seconds),
+        str(rate_pps)])]
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=max_seconds + 30, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"trafgen exited {proc.returncode}: {proc.stderr.strip()}")

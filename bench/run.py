@@ -31,6 +31,7 @@ class Case:
     frame_len: int
     expr: tuple[str, ...]
     frames: int
+    rate_pps: int = 0   # 0: as fast as the veth takes them; else paced (a moderate rate)
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,8 @@ def measure(topo: Topology, trafgen: Path, capturer: Capturer, case: Case, workd
         background = MachineCpu(max(0.0, idle.busy_s - (session.cpu_s() - own0)), idle.total_s)
         link0, cpu0, machine0 = topo.link_stats(topo.cap_ns, CAP_DEV), session.cpu_s(), MachineCpu.now()
         t0 = time.monotonic()
-        sent = generator.send(trafgen, topo, case.frame_len, case.frames, gen_cpu, limits.send_max_s)
+        sent = generator.send(trafgen, topo, case.frame_len, case.frames, gen_cpu, limits.send_max_s,
+                              case.rate_pps)
         t_sent = time.monotonic()
         if capturer.writes_file:
             drained_after, machine1 = _wait_drained(out, limits.drain_max_s)

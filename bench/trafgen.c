@@ -7,8 +7,11 @@
  *
  * Bounded: stops after --count frames or --seconds of wall time, whichever comes first. Prints one
  * JSON object on stdout: frames accepted by the kernel, ENOBUFS retries, elapsed seconds.
+ * RATE_PPS (optional, 0 = flat out) paces the sends: a batch of PACE_BATCH_US worth of frames, then
+ * a sleep until the schedule (absolute, so it does not drift) - a moderate rate, where a capturer's
+ * naps and wake-ups show in its cost per frame.
  *
- * Usage: trafgen IFNAME DST_MAC SRC_IP DST_IP FRAME_LEN COUNT MAX_SECONDS
+ * Usage: trafgen IFNAME DST_MAC SRC_IP DST_IP FRAME_LEN COUNT MAX_SECONDS [RATE_PPS]
  * FRAME_LEN counts the Ethernet header and excludes the FCS (64 is the minimum Ethernet frame).
  */
 #define _GNU_SOURCE
@@ -31,6 +34,7 @@
 
 #define CYCLE 100
 #define BATCH 1000 /* a multiple of CYCLE; sendmmsg caps vlen at UIO_MAXIOV (1024) */
+#define PACE_BATCH_US 250 /* paced: one sendmmsg per 250 us (75 frames at 300 kpps) */
 #define MATCH_PORT 9999
 #define SRC_PORT 12345
 #define OTHER_PORT_BASE 20000
@@ -94,8 +98,9 @@ static void build_frame(uint8_t *f, size_t len, const uint8_t dst[6], const uint
 
 int main(int argc, char **argv)
 {
-	if (argc != 8) {
-		fprintf(stderr, "usage: %s IFNAME DST_MAC SRC_IP DST_IP FRAME_LEN COUNT MAX_SECONDS\n", argv[0]);
+	if (argc != 8 && argc != 9) {
+		fprintf(stderr, "usage: %s IFNAME DST_MAC SRC_IP DST_IP FRAME_LEN COUNT MAX_SECONDS [RATE_PPS]\n",
+			argv[0]);
 		return 2;
 	}
 	const char *ifname = argv[1];
@@ -104,8 +109,9 @@ int main(int argc, char **argv)
 	size_t frame_len = strtoul(argv[5], NULL, 10);
 	unsigned long long count = strtoull(argv[6], NULL, 10);
 	double max_seconds = strtod(argv[7], NULL);
+	double rate = argc == 9 ? strtod(argv[8], NULL) : 0;
 	if (parse_mac(argv[2], dst_mac) || !inet_aton(argv[3], &sip) || !inet_aton(argv[4], &dip) ||
-	    frame_len < 60 || frame_len > 9000 || max_seconds <= 0) {
+	    frame_len < 60 || frame_len > 9000 || max_seconds <= 0 || rate < 0) {
 		fprintf(stderr, "trafgen: bad argument\n");
 		return 2;
 	}
@@ -161,9 +167,21 @@ int main(int argc, char **argv)
 	unsigned long long sent = 0, enobufs = 0;
 	double start = now_s(), deadline = start + max_seconds, elapsed;
 	int timed_out = 0;
+	unsigned pace = BATCH;
+	if (rate > 0) {
+		double per_batch = rate * PACE_BATCH_US / 1e6;
+		pace = per_batch < 1 ? 1 : per_batch > BATCH ? BATCH : (unsigned)per_batch;
+	}
 	while (sent < count) {
+		if (rate > 0) {
+			/* Sleep until this frame's time on the schedule (absolute: no drift). */
+			double due = start + (double)sent / rate;
+			struct timespec ts = {.tv_sec = (time_t)due, .tv_nsec = (long)((due - (double)(time_t)due) * 1e9)};
+			if (due > now_s())
+				clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+		}
 		unsigned long long left = count - sent;
-		unsigned vlen = left < BATCH ? (unsigned)left : BATCH;
+		unsigned vlen = left < pace ? (unsigned)left : pace;
 		int n = sendmmsg(fd, &msgs[sent % CYCLE], vlen, 0);
 		if (n > 0) {
 			sent += (unsigned)n;

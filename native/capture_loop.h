@@ -14,6 +14,8 @@ struct xdpd_capture {
     struct xdpd_record_ring *rr;
     uint32_t snaplen;
     uint64_t count;         /* 0 = no limit */
+    int by_ref;             /* records point into UMEM; frames are reclaimed once consumers pass them */
+    uint8_t by_slot[XDPD_MAX_SOCKETS];    /* ring socket slot -> index in socks */
     uint32_t n;
     uint32_t next;          /* socket to drain first on the next pass, so no queue starves another */
     struct xdpd_socket *socks[XDPD_MAX_SOCKETS];
@@ -23,6 +25,12 @@ struct xdpd_capture {
 };
 
 #define XDPD_RX_BATCH 64u
+
+/* Whether a frame of cap captured bytes is recorded by reference (record_ring.h). */
+static inline int xdpd_capture_by_ref(const struct xdpd_capture *c, uint32_t cap)
+{
+    return c->by_ref && cap > XDPD_REF_MIN_BYTES;
+}
 
 /* Record the n RX descriptors of socket i from idx on into the record ring (snaplen applied, one
  * timestamp for the pass), stopping at the first that does not fit (*blocked set); returns how many

@@ -39,12 +39,14 @@ uint64_t xdpd_mono_ns(void);        /* CLOCK_MONOTONIC */
 uint64_t xdpd_realtime_ns(void);    /* CLOCK_REALTIME, as pcap timestamps want */
 
 /* umem.c: the frame pool. Every frame is in exactly one place: the free list, a socket's rx path
- * (fill ring -> kernel -> RX ring) or a socket's tx path (TX ring -> kernel -> completion ring). */
+ * (fill ring -> kernel -> RX ring), a socket's tx path (TX ring -> kernel -> completion ring), or held
+ * by a socket while the record ring's consumers read it (a capture by reference). */
 struct xdpd_umem {
     /* All fields are private to the one process that runs the loop (after fork each process has its
      * own copy and only the net role touches frames). */
     uint8_t *area;
     size_t len;
+    int huge;               /* the area is in huge pages (MAP_HUGETLB), else 4 KiB pages */
     uint32_t nframes;
     uint32_t frame_size;
     uint32_t headroom;
@@ -97,6 +99,7 @@ struct xdpd_socket {
     struct xdpd_ring fill, comp, rx, tx;
     uint32_t rx_path;       /* frames given to this socket's fill ring and not yet consumed from RX */
     uint32_t tx_path;       /* frames put on the TX ring and not yet reaped */
+    uint32_t held;          /* taken from RX, recorded by reference, not yet reclaimed (record_ring.h) */
     uint64_t wakeups_fill, wakeups_tx;
 };
 
@@ -109,8 +112,10 @@ int xdpd_fill_wakeup(struct xdpd_socket *s);
 int xdpd_tx_kick(struct xdpd_socket *s);
 uint32_t xdpd_tx_complete(struct xdpd_socket *s);
 
-/* role.c: no_new_privs, then the filter (struct sock_filter bytes). */
+/* role.c: no_new_privs, then the filter (struct sock_filter bytes). xdpd_orphaned: the supervisor
+ * died while this role ran (its parent-death signal arrived); 0 outside the roles (tests). */
 int xdpd_sandbox_enter(const void *filter, size_t len);
+int xdpd_orphaned(void);
 
 /* policy_filters.c: the roles' filters from native/generated/, into out (room for
  * XDPD_FILTER_MAX instructions); return the length in bytes or -errno. */
@@ -118,7 +123,8 @@ int xdpd_sandbox_enter(const void *filter, size_t len);
 int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_first, unsigned int xsk_fd_last);
 int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd);
 
-/* pcap_writer.c, for the archive role: the file it writes (the policy names it). */
+/* pcap_writer.c, for the archive role: the file it writes (the policy names it), the ring it reads. */
 int xdpd_writer_fd(const xdpd_writer *w);
+struct xdpd_record_ring *xdpd_writer_ring(const xdpd_writer *w);
 
 #endif

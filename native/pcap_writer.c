@@ -5,6 +5,10 @@
  * if_tsresol = 9, i.e. nanoseconds, and the snaplen), then Enhanced Packet Blocks.
  * Only whole records go into the buffer and the buffer is written whole, so whatever the file holds
  * after a flush is a valid capture file. A record is released to the ring as soon as it is encoded.
+ * A write that fails (ENOSPC, EIO) may have left part of a record in the file: the file is cut back
+ * (ftruncate) to the end of the last whole record, the writer stops writing for good, and the count
+ * of records that reached the file is published in the ring (the consumer slot's `records`), where
+ * the supervisor reads it for the summary.
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
@@ -28,6 +32,10 @@ struct xdpd_writer {
     size_t len;
     uint64_t records;
     uint64_t bytes;
+    uint64_t buf_records;   /* records encoded in buf, not yet written */
+    uint64_t file_records;  /* records wholly in the file */
+    int64_t file_end;       /* file offset after the last whole record; -1: not a file that can be cut */
+    int failed;             /* -errno of the write that failed: nothing more is written */
     uint32_t nifaces;
     int64_t last_flush_ms;
     int nap_ms;         /* current wait when the ring is empty; kept across steps while traffic trickles */
@@ -41,6 +49,9 @@ struct xdpd_writer {
  * IDLE_FLUSH_MS (and always at the end): a file on disk lags a trickle by at most that, and a trickle
  * costs one write(2) per interval instead of one per wake-up. Whole records only, always. */
 #define IDLE_FLUSH_MS 100
+/* After the supervisor's death, how long to wait for the net role's producer_done: its drain (5 s)
+ * and final statistics, with room to spare on a loaded machine. */
+#define ORPHAN_WAIT_MS 10000
 
 static void put(struct xdpd_writer *w, const void *p, size_t n)
 {
@@ -125,6 +136,8 @@ static int write_header(struct xdpd_writer *w, const char *ifnames)
     return 0;
 }
 
+static int writer_flush(struct xdpd_writer *w);
+
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size)
 {
@@ -155,7 +168,16 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
         w->max_nap_ms = 8;
     w->nap_ms = 1;
     w->last_flush_ms = xdpd_now_ms();
+    /* Where the file starts (0 for -w FILE; `-w - >> FILE` appends): the offset a failed write cuts
+     * back to is counted from here. A pipe or terminal has no offset and cannot be cut. */
+    off_t start = lseek(fd, 0, SEEK_CUR);
+    w->file_end = start >= 0 ? (int64_t)start : -1;
+    w->slot = -1;
     int err = write_header(w, ifnames);
+    /* The file header goes out now, during set-up: a target that opens but cannot be written
+     * (/proc/version, a full file system) fails here, before any frame is taken from the kernel. */
+    if (err == 0)
+        err = writer_flush(w);
     if (err == 0) {
         w->slot = xdpd_rr_consumer_register(rr);
         err = w->slot < 0 ? w->slot : 0;
@@ -168,8 +190,6 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
     *out = w;
     return 0;
 }
-
-static int writer_flush(struct xdpd_writer *w);
 
 int xdpd_writer_destroy(xdpd_writer *w)
 {
@@ -188,6 +208,11 @@ int xdpd_writer_fd(const xdpd_writer *w)
     return w->fd;
 }
 
+struct xdpd_record_ring *xdpd_writer_ring(const xdpd_writer *w)
+{
+    return w->rr;
+}
+
 void xdpd_writer_forget(xdpd_writer *w)
 {
     /* After fork, in the process that does not run the writer: its copy of the buffer (the file
@@ -198,24 +223,76 @@ void xdpd_writer_forget(xdpd_writer *w)
     }
 }
 
+/* Bytes of the whole records at the front of buf[0..len): what may stay in the file of a write that
+ * stopped after `len` bytes. Each record says its own length (pcap: 16 + incl_len; pcapng: the block
+ * total length), so the buffer needs no index on the hot path. The file header, written alone at
+ * set-up, counts as one record. */
+static size_t whole_prefix(const struct xdpd_writer *w, size_t len, uint64_t *records)
+{
+    size_t at = 0;
+    *records = 0;
+    for (;;) {
+        uint32_t v;
+        size_t rec;
+        if (w->format == XDPD_FMT_PCAP) {
+            if (at + 16 > w->len)
+                break;
+            memcpy(&v, w->buf + at + 8, 4);
+            rec = 16 + (size_t)v;
+        } else {
+            if (at + 8 > w->len)
+                break;
+            memcpy(&v, w->buf + at + 4, 4);
+            rec = v;
+        }
+        if (rec == 0 || at + rec > len)
+            break;
+        at += rec;
+        (*records)++;
+    }
+    return at;
+}
+
+/* A write failed after `done` bytes of the buffer: cut the file back to its last whole record so
+ * every reader reads it to the end, count what is in it, and stop writing for good. The file
+ * position is not moved back (lseek is not in the archive policy): nothing is written after this. */
+static int writer_cut(struct xdpd_writer *w, size_t done, int err)
+{
+    uint64_t whole_records = 0;
+    /* No record encoded yet: the buffer is the file header (set-up), of which nothing may stay. */
+    size_t whole = w->buf_records ? whole_prefix(w, done, &whole_records) : 0;
+    w->failed = -err;
+    if (w->file_end >= 0 && whole < done && ftruncate(w->fd, (off_t)(w->file_end + (int64_t)whole)) == 0)
+        w->file_end += (int64_t)whole;
+    w->file_records += whole_records;
+    if (w->slot >= 0)
+        __atomic_store_n(&w->rr->cons[w->slot].records, w->file_records, __ATOMIC_RELEASE);
+    return xdpd_fail(XDPD_STEP_WRITE, err, "write(fd=%d, len=%zu) of the capture file", w->fd, w->len - done);
+}
+
 static int writer_flush(struct xdpd_writer *w)
 {
+    if (w->failed)
+        return w->failed;
     size_t off = 0;
     while (off < w->len) {
         ssize_t n = write(w->fd, w->buf + off, w->len - off);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            /* Keep what was not written at the front of the buffer for a later retry. */
-            memmove(w->buf, w->buf + off, w->len - off);
-            w->len -= off;
-            return xdpd_fail(XDPD_STEP_WRITE, errno, "write(fd=%d, len=%zu) of the capture file", w->fd, w->len);
+            return writer_cut(w, off, errno);
         }
         off += (size_t)n;
         w->bytes += (uint64_t)n;
     }
+    if (w->file_end >= 0)
+        w->file_end += (int64_t)w->len;
+    w->file_records += w->buf_records;
+    w->buf_records = 0;
     w->len = 0;
     w->last_flush_ms = xdpd_now_ms();
+    if (w->slot >= 0)
+        __atomic_store_n(&w->rr->cons[w->slot].records, w->file_records, __ATOMIC_RELEASE);
     return 0;
 }
 
@@ -226,12 +303,13 @@ static size_t record_size(const struct xdpd_writer *w, uint32_t cap)
 
 static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
 {
+    w->buf_records++;
     if (w->format == XDPD_FMT_PCAP) {
         put32(w, (uint32_t)(rec->ts_ns / 1000000000ull));
         put32(w, (uint32_t)(rec->ts_ns % 1000000000ull));
         put32(w, rec->cap_len);
         put32(w, rec->wire_len);
-        put(w, rec->data, rec->cap_len);
+        put(w, xdpd_rec_data(w->rr, rec), rec->cap_len);
         return;
     }
     uint32_t blen = (uint32_t)record_size(w, rec->cap_len);
@@ -243,9 +321,21 @@ static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
     put32(w, (uint32_t)rec->ts_ns);
     put32(w, rec->cap_len);
     put32(w, rec->wire_len);
-    put(w, rec->data, rec->cap_len);
+    put(w, xdpd_rec_data(w->rr, rec), rec->cap_len);
     put_pad4(w, rec->cap_len);
     put32(w, blen);
+}
+
+/* A quarter of what can wait for the writer: of the ring's bytes, or by reference of the frames the
+ * net role can hold beyond its fill rings (counted as if every record were one by reference, the
+ * smallest kind: an overestimate, which only wakes the writer sooner). Either way a full
+ * nap of max_nap_ms at a rate the rings sustain fits: by reference the fill ring still holds as many
+ * frames again (16384 frames at 1.5 Mpps are 11 ms). */
+static int backlog_heavy(const struct xdpd_writer *w, uint64_t backlog_bytes)
+{
+    if (w->rr->by_ref)
+        return backlog_bytes / xdpd_rec_size(sizeof(uint64_t)) > w->rr->held_budget / 4;
+    return backlog_bytes > w->rr->data_size / 4;
 }
 
 static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
@@ -260,8 +350,8 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
                 return err;
         }
         prod = xdpd_rr_wait(w->rr, c->pos, timeout_ms, &w->nap_ms, w->max_nap_ms);
-    } else if (prod - c->pos > w->rr->data_size / 4) {
-        w->nap_ms = 1;   /* a quarter full: traffic is heavy, look again soon */
+    } else if (backlog_heavy(w, prod - c->pos)) {
+        w->nap_ms = 1;   /* traffic is heavy, look again soon */
     }
     uint64_t pos = c->pos;
     uint32_t n = 0;
@@ -288,12 +378,22 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
  * file). A pipe or terminal (-w -) cannot be fsync'ed, and that is fine. */
 int xdpd_archive_run(xdpd_writer *w)
 {
+    int64_t orphan_deadline = 0;
     for (;;) {
         int n = writer_step(w, 100, 4096);
         if (n < 0)
             return n;
-        if (n == 0 && __atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE) &&
-            xdpd_rr_consumer_backlog(w->rr, w->slot) == 0)
+        int done = __atomic_load_n(&w->rr->producer_done, __ATOMIC_ACQUIRE);
+        if (!done && xdpd_orphaned()) {
+            /* The supervisor died: the net role drains and says producer_done within its drain
+             * deadline; if it died too, nobody will, so write what was published and finish. */
+            int64_t now = xdpd_now_ms();
+            if (!orphan_deadline)
+                orphan_deadline = now + ORPHAN_WAIT_MS;
+            else if (now >= orphan_deadline)
+                done = 1;
+        }
+        if (n == 0 && done && xdpd_rr_consumer_backlog(w->rr, w->slot) == 0)
             break;
     }
     int err = writer_flush(w);
@@ -307,4 +407,9 @@ int xdpd_archive_run(xdpd_writer *w)
 uint64_t xdpd_writer_records(const xdpd_writer *w)
 {
     return w->records;
+}
+
+int xdpd_writer_slot(const xdpd_writer *w)
+{
+    return w->slot;
 }

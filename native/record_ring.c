@@ -43,11 +43,6 @@ int xdpd_rr_destroy(xdpd_record_ring *rr)
     return 0;
 }
 
-uint8_t *xdpd_rr_base(xdpd_record_ring *rr)
-{
-    return (uint8_t *)rr;
-}
-
 void xdpd_rr_counters(const xdpd_record_ring *rr, struct xdpd_ring_counters *out)
 {
     out->captured = __atomic_load_n(&rr->captured, __ATOMIC_RELAXED);
@@ -86,9 +81,8 @@ void xdpd_rr_set_producer_done(xdpd_record_ring *rr)
 
 /* --- producer ----------------------------------------------------------------------------------- */
 
-static uint64_t min_consumer(struct xdpd_record_ring *rr)
+static uint64_t min_consumer(struct xdpd_record_ring *rr, uint64_t m)
 {
-    uint64_t m = rr->prod_local;
     for (int i = 0; i < XDPD_MAX_CONSUMERS; i++) {
         if (!__atomic_load_n(&rr->cons[i].active, __ATOMIC_ACQUIRE))
             continue;
@@ -99,13 +93,24 @@ static uint64_t min_consumer(struct xdpd_record_ring *rr)
     return m;
 }
 
-struct xdpd_record *xdpd_rr_reserve(struct xdpd_record_ring *rr, uint32_t cap_len)
+uint64_t xdpd_rr_consumed(struct xdpd_record_ring *rr)
 {
-    uint64_t size = xdpd_rec_size(cap_len);
+    return min_consumer(rr, rr->prod);
+}
+
+/* Space below the slowest consumer is free again; by reference, only once its frames are reclaimed. */
+static uint64_t reusable_below(struct xdpd_record_ring *rr)
+{
+    uint64_t m = min_consumer(rr, rr->prod_local);
+    return rr->by_ref && rr->reclaimed < m ? rr->reclaimed : m;
+}
+
+static struct xdpd_record *reserve(struct xdpd_record_ring *rr, uint64_t size, uint32_t cap_len)
+{
     uint64_t tail = rr->data_size - (rr->prod_local & (rr->data_size - 1));
     uint64_t need = size > tail ? tail + size : size;   /* a record never wraps: pad to the start */
     if (rr->prod_local + need - rr->min_cons_cached > rr->data_size) {
-        rr->min_cons_cached = min_consumer(rr);
+        rr->min_cons_cached = reusable_below(rr);
         if (rr->prod_local + need - rr->min_cons_cached > rr->data_size)
             return NULL;
     }
@@ -119,6 +124,16 @@ struct xdpd_record *xdpd_rr_reserve(struct xdpd_record_ring *rr, uint32_t cap_le
     rec->rec_len = (uint32_t)size;
     rec->cap_len = cap_len;
     return rec;
+}
+
+struct xdpd_record *xdpd_rr_reserve(struct xdpd_record_ring *rr, uint32_t cap_len)
+{
+    return reserve(rr, xdpd_rec_size(cap_len), cap_len);
+}
+
+struct xdpd_record *xdpd_rr_reserve_ref(struct xdpd_record_ring *rr, uint32_t cap_len)
+{
+    return reserve(rr, xdpd_rec_size(sizeof(uint64_t)), cap_len);
 }
 
 void xdpd_rr_commit(struct xdpd_record_ring *rr, struct xdpd_record *rec)
@@ -156,6 +171,13 @@ void xdpd_rr_consumer_unregister(xdpd_record_ring *rr, int slot)
 {
     if (slot >= 0 && slot < XDPD_MAX_CONSUMERS)
         __atomic_store_n(&rr->cons[slot].active, 0, __ATOMIC_RELEASE);
+}
+
+uint64_t xdpd_rr_consumer_records(const xdpd_record_ring *rr, int slot)
+{
+    if (slot < 0 || slot >= XDPD_MAX_CONSUMERS)
+        return 0;
+    return __atomic_load_n(&rr->cons[slot].records, __ATOMIC_ACQUIRE);
 }
 
 uint64_t xdpd_rr_consumer_backlog(const xdpd_record_ring *rr, int slot)
@@ -207,7 +229,7 @@ int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *ou
     struct xdpd_record *rec;
     while (n < max && (rec = xdpd_rr_next(rr, &pos, prod)) != NULL) {
         out[n].ts_ns = rec->ts_ns;
-        out[n].data_off = (uint64_t)((uint8_t *)rec->data - (uint8_t *)rr);
+        out[n].data = xdpd_rec_data(rr, rec);
         out[n].wire_len = rec->wire_len;
         out[n].cap_len = rec->cap_len;
         out[n].ifslot = rec->ifslot;

@@ -8,6 +8,14 @@
  * reads records below it, then release-stores its own `pos`; the producer load-acquires every active
  * consumer's `pos` before reusing space below pos + data_size. So a record is never overwritten before
  * every registered consumer is done with it.
+ *
+ * By reference (by_ref, the capture with only native consumers, set before any record): a record of
+ * a frame larger than XDPD_REF_MIN_BYTES carries no bytes, only where the frame lies in a UMEM
+ * (xdpd_rec_ref); it is shorter than its cap_len says (rec_len < xdpd_rec_size(cap_len)), which is how
+ * a reader tells. Consumers read the frame there, through the UMEM mapping every process forked after
+ * it shares (umem_base, an address valid in those processes, like the UMEM itself). The producer gives
+ * such a frame back to its fill ring only once every consumer is past its record (`reclaimed`), and
+ * space is reused only below that. Smaller frames are still copied (see capture_loop.c for why).
  */
 #ifndef XDPD_RECORD_RING_H
 #define XDPD_RECORD_RING_H
@@ -34,7 +42,7 @@ struct xdpd_rr_consumer {
     uint64_t peek_end;  /* consumer-private: end of the batch handed out by the last peek */
     uint32_t active;    /* claimed by compare-and-swap at register, cleared by its consumer */
     uint32_t pad0;
-    uint64_t records;
+    uint64_t records;   /* what its consumer reports done: for the archive writer, records wholly in the file */
     uint8_t pad[32];
 } __attribute__((aligned(64)));
 
@@ -51,10 +59,15 @@ struct xdpd_record_ring {
     uint64_t captured;          /* records produced (release-stored after the records are published) */
     uint64_t bytes;
     uint64_t ring_full;
+    uint64_t reclaimed;         /* producer-private (by_ref): frames of records below it are given back */
     /* control, written rarely */
     uint32_t stop __attribute__((aligned(64)));  /* only the supervisor sets it */
     uint32_t producer_done;     /* only the producer sets it, after its final statistics */
     uint32_t nsockets;          /* socket slots handed out, before the loop starts */
+    uint32_t by_ref;            /* records point into UMEM (set by the producer before the fork) */
+    uint32_t held_budget;       /* by_ref: frames the producer can hold beyond its fill rings */
+    uint64_t umem_base[XDPD_MAX_SOCKETS];   /* by_ref: each socket slot's UMEM area (an address) */
+    uint64_t umem_len[XDPD_MAX_SOCKETS];
     struct xdpd_rr_consumer cons[XDPD_MAX_CONSUMERS];
     struct xdpd_socket_counters sockets[XDPD_MAX_SOCKETS];
 };
@@ -70,8 +83,35 @@ static inline struct xdpd_record *xdpd_rr_at(struct xdpd_record_ring *rr, uint64
     return (struct xdpd_record *)((uint8_t *)rr + rr->data_offset + (pos & (rr->data_size - 1)));
 }
 
-/* Producer (capture loop, tap): room for one record, written in place; returns NULL when full. */
+/* A by-reference record's payload: the socket slot (top 16 bits) and the frame's UMEM address. */
+#define XDPD_REF_ADDR_MASK ((1ull << 48) - 1)
+#define XDPD_REF_MIN_BYTES 256u   /* by_ref: frames of more captured bytes go by reference */
+
+static inline int xdpd_rec_is_ref(const struct xdpd_record *rec)
+{
+    return rec->rec_len < xdpd_rec_size(rec->cap_len);
+}
+static inline uint64_t xdpd_rec_ref(uint32_t slot, uint64_t addr)
+{
+    return ((uint64_t)slot << 48) | addr;
+}
+
+/* The captured bytes of a record, wherever they are. */
+static inline const uint8_t *xdpd_rec_data(const struct xdpd_record_ring *rr, const struct xdpd_record *rec)
+{
+    if (!xdpd_rec_is_ref(rec))
+        return rec->data;
+    uint64_t ref;
+    __builtin_memcpy(&ref, rec->data, sizeof(ref));
+    return (const uint8_t *)(uintptr_t)(rr->umem_base[ref >> 48] + (ref & XDPD_REF_ADDR_MASK));
+}
+
+/* Producer (capture loop, tap): room for one record, written in place; returns NULL when full.
+ * reserve_ref: a by-reference record of cap_len captured bytes (its payload is xdpd_rec_ref). */
 struct xdpd_record *xdpd_rr_reserve(struct xdpd_record_ring *rr, uint32_t cap_len);
+struct xdpd_record *xdpd_rr_reserve_ref(struct xdpd_record_ring *rr, uint32_t cap_len);
+/* Every consumer is past this position (the published position when there is none). */
+uint64_t xdpd_rr_consumed(struct xdpd_record_ring *rr);
 void xdpd_rr_commit(struct xdpd_record_ring *rr, struct xdpd_record *rec);
 void xdpd_rr_publish(struct xdpd_record_ring *rr);
 

@@ -10,10 +10,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -46,6 +48,47 @@ static void role_log(int log_fd, const char *role, const char *what, int err, in
     if (log_fd >= 0 && log_fd != 2) {
         if (write(log_fd, line, (size_t)n) >= 0)
             fsync(log_fd);
+    }
+}
+
+/* When the supervisor dies (SIGKILL included) nothing a role holds may be lost: the net role stops
+ * capturing (the programs are gone with the supervisor's links anyway), drains what the kernel had
+ * delivered, publishes it and says producer_done; the archive role writes every record published,
+ * fsyncs and exits. So a role's parent-death signal is not SIGKILL but ORPHAN_SIGNAL, whose handler
+ * only raises a flag: the stop flag in the shared ring for the net role, `orphaned` for the archive
+ * role (which then stops waiting for a producer that died too after ORPHAN_WAIT_MS, pcap_writer.c).
+ * The handler is installed before the parent-death signal is switched from the SIGKILL that
+ * confine.py set to it, so the role is covered at every moment; and both happen before the filter
+ * (the policies allow only rt_sigreturn, the handler's return). */
+#define ORPHAN_SIGNAL SIGUSR1
+
+static struct xdpd_record_ring *orphan_stop_rr;   /* net role: the ring whose stop flag it raises */
+static volatile sig_atomic_t orphaned;
+
+static void on_supervisor_death(int sig)
+{
+    (void)sig;
+    orphaned = 1;
+    if (orphan_stop_rr)
+        __atomic_store_n(&orphan_stop_rr->stop, 1, __ATOMIC_RELEASE);
+}
+
+int xdpd_orphaned(void)
+{
+    return orphaned;
+}
+
+static void finish_on_supervisor_death(const char *role, struct xdpd_record_ring *stop_rr, int log_fd)
+{
+    orphan_stop_rr = stop_rr;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_supervisor_death;
+    sigemptyset(&sa.sa_mask);
+    /* No SA_RESTART: a nap in ppoll ends at once and the loop sees the flag. */
+    if (sigaction(ORPHAN_SIGNAL, &sa, NULL) != 0 || prctl(PR_SET_PDEATHSIG, ORPHAN_SIGNAL, 0, 0, 0) != 0) {
+        /* Still covered by confine.py's SIGKILL: the role would die with the supervisor, as before. */
+        role_log(log_fd, role, "cannot arrange to finish when the supervisor dies", errno, 0);
     }
 }
 
@@ -84,6 +127,7 @@ static void enter_sandbox(const char *role, const void *filter, int len, int log
 
 void xdpd_net_role(xdpd_producer *p, int log_fd, int sandboxed, int selftest, int stats_interval_ms)
 {
+    finish_on_supervisor_death("net", p->rr, log_fd);
     if (sandboxed) {
         struct sock_filter filter[XDPD_FILTER_MAX];
         int first, last;
@@ -102,8 +146,25 @@ void xdpd_net_role(xdpd_producer *p, int log_fd, int sandboxed, int selftest, in
     _exit(0);
 }
 
+/* A capture by reference: the writer reads frames in the UMEMs, which it must never write. */
+static int umem_read_only(const struct xdpd_record_ring *rr)
+{
+    if (!rr->by_ref)
+        return 0;
+    for (uint32_t i = 0; i < rr->nsockets; i++)
+        if (rr->umem_len[i] && mprotect((void *)(uintptr_t)rr->umem_base[i], rr->umem_len[i], PROT_READ) != 0)
+            return -errno;
+    return 0;
+}
+
 void xdpd_archive_role(xdpd_writer *w, int log_fd, int sandboxed, int selftest)
 {
+    finish_on_supervisor_death("archive", NULL, log_fd);
+    int ro = umem_read_only(xdpd_writer_ring(w));
+    if (ro) {
+        role_log(log_fd, "archive", "cannot map the UMEM read-only", -ro, 0);
+        _exit(1);
+    }
     if (sandboxed) {
         struct sock_filter filter[XDPD_FILTER_MAX];
         int len = xdpd_archive_filter(filter, (unsigned)log_fd, (unsigned)xdpd_writer_fd(w));

@@ -12,6 +12,8 @@
 
 #include "internal.h"
 
+#define HUGE_PAGE (2u << 20)
+
 int xdpd_umem_create(xdpd_umem **out, uint32_t nframes, uint32_t frame_size, uint32_t headroom)
 {
     if (frame_size != 2048 && frame_size != 4096)
@@ -30,7 +32,16 @@ int xdpd_umem_create(xdpd_umem **out, uint32_t nframes, uint32_t frame_size, uin
      * the kernel pins these pages and writes frames into them; after fork a private mapping's pinned
      * pages are copied for the child at once (copy-on-fork for DMA-pinned pages), so a forked capture
      * loop would read a stale copy. A shared mapping is the same pages in every process. */
-    u->area = mmap(NULL, u->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    /* Huge pages where the system has them reserved (vm.nr_hugepages), else 4 KiB pages. Every
+     * frame read (by the writer, by reference) is a cache miss in a page of its own; in 2 MiB pages
+     * it is not also a TLB miss: measured at 64 bytes and 150 kpps on this VM, the writer took
+     * 100-108 ns per frame in huge pages against 121-155 in 4 KiB pages. */
+    u->area = MAP_FAILED;
+    if (u->len % HUGE_PAGE == 0)
+        u->area = mmap(NULL, u->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+    u->huge = u->area != MAP_FAILED;
+    if (!u->huge)
+        u->area = mmap(NULL, u->len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (u->area == MAP_FAILED) {
         int e = errno;
         size_t len = u->len;
@@ -102,11 +113,11 @@ int xdpd_umem_attach(struct xdpd_umem *u, xdpd_socket *s)
 void xdpd_umem_detach(struct xdpd_umem *u, xdpd_socket *s)
 {
     /* The socket is being closed: the kernel lets go of every frame it held for it. */
-    if (s->rx_path + s->tx_path) {
+    if (s->rx_path + s->tx_path + s->held) {
         for (uint32_t f = 0; f < u->nframes; f++)
             if (u->owner[f] == s->id)
                 xdpd_frame_push(u, (uint64_t)f * u->frame_size);
-        s->rx_path = s->tx_path = 0;
+        s->rx_path = s->tx_path = s->held = 0;
     }
     for (uint32_t i = 0; i < u->nsockets; i++) {
         if (u->sockets[i] == s) {
@@ -125,6 +136,7 @@ void xdpd_umem_check(const xdpd_umem *u, struct xdpd_frame_accounting *out)
         const struct xdpd_socket *s = u->sockets[i];
         out->rx_path += s->rx_path;
         out->tx_path += s->tx_path;
+        out->held += s->held;
         /* RX before fill: the kernel takes a frame off the fill ring before it publishes it on the RX
          * ring, so reading in this order can miss a frame in transit but never count it twice. */
         if (s->rx.map)
@@ -143,6 +155,6 @@ void xdpd_umem_check(const xdpd_umem *u, struct xdpd_frame_accounting *out)
     } else {
         out->duplicates = UINT32_MAX;
     }
-    out->ok = out->free + out->rx_path + out->tx_path == out->total && out->duplicates == 0 &&
+    out->ok = out->free + out->rx_path + out->tx_path + out->held == out->total && out->duplicates == 0 &&
               out->fill_queued + out->rx_queued <= out->rx_path;
 }

@@ -74,10 +74,11 @@ struct xdpd_frame_accounting {
     uint32_t free;          /* on the user-space free list */
     uint32_t rx_path;       /* given to a fill ring, not yet back from an RX ring */
     uint32_t tx_path;       /* put on a TX ring, not yet reaped from a completion ring */
+    uint32_t held;          /* recorded by reference, waiting for the record ring's consumers */
     uint32_t fill_queued;   /* of rx_path: still on the fill rings */
     uint32_t rx_queued;     /* of rx_path: on the RX rings, not yet consumed */
     uint32_t duplicates;    /* frames on the free list twice (must be 0) */
-    int32_t ok;             /* 1 when free + rx_path + tx_path == total and nothing is duplicated */
+    int32_t ok;             /* 1 when free + rx_path + tx_path + held == total and nothing is duplicated */
 };
 
 /* One socket's slot in the record ring's shared counters. Only the producer (the net role) writes
@@ -116,10 +117,11 @@ struct xdpd_ring_counters {
     uint32_t nconsumers;
 };
 
-/* A record handed to a Python consumer: data lives at ring base + data_off until released. */
+/* A record handed to a Python consumer: its cap_len bytes at data (in the record ring, or in a UMEM
+ * when the ring is by reference) stay valid until released. */
 struct xdpd_packet {
     uint64_t ts_ns;
-    uint64_t data_off;
+    const uint8_t *data;
     uint32_t wire_len;
     uint32_t cap_len;
     uint16_t ifslot;
@@ -150,7 +152,6 @@ int xdpd_socket_stats(const xdpd_socket *s, struct xdpd_xsk_stats *out);
  * consumers. set_producer_done tells consumers nothing more will come (the net loop does it at its end). */
 int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size);
 int xdpd_rr_destroy(xdpd_record_ring *rr);
-uint8_t *xdpd_rr_base(xdpd_record_ring *rr);
 void xdpd_rr_counters(const xdpd_record_ring *rr, struct xdpd_ring_counters *out);
 int xdpd_rr_socket_counters(const xdpd_record_ring *rr, uint32_t slot, struct xdpd_socket_counters *out);
 void xdpd_rr_request_stop(xdpd_record_ring *rr);
@@ -158,13 +159,18 @@ void xdpd_rr_set_producer_done(xdpd_record_ring *rr);
 int xdpd_rr_consumer_register(xdpd_record_ring *rr);
 void xdpd_rr_consumer_unregister(xdpd_record_ring *rr, int slot);
 uint64_t xdpd_rr_consumer_backlog(const xdpd_record_ring *rr, int slot);
+/* Records the consumer in slot reports done (the archive writer: records wholly in the file), read
+ * from shared memory: valid in any process, also after the consumer's own has exited. */
+uint64_t xdpd_rr_consumer_records(const xdpd_record_ring *rr, int slot);
 int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *out, uint32_t max,
                           int timeout_ms);
 void xdpd_rr_consumer_release(xdpd_record_ring *rr, int slot);
 
 /* capture_loop.c: the AF_XDP capture, a producer: the RX rings of every added socket -> the record
- * ring, fill rings refilled. count 0 = no limit. */
-int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count);
+ * ring, fill rings refilled. count 0 = no limit. by_ref: records point into UMEM instead of copying
+ * the frame (for consumers that share the UMEM mapping: the archive writer, a reader in this process);
+ * a frame goes back to its fill ring once every consumer has passed its record. */
+int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count, int by_ref);
 int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot);
 void xdpd_capture_destroy(xdpd_capture *c);
 xdpd_producer *xdpd_capture_producer(xdpd_capture *c);
@@ -184,14 +190,16 @@ xdpd_producer *xdpd_tap_producer(xdpd_tap *t);
  * Also what tests run (in a thread: the call does not hold the GIL). */
 int xdpd_net_run(xdpd_producer *p, int stats_interval_ms);
 
-/* pcap_writer.c: the archive consumer. run() writes until the producer is done, flushes and fsyncs
- * (a pipe or terminal cannot be fsync'ed, and that is fine). destroy flushes what is buffered.
+/* pcap_writer.c: the archive consumer. create() writes the file header at once. run() writes until
+ * the producer is done, flushes and fsyncs (a pipe or terminal cannot be fsync'ed, and that is fine);
+ * a write that fails cuts the file back to its last whole record and ends the writer. destroy flushes what is buffered.
  * forget: after fork, in the process that does not run the writer. */
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size);
 int xdpd_writer_destroy(xdpd_writer *w);
 void xdpd_writer_forget(xdpd_writer *w);
 uint64_t xdpd_writer_records(const xdpd_writer *w);
+int xdpd_writer_slot(const xdpd_writer *w);
 int xdpd_archive_run(xdpd_writer *w);
 
 /* role.c: the sandboxed roles. Each installs its seccomp filter (sandboxed != 0), built from

@@ -23,6 +23,9 @@ def assert_one_line(proc, status: int, starts: str) -> None:
         (["-i", "nosuch0"], 1, "xdpdump: nosuch0: no such device"),
         (["-i", "{dev}", "udp port"], 1, "xdpdump: can't parse filter expression: syntax error"),
         (["-i", "{dev}", "-w", "/nonexistent/f.pcap"], 1, "xdpdump: /nonexistent/f.pcap: No such file or directory"),
+        # opens, but cannot be written: the file header is written during set-up, so this fails
+        # before any frame is taken and before the banner, and nothing stays attached
+        (["-i", "{dev}", "-w", "/proc/version"], 1, "xdpdump: cannot write /proc/version: write("),
         (["-i", "{dev}", "--ring-size", "100"], 2, "xdpdump: --ring-size 100: must be a power of two"),
         (["-i", "{dev}", "--queue", "7"], 1, "xdpdump: {dev} has 1 rx queue(s); there is no queue 7"),
         (["-i", "{dev}", "ip6 protochain 6"], 1, "xdpdump: this filter cannot run in the XDP program: "),

@@ -204,14 +204,14 @@ def test_archive_loop_on_an_empty_capture_writes_the_header(tmp_path):
 
 
 def test_write_errors_are_user_errors(tmp_path):
+    # The file header is written when the writer is made: a target that cannot be written fails there.
     with RecordRing(1 << 16) as ring:
         rfd, wfd = os.pipe()
         os.close(rfd)
-        writer = ArchiveWriter(ring, wfd)
         try:
-            ring.producer_done()
-            with pytest.raises(UserError, match=r"write\(fd=\d+, len=24\) of the capture file: Broken pipe"):
-                writer.run()
+            with pytest.raises(UserError, match=r"cannot write the capture file: write\(fd=\d+, len=24\) of the "
+                                                r"capture file: Broken pipe"):
+                ArchiveWriter(ring, wfd)
+            assert ring.counters().consumers == 0  # nothing left registered
         finally:
-            writer.disown()
             os.close(wfd)

@@ -177,13 +177,16 @@ def mappings() -> set[str]:
         return set(f.read().splitlines())
 
 
+@pytest.mark.parametrize("by_reference", [False, True], ids=["copied", "by-reference"])
 @pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
-def test_capture_k_payloads_in_order_to_pcap(pair, tmp_path, fmt):
+def test_capture_k_payloads_in_order_to_pcap(pair, tmp_path, fmt, by_reference):
     cap_end, peer = pair
-    payloads = [f"xdpd-payload-{i:04d}-".encode() + bytes([65 + i % 26]) * (i % 40) for i in range(60)]
+    # By reference, frames of more than 256 bytes go by reference and smaller ones are copied: mixed.
+    payloads = [f"xdpd-payload-{i:04d}-".encode() + bytes([65 + i % 26]) * (i % 40 + 300 * (i % 2))
+                for i in range(60)]
     out = tmp_path / f"k.{fmt}"
     with RecordRing(RING_BYTES) as ring, capture_program(cap_end) as prog, \
-            open_capture(cap_end, [0], prog, ring) as cap, open(out, "wb") as f:
+            open_capture(cap_end, [0], prog, ring, by_reference=by_reference) as cap, open(out, "wb") as f:
         writer = ArchiveWriter(ring, f.fileno(), fmt, cap.snaplen, ifnames=[cap_end.dev])
         printer = ring.consumer()
         with writer:
@@ -292,6 +295,40 @@ def test_drops_are_counted_by_the_kernel_not_lost(pair, fill_size, reason):
         assert kernel.rx_ring_full + kernel.rx_dropped == stats.dropped
         assert getattr(kernel, reason) > 0, kernel
         assert stats.ring_full_events > 0
+        assert all(a.ok for a in cap.accounting())
+
+
+def test_by_reference_a_frame_is_held_until_every_reader_passed_it(pair):
+    """By reference the record of a frame over 256 bytes holds no bytes: the frame stays in UMEM, off
+    the fill ring, until every consumer has read past its record. A stalled reader therefore holds at
+    most the UMEM's frames (fill ring + as many held); beyond that the kernel finds the fill ring empty
+    and counts its drops, and no held frame is ever overwritten. Once the reader catches up, the
+    frames go back. Small frames are copied and never held."""
+    cap_end, peer = pair
+    ring_frames = 64
+    first = [f"held-{i:04d}-".encode() + b"h" * 300 for i in range(400)]
+    later = [f"again-{i:04d}".encode() for i in range(50)]
+    with RecordRing(RING_BYTES) as ring, capture_program(cap_end) as prog, open_capture(
+        cap_end, [0], prog, ring, rx_size=ring_frames, fill_size=ring_frames, by_reference=True
+    ) as cap:
+        stalled = ring.consumer()
+        with loops(ring, cap.run):
+            for i in range(0, len(first), 32):  # chunks the fill ring holds, with time to take them
+                send_udp(peer, cap_end, 9999, first[i : i + 32])
+                assert wait_for(lambda i=i: prog.counter(SEEN) == min(i + 32, len(first)))
+                wait_for(lambda i=i: cap.stats().captured >= min(i + 32, 2 * ring_frames), rounds=50)
+            time.sleep(0.1)
+            assert cap.stats().captured == 2 * ring_frames  # every UMEM frame is held: no more
+            got = read_until(stalled, 2 * ring_frames)
+            # Read only after the kernel had every chance to reuse a frame: each one is intact.
+            assert [udp_payload(p.data) for p in got] == first[: 2 * ring_frames]
+            time.sleep(0.05)  # the net loop looks for released frames every millisecond meanwhile
+            send_udp(peer, cap_end, 9999, later)  # released frames are back on the fill ring
+            got = read_until(stalled, len(later))
+            assert [udp_payload(p.data) for p in got] == later
+        stats = cap.stats()
+        assert stats.kernel.rx_fill_ring_empty_descs > 0
+        assert stats.captured + stats.dropped == len(first) + len(later)
         assert all(a.ok for a in cap.accounting())
 
 

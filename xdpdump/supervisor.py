@@ -3,7 +3,9 @@
 Owns the order of things, the same for every producer (producers/: the AF_XDP capture, the inline
 tap). Set-up, privileged, in this process: open the log and output files (a bad path costs nothing:
 nothing is attached yet), make the shared record ring, open the producer (its programs attached and
-sockets bound), register the consumers (before any frame can be recorded, so they see every record).
+sockets bound, XSKMAPs still empty), register the consumers and write the file header (before any
+frame can be taken, so they see every record and an unwritable file takes nothing), then start the
+producer (XSKMAPs filled).
 Then fork:
 
 - net role: owns the producer's sockets; its native loop fills the record ring (producers/);
@@ -91,10 +93,17 @@ def run_capture(plan: CapturePlan) -> int:
         producer = open_producer(plan, ring, cleanup)
         writer = None
         if out is not None:
+            # The file header carries the snap length, which auto mode knows only once the programs
+            # are attached; it is written here, before producer.start(): the programs are attached
+            # but their XSKMAPs are empty, so every frame still goes to the stack and nothing is
+            # taken. A target that cannot be written fails here in one line, and cleanup detaches.
             assert out.fd is not None
-            writer = ArchiveWriter(ring, out.fd, plan.outputs.file_format, producer.geometry.snaplen, names)
+            label = "stdout" if plan.outputs.write == "-" else plan.outputs.write
+            writer = ArchiveWriter(ring, out.fd, plan.outputs.file_format, producer.geometry.snaplen, names,
+                                   label=label)
             cleanup.callback(writer.close)
         consumer = ring.consumer() if plan.outputs.prints else None
+        producer.start()
 
         roles: list[RoleProcess] = []
         cleanup.callback(_stop_roles, ring, roles)  # registered first: a role forked is a role stopped
@@ -123,6 +132,9 @@ def run_capture(plan: CapturePlan) -> int:
             _stop_roles(ring, roles)
         stats = producer.stats()
         more = producer.summary_lines(plan.verbose)
+        if writer is not None and any(r.name == "archive" and r.failed for r in roles):
+            # The file was cut back to its last whole record: say what it holds.
+            more.append(f"{writer.records_in_file} packets written to {writer.label} before writing it failed")
         counters = producer.filter_counters()
         failed = failed or [r for r in roles if r.failed]
         for role in failed:

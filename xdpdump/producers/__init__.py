@@ -2,8 +2,9 @@
 
 Owns ``Producer``, everything the supervisor asks of a producer, and ``open_producer``, which opens
 the one the plan names. A producer owns its privileged set-up (programs compiled and attached,
-sockets bound, maps filled), hands the net role its descriptors and native entry, lets go of them in
-the supervisor once the role runs, and says what the banner and the summary add. The AF_XDP capture
+sockets bound), starts taking frames when told (its XSKMAPs filled), hands the net role its
+descriptors and native entry, lets go of them in the supervisor once the role runs, and says what
+the banner and the summary add. The AF_XDP capture
 (afxdp.py) and the inline tap (tap.py) are peers: neither extends the other.
 """
 
@@ -20,6 +21,11 @@ class Producer(Protocol):
     """What the supervisor drives, whatever the producer is."""
 
     geometry: Geometry
+
+    def start(self) -> None:
+        """Put the sockets in the capture programs' XSKMAPs: from now on matching frames are taken.
+        Until then the programs pass every frame to the stack (an empty XSKMAP slot redirects nowhere)."""
+        ...
 
     def net_role_fds(self) -> list[int]:
         """Every descriptor the net role owns (its policy takes their range)."""

@@ -2,7 +2,8 @@
 
 Owns the producer the plan names ProducerKind.AF_XDP: the capture programs (capture_programs.py), then
 the UMEM geometry the plan decides for the modes they got, then the sockets and their native loop
-(xsk.AfXdpCapture), which the net role runs: RX rings -> record ring, fill rings refilled.
+(xsk.AfXdpCapture), which the net role runs: RX rings -> record ring, fill rings refilled; with -w
+by reference (records point into UMEM, which the archive role reads).
 """
 
 from __future__ import annotations
@@ -23,9 +24,14 @@ class AfXdpProducer:
         self.capture = AfXdpCapture(
             ring, self.programs.capture_targets(), frame_size=g.frame_size, rx_size=g.ring_size,
             fill_size=g.ring_size, snaplen=g.snaplen, count=plan.count, bind_mode=plan.bind_mode,
+            # With -w the one consumer is the archive role, which reads frames straight from UMEM;
+            # the printer (the supervisor, which lets go of the UMEM) reads copies.
+            by_reference=not plan.outputs.prints,
         )
         cleanup.callback(self.capture.close)
         self.zerocopy = self.capture.zerocopy  # known once bound; kept after release
+
+    def start(self) -> None:
         self.programs.fill_xskmaps(self.capture.xsk_fds())
 
     def net_role_fds(self) -> list[int]:

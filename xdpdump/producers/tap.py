@@ -39,6 +39,8 @@ class InlineTapProducer:
         cleanup.enter_context(zero_copy_tx_program(self.out.device, self.tap.out_zerocopy, self.out.attach_modes))
         # Known once bound; kept after release.
         self.zerocopy, self.shared, self.out_zerocopy = self.tap.zerocopy, self.tap.shared, self.tap.out_zerocopy
+
+    def start(self) -> None:
         self.programs.fill_xskmaps(self.tap.xsk_fds())
 
     def net_role_fds(self) -> list[int]:

@@ -1,7 +1,8 @@
 """Confining a freshly forked role before it enters its native loop.
 
 Owns the steps every role takes, in this order, each one before the seccomp filter (which the
-native entry installs) would forbid it: die with the supervisor (PR_SET_PDEATHSIG), ignore the
+native entry installs) would forbid it: die with the supervisor (PR_SET_PDEATHSIG; the native entry
+then replaces SIGKILL by a signal that makes the role finish what it holds and exit), ignore the
 terminal's signals (stopping is a flag in shared memory), close every descriptor the role does not
 own and check none is left, tight rlimits, then drop every capability (bounding, ambient,
 effective, permitted, inheritable). no_new_privs is set by the native entry with the filter.
@@ -41,7 +42,9 @@ def _fail(what: str) -> UserError:
 
 
 def die_with_parent(parent_pid: int) -> None:
-    """SIGKILL when the supervisor dies, even by SIGKILL; if it already has, leave now."""
+    """SIGKILL when the supervisor dies, even by SIGKILL; if it already has, leave now. Until the
+    native entry (role.c) arms its own parent-death signal, which drains and writes instead: a role
+    that has not started its loop yet holds nothing to lose."""
     if _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
         raise _fail("prctl(PR_SET_PDEATHSIG)")
     if os.getppid() != parent_pid:

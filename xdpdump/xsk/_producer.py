@@ -44,16 +44,18 @@ class XskProducer(Closes):
         self._released = False
 
     def _open_in_sockets(self, add_socket: Callable[[Any, Any, int], int], *, frame_size: int, rx_size: int,
-                         fill_size: int, extra_frames: int, bind_mode: str, need_wakeup: bool) -> None:
+                         fill_size: int, extra_frames: int, bind_mode: str, need_wakeup: bool,
+                         held_per_socket: int = 0) -> None:
         """One socket per target; one UMEM per interface shared by its queues: every socket's fill
-        ring full, plus extra_frames (a tap's frames in flight on OUT)."""
+        ring full, plus held_per_socket (frames a capture by reference holds while its consumers read
+        them), plus extra_frames (a tap's frames in flight on OUT)."""
         per_if: dict[int, int] = {}
         for t in self.targets:
             per_if[t.ifindex] = per_if.get(t.ifindex, 0) + 1
         for t in self.targets:
             umem = self._umems.get(t.ifindex)
             if umem is None:
-                umem = Umem(per_if[t.ifindex] * fill_size + extra_frames, frame_size)
+                umem = Umem(per_if[t.ifindex] * (fill_size + held_per_socket) + extra_frames, frame_size)
                 self._umems[t.ifindex] = umem
             sock = XskSocket(umem, t.ifindex, t.queue, rx_size=rx_size, fill_size=fill_size, comp_size=64,
                              bind_mode=bind_mode, need_wakeup=need_wakeup)

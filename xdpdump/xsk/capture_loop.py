@@ -3,6 +3,12 @@ per ``CaptureTarget`` -> the record ring, fill rings refilled.
 
 One UMEM per interface, shared by its queues (``fill_size`` frames per socket). Sizes are the
 caller's (the plan validated them); the native side refuses invalid ones as a defence.
+
+``by_reference``: records point into UMEM instead of holding a copy of the frame, for consumers that
+share the UMEM mapping (the archive writer in a role forked after it, or a reader in this process;
+not the supervisor's printer, which lets go of the UMEM). Each socket then gets a second fill ring's
+worth of frames, held while the consumers read them: how far the writer may lag before the kernel
+drops (and counts) frames.
 """
 
 from __future__ import annotations
@@ -31,15 +37,18 @@ class AfXdpCapture(XskProducer):
         count: int = 0,
         bind_mode: str = "auto",
         need_wakeup: bool = True,
+        by_reference: bool = False,
     ) -> None:
         super().__init__(ring, targets, snaplen, lib.xdpd_capture_destroy)
         try:
             out = ffi.new("xdpd_capture **")
-            check(lib.xdpd_capture_create(out, ring._handle(), snaplen, count), "cannot start the capture")
+            check(lib.xdpd_capture_create(out, ring._handle(), snaplen, count, int(by_reference)),
+                  "cannot start the capture")
             self._native = out[0]
             self._producer = lib.xdpd_capture_producer(self._native)
             self._open_in_sockets(lib.xdpd_capture_add_socket, frame_size=frame_size, rx_size=rx_size,
-                                  fill_size=fill_size, extra_frames=0, bind_mode=bind_mode,
+                                  fill_size=fill_size, extra_frames=0,
+                                  held_per_socket=fill_size if by_reference else 0, bind_mode=bind_mode,
                                   need_wakeup=need_wakeup)
         except BaseException:
             self.close()

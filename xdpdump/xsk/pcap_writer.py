@@ -18,7 +18,10 @@ from xdpdump.xsk.record_ring import RecordRing
 
 
 class ArchiveWriter(Closes):
-    """A consumer of ``ring`` writing a capture file to ``fd`` (which stays the caller's)."""
+    """A consumer of ``ring`` writing a capture file to ``fd`` (which stays the caller's).
+
+    The file header is written at once, so a target that cannot be written fails here (``label``
+    names it in the error), before any frame is captured."""
 
     def __init__(
         self,
@@ -28,6 +31,7 @@ class ArchiveWriter(Closes):
         snaplen: int = DEFAULT_SNAPLEN,
         ifnames: Iterable[str] = (),
         buf_size: int = 1 << 20,
+        label: str = "the capture file",
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown capture file format {fmt!r} (pcap or pcapng)")
@@ -35,11 +39,13 @@ class ArchiveWriter(Closes):
         out = ffi.new("xdpd_writer **")
         check(
             lib.xdpd_writer_create(out, ring._handle(), fd, FORMATS[fmt], snaplen, names, buf_size),
-            "cannot start the capture file writer",
+            f"cannot write {label}",
         )
         self._ptr: Any = out[0]
         self.ring = ring
         self.fd = fd
+        self.label = label
+        self._slot = int(lib.xdpd_writer_slot(self._ptr))
 
     def run(self) -> None:
         """The archive role's loop: write until the producer is done and every record is written,
@@ -55,6 +61,12 @@ class ArchiveWriter(Closes):
     @property
     def records(self) -> int:
         return int(lib.xdpd_writer_records(self._handle()))
+
+    @property
+    def records_in_file(self) -> int:
+        """Records wholly in the file, as the writer (in this process or the archive role) last
+        published it in the ring: after a failed write, what the file was cut back to."""
+        return int(lib.xdpd_rr_consumer_records(self.ring._handle(), self._slot))
 
     def _handle(self) -> Any:
         if self._ptr is None:

@@ -91,11 +91,10 @@ class PacketConsumer:
             lib.xdpd_rr_consumer_peek(rr, self.slot, self._views, min(max_packets, _MAX_BATCH), timeout_ms),
             "cannot read the capture",
         )
-        base = lib.xdpd_rr_base(rr)
         out = []
         for i in range(n):
             v = self._views[i]
-            out.append(Packet(v.ts_ns, v.wire_len, v.ifslot, v.queue, ffi.buffer(base + v.data_off, v.cap_len)[:]))
+            out.append(Packet(v.ts_ns, v.wire_len, v.ifslot, v.queue, ffi.buffer(v.data, v.cap_len)[:]))
         lib.xdpd_rr_consumer_release(rr, self.slot)
         return out
 

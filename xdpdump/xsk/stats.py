@@ -42,7 +42,8 @@ class XskStats:
 
 @dataclass(frozen=True)
 class FrameAccounting:
-    """Where every UMEM frame is; ``ok`` when free + rx_path + tx_path == total, nothing twice."""
+    """Where every UMEM frame is; ``ok`` when free + rx_path + tx_path + held == total, nothing twice.
+    held: frames recorded by reference that the record ring's consumers have not all passed yet."""
 
     total: int
     free: int
@@ -52,6 +53,7 @@ class FrameAccounting:
     rx_queued: int
     duplicates: int
     ok: bool
+    held: int = 0
 
 
 @dataclass(frozen=True)

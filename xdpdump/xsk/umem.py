@@ -36,7 +36,7 @@ class Umem(Closes):
         lib.xdpd_umem_check(self._handle(), acc)
         return FrameAccounting(
             acc.total, acc.free, acc.rx_path, acc.tx_path, acc.fill_queued, acc.rx_queued,
-            acc.duplicates, bool(acc.ok),
+            acc.duplicates, bool(acc.ok), acc.held,
         )
 
     def _handle(self) -> Any:
