@@ -216,6 +216,7 @@ static int writer_flush(struct xdpd_writer *w)
     }
     w->len = 0;
     w->last_flush_ms = xdpd_now_ms();
+    __atomic_store_n(&w->rr->cons[w->slot].written, w->bytes, __ATOMIC_RELAXED);  /* for the metrics role */
     return 0;
 }
 
@@ -280,6 +281,7 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
     }
     __atomic_store_n(&c->pos, pos, __ATOMIC_RELEASE);
     w->records += n;
+    __atomic_store_n(&c->records, w->records, __ATOMIC_RELAXED);  /* for the metrics role */
     return (int)n;
 }
 
@@ -307,4 +309,9 @@ int xdpd_archive_run(xdpd_writer *w)
 uint64_t xdpd_writer_records(const xdpd_writer *w)
 {
     return w->records;
+}
+
+int xdpd_writer_slot(const xdpd_writer *w)
+{
+    return w->slot;
 }

@@ -34,8 +34,9 @@ struct xdpd_rr_consumer {
     uint64_t peek_end;  /* consumer-private: end of the batch handed out by the last peek */
     uint32_t active;    /* claimed by compare-and-swap at register, cleared by its consumer */
     uint32_t pad0;
-    uint64_t records;
-    uint8_t pad[32];
+    uint64_t records;   /* records consumed: the archive writer stores it (relaxed) for the metrics role */
+    uint64_t written;   /* bytes the consumer wrote out (the archive writer's file), likewise */
+    uint8_t pad[24];
 } __attribute__((aligned(64)));
 
 struct xdpd_record_ring {

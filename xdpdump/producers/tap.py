@@ -68,6 +68,9 @@ class InlineTapProducer:
     def summary_lines(self, verbose: int) -> list[str]:
         return tap_summary(self.out.device.name, self.tap.counters(), verbose)
 
+    def transmit_counters(self) -> TapCounters | None:
+        return self.tap.counters()
+
     @property
     def needs_privileges_to_close(self) -> bool:
         return self.programs.needs_privileges_to_close
