@@ -133,6 +133,8 @@ class LiveFeed:
         if not force and now < self._next:
             return
         self._next = now + PUBLISH_INTERVAL_S
+        if self.gui:  # first: a page that sees the new frames-printed count finds their lines already there
+            self.region.publish_feed(self.feed_json(now))
         tap = self.producer.transmit_counters()
         up = frozenset([r.name for r in roles if r.running] + ["supervisor"])
         self.region.publish(RegionState(
@@ -140,8 +142,6 @@ class LiveFeed:
             tap_forwarded=tap.forwarded if tap else 0, tap_in_flight=tap.in_flight if tap else 0,
             tap_out_xdp=tap.out_xdp if tap else RegionState().tap_out_xdp, roles_up=up,
         ))
-        if self.gui:
-            self.region.publish_feed(self.feed_json(now))
 
     def feed_json(self, now: float) -> bytes:
         """The feed as the page reads it; the oldest lines are left out should it not fit the region."""

@@ -113,11 +113,15 @@ def run_capture(plan: CapturePlan) -> int:
             cleanup.callback(writer.close)
         consumer = ring.consumer() if plan.outputs.prints else None
         region = _metrics_region(plan, producer, writer, cleanup) if listeners else None
-        feed = LiveFeed(region, producer, gui="gui" in listeners) if region is not None else None
+        # The feed is made from what is printed: with -w there is none, and the page says so.
+        feed = (LiveFeed(region, producer, gui="gui" in listeners and plan.outputs.prints)
+                if region is not None else None)
 
         roles: list[RoleProcess] = []
         cleanup.callback(_stop_roles, ring, roles)  # registered first: a role forked is a role stopped
         _spawn_roles(plan, roles, producer, writer, out, log_fd, listeners, region, ring)
+        if feed is not None:
+            feed.publish(roles, force=True)  # live from the first request, before the banner says where
         # read from the sockets, released next
         banner = producer.banner_lines(plan.sandbox.enabled) + _listener_banner(plan, listeners)
         # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
