@@ -79,6 +79,11 @@ class HeadlessChromium:
                                  session=False)["sessionId"]
         self.call("Page.enable")
         self.call("Page.navigate", {"url": url})
+        deadline = time.monotonic() + self.timeout
+        while self.evaluate("location.href + ' ' + document.readyState") != f"{url} complete":
+            if time.monotonic() > deadline:
+                raise DevToolsError(f"{url} did not load within {self.timeout} s")
+            time.sleep(0.1)
 
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", {"expression": expression, "returnByValue": True})
