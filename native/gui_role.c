@@ -17,8 +17,6 @@
 #define GUI_BUF (128 * 1024)
 #define HISTORY 300     /* seconds of rates kept (five minutes) */
 
-static const char *const ROLE_NAMES[XDPD_ROLE_COUNT] = {"net", "archive", "metrics", "gui", "supervisor"};
-
 struct gui_ctx {
     uint64_t last_frames, last_bytes;
     int64_t last_ms;
@@ -79,7 +77,8 @@ static int render_state(struct gui_ctx *g, xdpd_metrics_region *mr, xdpd_record_
     if (n > XDPD_MAX_SOCKETS)
         n = XDPD_MAX_SOCKETS;
     tb_printf(&t, "{\"captured\":%llu,\"bytes\":%llu,\"ring_full\":%llu,\"ring_used\":%llu,\"ring_size\":%llu,",
-              (unsigned long long)captured_frames(rr), (unsigned long long)__atomic_load_n(&rr->bytes, __ATOMIC_RELAXED),
+              (unsigned long long)captured_frames(rr),
+              (unsigned long long)__atomic_load_n(&rr->bytes, __ATOMIC_RELAXED),
               (unsigned long long)__atomic_load_n(&rr->ring_full, __ATOMIC_RELAXED),
               (unsigned long long)xdpd_rr_used_bytes(rr), (unsigned long long)rr->data_size);
     tb_printf(&t, "\"producer\":\"%s\",\"version\":", info->producer);
@@ -125,7 +124,7 @@ static int render_state(struct gui_ctx *g, xdpd_metrics_region *mr, xdpd_record_
     tb_lit(&t, "\"roles\":{");
     for (int r = 0, k = 0; r < XDPD_ROLE_COUNT; r++) {
         if (info->roles & (1u << r))
-            tb_printf(&t, "%s\"%s\":%d", k++ ? "," : "", ROLE_NAMES[r],
+            tb_printf(&t, "%s\"%s\":%d", k++ ? "," : "", xdpd_role_names[r],
                       r == XDPD_ROLE_GUI ? 1 : !!(g->state.roles_up & (1u << r)));
     }
     tb_lit(&t, "},\"history\":{\"interval_ms\":1000,\"pps\":");

@@ -17,6 +17,8 @@
 
 #define READ_TRIES 8
 
+const char *const xdpd_role_names[XDPD_ROLE_COUNT] = {"net", "archive", "metrics", "gui", "supervisor"};
+
 int xdpd_mr_create(xdpd_metrics_region **out, const struct xdpd_mr_info *info)
 {
     *out = NULL;

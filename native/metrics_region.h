@@ -27,6 +27,9 @@ struct xdpd_metrics_region {
     char feed[XDPD_MR_FEED_MAX];
 };
 
+/* Each role's name, by XDPD_ROLE_* (labels, JSON keys). */
+extern const char *const xdpd_role_names[XDPD_ROLE_COUNT];
+
 /* A consistent copy of the supervisor's state; 0, or -EAGAIN when every try met a write (out then
  * holds nothing useful: keep the previous copy). */
 int xdpd_mr_read_state(const struct xdpd_metrics_region *mr, struct xdpd_mr_state *out);

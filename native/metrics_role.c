@@ -16,8 +16,6 @@
 
 #define METRICS_BUF (256 * 1024)    /* 64 sockets x 8 series fit several times over */
 
-static const char *const ROLE_NAMES[XDPD_ROLE_COUNT] = {"net", "archive", "metrics", "gui", "supervisor"};
-
 static void family(struct textbuf *t, const char *name, const char *type, const char *help)
 {
     tb_printf(t, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
@@ -109,7 +107,7 @@ int xdpd_metrics_render(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out
         if (!(info->roles & (1u << r)))
             continue;
         int up = r == XDPD_ROLE_METRICS ? 1 : !!(st.roles_up & (1u << r));
-        tb_printf(&t, "xdpdump_up{role=\"%s\"} %d\n", ROLE_NAMES[r], up);
+        tb_printf(&t, "xdpdump_up{role=\"%s\"} %d\n", xdpd_role_names[r], up);
     }
 
     family(&t, "xdpdump_captured_frames_total", "counter", "Frames captured (recorded), per socket.");
@@ -199,7 +197,7 @@ int xdpd_metrics_render(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out
             continue;
         struct xdpd_http_counters h;
         xdpd_mr_http_counters(mr, r, &h);
-        tb_printf(&t, "xdpdump_http_connections_total{role=\"%s\"} %llu\n", ROLE_NAMES[r],
+        tb_printf(&t, "xdpdump_http_connections_total{role=\"%s\"} %llu\n", xdpd_role_names[r],
                   (unsigned long long)h.accepted);
     }
     family(&t, "xdpdump_http_shed_connections_total", "counter",
@@ -210,12 +208,11 @@ int xdpd_metrics_render(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out
             continue;
         struct xdpd_http_counters h;
         xdpd_mr_http_counters(mr, r, &h);
-        tb_printf(&t, "xdpdump_http_shed_connections_total{role=\"%s\",reason=\"cap\"} %llu\n", ROLE_NAMES[r],
-                  (unsigned long long)h.shed_cap);
-        tb_printf(&t, "xdpdump_http_shed_connections_total{role=\"%s\",reason=\"deadline\"} %llu\n", ROLE_NAMES[r],
-                  (unsigned long long)h.shed_deadline);
-        tb_printf(&t, "xdpdump_http_shed_connections_total{role=\"%s\",reason=\"too_large\"} %llu\n", ROLE_NAMES[r],
-                  (unsigned long long)h.too_large);
+        const char *reasons[3] = {"cap", "deadline", "too_large"};
+        uint64_t values[3] = {h.shed_cap, h.shed_deadline, h.too_large};
+        for (int k = 0; k < 3; k++)
+            tb_printf(&t, "xdpdump_http_shed_connections_total{role=\"%s\",reason=\"%s\"} %llu\n", xdpd_role_names[r],
+                      reasons[k], (unsigned long long)values[k]);
     }
     return t.overflow ? xdpd_fail(XDPD_STEP_ARGUMENT, ENOSPC, "metrics body over %zu bytes", cap) : (int)t.len;
 }

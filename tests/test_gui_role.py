@@ -66,7 +66,7 @@ def test_the_page_and_its_state(pair):
             return json.loads(get_ok(cap.ns, port, "/api/state"))
 
         deadline = time.monotonic() + 30
-        while (s := state())["feed"] is None or len(s["feed"]["lines"]) < 3:
+        while (s := state())["feed"] is None or len(s["feed"]["lines"]) < 3 or s["printed"] < 3:
             assert time.monotonic() < deadline, s
             time.sleep(0.2)
         assert s["captured"] == 3 and s["printed"] == 3 and s["printing"] is True
