@@ -123,6 +123,17 @@ int xdpd_orphaned(void);
 int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_first, unsigned int xsk_fd_last);
 int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd);
 
+int xdpd_metrics_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd);
+int xdpd_gui_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd);
+
+/* metrics_role.c, gui_role.c, for role.c: each listener role's server (http.h), mapped whole. */
+struct http_server;
+int xdpd_metrics_server(struct http_server **out, xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen_fd,
+                        int log_fd);
+int xdpd_gui_server(struct http_server **out, xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen_fd,
+                    int log_fd);
+int http_serve(struct http_server *s);
+
 /* pcap_writer.c, for the archive role: the file it writes (the policy names it), the ring it reads. */
 int xdpd_writer_fd(const xdpd_writer *w);
 struct xdpd_record_ring *xdpd_writer_ring(const xdpd_writer *w);

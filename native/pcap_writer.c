@@ -291,8 +291,10 @@ static int writer_flush(struct xdpd_writer *w)
     w->buf_records = 0;
     w->len = 0;
     w->last_flush_ms = xdpd_now_ms();
-    if (w->slot >= 0)
+    if (w->slot >= 0) {
         __atomic_store_n(&w->rr->cons[w->slot].records, w->file_records, __ATOMIC_RELEASE);
+        __atomic_store_n(&w->rr->cons[w->slot].written, w->bytes, __ATOMIC_RELAXED);  /* for the metrics role */
+    }
     return 0;
 }
 

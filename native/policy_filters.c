@@ -1,7 +1,7 @@
 /* policy_filters.c - the seccomp filters of the roles that run, compiled in from native/generated/
  * (made by scripts/generate-policies from the role policies in xdpdump/sandbox/policies/; CI proves them
  * current). What a role installs is exactly what its generated header builds, with the descriptors
- * it owns filled in: net and archive here for role.c, the supervisor's for Python (which installs it
+ * it owns filled in: net, archive, metrics and gui here for role.c, the supervisor's for Python (which installs it
  * in the supervisor after forking the roles).
  */
 #define _GNU_SOURCE
@@ -11,6 +11,8 @@
 #include "generated/net_seccomp.h"
 #include "generated/archive_seccomp.h"
 #include "generated/supervisor_seccomp.h"
+#include "generated/metrics_seccomp.h"
+#include "generated/gui_seccomp.h"
 
 /* A generated populate_*() returns the instruction count, 0 when out is too small. */
 static int bytes_or_fail(const char *role, unsigned long cnt)
@@ -30,6 +32,16 @@ int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_firs
 int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd)
 {
     return bytes_or_fail("archive", populate_sock_filter_policy_archive(XDPD_FILTER_MAX, out, logfile_fd, archive_fd));
+}
+
+int xdpd_metrics_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd)
+{
+    return bytes_or_fail("metrics", populate_sock_filter_policy_metrics(XDPD_FILTER_MAX, out, logfile_fd, listen_fd));
+}
+
+int xdpd_gui_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd)
+{
+    return bytes_or_fail("gui", populate_sock_filter_policy_gui(XDPD_FILTER_MAX, out, logfile_fd, listen_fd));
 }
 
 int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd, unsigned int linkwatch_fd)

@@ -43,7 +43,8 @@ struct xdpd_rr_consumer {
     uint32_t active;    /* claimed by compare-and-swap at register, cleared by its consumer */
     uint32_t pad0;
     uint64_t records;   /* what its consumer reports done: for the archive writer, records wholly in the file */
-    uint8_t pad[32];
+    uint64_t written;   /* bytes the consumer wrote out (the archive writer's file), for the metrics role */
+    uint8_t pad[24];
 } __attribute__((aligned(64)));
 
 struct xdpd_record_ring {

@@ -1,5 +1,6 @@
 /* role.c - the entries of the sandboxed roles: install the seccomp filter, log, run the role's loop,
- * exit. The loops themselves are net_loop.c (xdpd_net_run) and pcap_writer.c (xdpd_archive_run).
+ * exit. The loops themselves are net_loop.c (xdpd_net_run), pcap_writer.c (xdpd_archive_run) and, for
+ * the listener roles (metrics, gui), http.c (http_serve) over metrics_role.c's and gui_role.c's bodies.
  *
  * Everything after the filter is installed happens in C, so the only system calls a role makes are
  * the ones its loop makes: the policies (xdpdump/sandbox/policies/) can be as tight as DESIGN.md's
@@ -178,4 +179,48 @@ void xdpd_archive_role(xdpd_writer *w, int log_fd, int sandboxed, int selftest)
         _exit(1);
     }
     _exit(0);
+}
+
+/* The listener roles: the server and every connection's buffer are mapped first, then the filter;
+ * nothing is allocated after it. */
+typedef int (*listener_server_fn)(struct http_server **out, xdpd_metrics_region *mr, xdpd_record_ring *rr,
+                                  int listen_fd, int log_fd);
+typedef int (*listener_filter_fn)(void *out, unsigned int logfile_fd, unsigned int listen_fd);
+
+static void listener_role(const char *role, listener_server_fn make, listener_filter_fn filter_of,
+                          xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen_fd, int log_fd, int sandboxed,
+                          int selftest)
+{
+    struct http_server *s = NULL;
+    int err = make(&s, mr, rr, listen_fd, log_fd);
+    if (err) {
+        role_log(log_fd, role, "cannot map its connections", -err, 1);
+        _exit(1);
+    }
+    if (sandboxed) {
+        struct sock_filter filter[XDPD_FILTER_MAX];
+        int len = filter_of(filter, (unsigned)log_fd, (unsigned)listen_fd);
+        enter_sandbox(role, filter, len, log_fd);
+    }
+    if (selftest)
+        attempt_forbidden_syscall();
+    err = http_serve(s);
+    if (err) {
+        role_log(log_fd, role, "serving failed", -err, 1);
+        _exit(1);
+    }
+    _exit(0);
+}
+
+void xdpd_metrics_role(xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen_fd, int log_fd, int sandboxed,
+                       int selftest)
+{
+    listener_role("metrics", xdpd_metrics_server, xdpd_metrics_filter, mr, rr, listen_fd, log_fd, sandboxed,
+                  selftest);
+}
+
+void xdpd_gui_role(xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen_fd, int log_fd, int sandboxed,
+                   int selftest)
+{
+    listener_role("gui", xdpd_gui_server, xdpd_gui_filter, mr, rr, listen_fd, log_fd, sandboxed, selftest);
 }

@@ -233,4 +233,93 @@ int xdpd_replay_step(xdpd_replay *r, int timeout_ms);
 int xdpd_replay_done(const xdpd_replay *r);
 void xdpd_replay_counters(const xdpd_replay *r, struct xdpd_replay_counters *out);
 
+/* metrics_region.c: the metrics region, one MAP_SHARED mapping the supervisor makes before forking,
+ * read by the metrics and gui roles next to the record ring's own counters. Info is fixed at create;
+ * the supervisor publishes state (what only it knows: the XDP programs' per-CPU counters, frames
+ * printed, which roles are up, the tap's counters) batch by batch under a sequence lock, and the
+ * GUI's feed (the last lines printed, protocol mix and top talkers, as one JSON text it computes from
+ * what it prints) the same way. Each listener role writes only its own http counters there. */
+#define XDPD_MR_MAX_IFS 16
+#define XDPD_MR_NAME_LEN 32
+#define XDPD_MR_FEED_MAX 65536
+#define XDPD_ROLE_NET 0
+#define XDPD_ROLE_ARCHIVE 1
+#define XDPD_ROLE_METRICS 2
+#define XDPD_ROLE_GUI 3
+#define XDPD_ROLE_SUPERVISOR 4
+#define XDPD_ROLE_COUNT 5
+#define XDPD_HTTP_MAX_CONNS 64      /* a listener role's connection cap (http.c) */
+
+typedef struct xdpd_metrics_region xdpd_metrics_region;
+
+struct xdpd_mr_info {
+    char version[32];
+    char kernel[64];
+    char producer[16];          /* "capture" or "tap" */
+    char xdp_mode[32];          /* the capture programs' XDP modes, e.g. "native" or "native,skb" */
+    char af_xdp_mode[16];       /* "copy" or "zero-copy" */
+    char ifnames[XDPD_MR_MAX_IFS][XDPD_MR_NAME_LEN];  /* by ifslot */
+    uint32_t nifs;
+    uint32_t roles;             /* bit (1 << XDPD_ROLE_*) per role that runs */
+    char out_ifname[XDPD_MR_NAME_LEN];  /* the tap's OUT, "" without --forward */
+    uint32_t out_queue;
+    int32_t writer_slot;        /* the archive writer's record-ring consumer slot, -1 without -w */
+    uint32_t printing;          /* the supervisor prints (no -w) */
+    uint32_t pad;
+};
+
+struct xdpd_mr_filter {
+    uint64_t seen;
+    uint64_t matched;
+    uint64_t redirected;
+    uint64_t passed;
+};
+
+struct xdpd_mr_state {
+    struct xdpd_mr_filter filters[XDPD_MR_MAX_IFS];  /* by ifslot, summed over CPUs */
+    uint64_t printed;           /* frames the supervisor printed */
+    uint64_t printer_dropped;   /* frames read from the ring but not printed (stdout went away) */
+    uint64_t tap_forwarded;     /* frames completed on OUT */
+    uint64_t tap_in_flight;
+    struct xdpd_xsk_stats tap_out_xdp;
+    uint32_t roles_up;          /* bit (1 << XDPD_ROLE_*) per role running */
+    uint32_t publishes;         /* times published (a test sees the supervisor at work) */
+};
+
+/* A listener role's own counters, written only by that role. */
+struct xdpd_http_counters {
+    uint64_t accepted;
+    uint64_t responses;         /* responses sent whole */
+    uint64_t shed_cap;          /* closed to make room: the connection cap was reached */
+    uint64_t shed_deadline;     /* closed at the per-connection deadline */
+    uint64_t too_large;         /* request header over the limit (431) */
+    uint64_t errors;            /* reset by the peer, or another send/read failure */
+    uint32_t open;              /* connections open now */
+    uint32_t cap;
+};
+
+int xdpd_mr_create(xdpd_metrics_region **out, const struct xdpd_mr_info *info);
+int xdpd_mr_destroy(xdpd_metrics_region *mr);
+void xdpd_mr_publish(xdpd_metrics_region *mr, const struct xdpd_mr_state *st);
+int xdpd_mr_publish_feed(xdpd_metrics_region *mr, const char *json, size_t len);
+void xdpd_mr_state(const xdpd_metrics_region *mr, struct xdpd_mr_state *out);
+void xdpd_mr_http_counters(const xdpd_metrics_region *mr, int role, struct xdpd_http_counters *out);
+
+/* metrics_role.c, gui_role.c: the bodies the roles serve, rendered into out (tests read them here);
+ * the length, or -ENOSPC when cap is too small. */
+int xdpd_metrics_render(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out, size_t cap);
+int xdpd_gui_render_state(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out, size_t cap);
+
+/* pcap_writer.c: the writer's record-ring consumer slot; it publishes its records and file bytes
+ * there (struct xdpd_rr_consumer) for the metrics role. */
+int xdpd_writer_slot(const xdpd_writer *w);
+
+/* role.c: the listener roles, on a listening socket the supervisor opened before the fork. As the
+ * other roles: filter (sandboxed != 0), selftest, loop (until the record ring's stop flag and
+ * producer_done), _exit: 0 done, 1 the loop failed, 3 the filter was refused. */
+void xdpd_metrics_role(xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen_fd, int log_fd, int sandboxed,
+                       int selftest);
+void xdpd_gui_role(xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen_fd, int log_fd, int sandboxed,
+                   int selftest);
+
 #endif

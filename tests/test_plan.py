@@ -21,7 +21,9 @@ from xdpdump.netdev import Device, XdpState
 from xdpdump.plan import (
     CaptureOptions,
     CapturePlan,
+    Endpoint,
     Geometry,
+    Listeners,
     ProducerKind,
     Sandbox,
     TapOut,
@@ -33,6 +35,7 @@ from xdpdump.plan import (
     check_frame_size,
     check_ring_size,
     check_snaplen,
+    parse_endpoint,
     record_ring_bytes,
     rx_queues,
 )
@@ -95,7 +98,7 @@ DOWN_MSG = "down0 is down (bring it up with: ip link set down0 up)"
     ({"frame_size": 8192}, 2, "--frame-size 8192: one of 2048, 4096"),
     ({"bind_mode": "fast"}, 2, "AF_XDP bind mode 'fast': one of auto, copy, zerocopy"),
     ({"pcapng": True}, 2, "--pcapng needs -w"),
-    ({"selftest": "printer"}, 2, "--sandbox-selftest printer: one of net, archive"),
+    ({"selftest": "printer"}, 2, "--sandbox-selftest printer: one of net, archive, metrics, gui"),
     ({"selftest": "archive"}, 2, "--sandbox-selftest archive needs -w (the archive role runs only with -w)"),
     ({"xdp_mode": "turbo"}, 2, "--mode turbo: one of auto, native, skb, hw"),
     ({"queue": "x"}, 2, "--queue x: a queue number or 'all'"),
@@ -583,8 +586,8 @@ def test_plan_module_is_pure():
     forbidden = {"argparse", "os", "socket", "subprocess", "ctypes", "pyroute2", "xdpdump._native", "xdpdump.xsk",
                  "xdpdump.supervisor"}
     assert imported & forbidden == set()
-    assert imported <= {"__future__", "collections.abc", "dataclasses", "enum", "typing", "xdpdump.constants",
-                        "xdpdump.errors", "xdpdump.netdev", "xdpdump.printer.options"}
+    assert imported <= {"__future__", "collections.abc", "dataclasses", "enum", "ipaddress", "typing",
+                        "xdpdump.constants", "xdpdump.errors", "xdpdump.netdev", "xdpdump.printer.options"}
 
 
 # --- Devices named twice, frames too long for the geometry --------------------------------------------
@@ -617,3 +620,43 @@ def test_too_long_note_names_the_largest_frame_captured(device, frame_size, note
 
 def test_explicit_largest_frame_size_is_kept_even_where_frames_are_too_long():
     assert plan(interfaces=("jumbo0",), frame_size=4096).frame_size == 4096
+
+
+# --- --metrics and --gui ---------------------------------------------------------------------------
+
+
+def test_listener_roles_are_off_unless_asked_for():
+    p = plan()
+    assert p.listeners == Listeners()
+    assert p.roles == ("net",)
+    assert plan(write="f.pcap").roles == ("net", "archive")
+
+
+@pytest.mark.parametrize(("text", "host", "port", "url"), [
+    ("9100", "127.0.0.1", 9100, "http://127.0.0.1:9100/"),
+    ("0", "127.0.0.1", 0, "http://127.0.0.1:0/"),
+    ("198.18.0.1:8080", "198.18.0.1", 8080, "http://198.18.0.1:8080/"),
+    ("0.0.0.0:8080", "0.0.0.0", 8080, "http://0.0.0.0:8080/"),
+    ("[::1]:9100", "::1", 9100, "http://[::1]:9100/"),
+    ("[fd00::1]:1", "fd00::1", 1, "http://[fd00::1]:1/"),
+])
+def test_listener_endpoints(text, host, port, url):
+    endpoint = parse_endpoint("--metrics", text)
+    assert (endpoint.host, endpoint.port, endpoint.url()) == (host, port, url)
+    assert endpoint.loopback == (host in ("127.0.0.1", "::1"))
+
+
+def test_metrics_and_gui_become_roles_in_fork_order():
+    p = plan(write="f.pcap", metrics="9100", gui="[::1]:8080", selftest="gui")
+    assert p.listeners == Listeners(Endpoint("127.0.0.1", 9100), Endpoint("::1", 8080))
+    assert [name for name, _ in p.listeners.items()] == ["metrics", "gui"]
+    assert p.roles == ("net", "archive", "metrics", "gui")
+    assert plan(gui="8080").roles == ("net", "gui")
+    # both on port 0 is two free ports, not a clash
+    assert plan(metrics="0", gui="0").roles == ("net", "metrics", "gui")
+
+
+def test_listeners_work_with_every_producer():
+    p = plan(devices={"eth0": ETH0, "eth1": ETH1}, forward="eth1", metrics="9100", gui="8080")
+    assert p.producer is ProducerKind.INLINE_TAP
+    assert p.roles == ("net", "metrics", "gui")

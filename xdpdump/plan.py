@@ -14,6 +14,7 @@ and the supervisor applies it once, after attaching; nothing writes it back anyw
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -37,7 +38,9 @@ from xdpdump.printer.options import PrintOptions
 XDP_MODES = ("auto", "native", "skb", "hw")
 BIND_MODES = ("auto", "copy", "zerocopy")
 TAP_OUT_QUEUE = 0  # the inline tap transmits on OUT's first queue
-ROLE_NAMES = ("net", "archive")
+ROLE_NAMES = ("net", "archive", "metrics", "gui")
+LISTENER_ROLES = ("metrics", "gui")   # roles that serve HTTP; --metrics and --gui turn them on
+DEFAULT_LISTEN_HOST = "127.0.0.1"
 
 
 def usage(message: str) -> UserError:
@@ -71,6 +74,8 @@ class CaptureOptions:
     selftest: str | None = None
     log_file: str | None = None
     print_options: PrintOptions = field(default_factory=PrintOptions)
+    metrics: str | None = None      # --metrics [ADDR:]PORT
+    gui: str | None = None          # --gui [ADDR:]PORT
 
     @property
     def verbose(self) -> int:
@@ -100,6 +105,46 @@ def check_frame_size(flag: str, size: int) -> int:
     if size not in FRAME_SIZES:
         raise usage(f"{flag} {size}: one of {', '.join(map(str, FRAME_SIZES))}")
     return size
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a listener role (metrics, gui) listens: an IP address and a TCP port (0: any free port,
+    which the banner then names)."""
+
+    host: str
+    port: int
+
+    @property
+    def family_v6(self) -> bool:
+        return ":" in self.host
+
+    def url(self, port: int | None = None, path: str = "/") -> str:
+        host = f"[{self.host}]" if self.family_v6 else self.host
+        return f"http://{host}:{self.port if port is None else port}{path}"
+
+    @property
+    def loopback(self) -> bool:
+        return ipaddress.ip_address(self.host).is_loopback
+
+
+def parse_endpoint(flag: str, text: str) -> Endpoint:
+    """--metrics/--gui's [ADDR:]PORT: PORT alone listens on 127.0.0.1; ADDR is an IPv4 address or a
+    bracketed IPv6 one ([::1]:9100). Any other address is the user's explicit choice."""
+    host, sep, port_text = text.rpartition(":")
+    if not sep:
+        host = DEFAULT_LISTEN_HOST
+    elif host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    if not (port_text.isascii() and port_text.isdigit()) or int(port_text) > 65535:
+        raise usage(f"{flag} {text}: [ADDR:]PORT, with PORT a TCP port 0 to 65535 (0: any free port)")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        raise usage(f"{flag} {text}: {host!r} is not an IP address (IPv6 in brackets: [::1]:PORT)") from None
+    if sep and ":" in host and not text.startswith("["):
+        raise usage(f"{flag} {text}: put an IPv6 address in brackets: [{host}]:PORT")
+    return Endpoint(str(address), int(port_text))
 
 
 def record_ring_bytes(buffer_kib: int) -> int:
@@ -240,6 +285,18 @@ class Sandbox:
 
 
 @dataclass(frozen=True)
+class Listeners:
+    """The HTTP roles asked for: the Prometheus endpoint and the live page (None: not running)."""
+
+    metrics: Endpoint | None = None
+    gui: Endpoint | None = None
+
+    def items(self) -> list[tuple[str, Endpoint]]:
+        """(role, endpoint) of each listener role that runs, in the order they are forked."""
+        return [(name, ep) for name, ep in (("metrics", self.metrics), ("gui", self.gui)) if ep is not None]
+
+
+@dataclass(frozen=True)
 class CapturePlan:
     """Everything a live capture will do; the supervisor executes it and reads nothing else."""
 
@@ -258,6 +315,7 @@ class CapturePlan:
     force: bool
     verbose: int
     tap_out: TapOut | None = None   # ProducerKind.INLINE_TAP: where frames are sent out
+    listeners: Listeners = field(default_factory=Listeners)
 
     @property
     def interface_names(self) -> list[str]:
@@ -270,8 +328,10 @@ class CapturePlan:
 
     @property
     def roles(self) -> tuple[str, ...]:
-        """The sandboxed processes forked: the net role always, the archive role with -w."""
-        return ("net", "archive") if self.outputs.write is not None else ("net",)
+        """The sandboxed processes forked: the net role always, the archive role with -w, the metrics
+        and gui roles with --metrics and --gui."""
+        core = ("net", "archive") if self.outputs.write is not None else ("net",)
+        return core + tuple(name for name, _ in self.listeners.items())
 
     def geometry(self, attached_modes: Sequence[str]) -> Geometry:
         """UMEM frame size, ring size and snap length, once the devices' XDP modes are known.
@@ -323,6 +383,7 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         raise usage(f"--sandbox-selftest {opts.selftest}: one of {', '.join(ROLE_NAMES)}")
     if opts.selftest == "archive" and not opts.write:
         raise usage("--sandbox-selftest archive needs -w (the archive role runs only with -w)")
+    listeners = check_listeners(opts)
 
     check_queue(opts.queue)
     for name in names:
@@ -363,7 +424,20 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         force=opts.force,
         verbose=opts.verbose,
         tap_out=tap_out,
+        listeners=listeners,
     )
+
+
+def check_listeners(opts: CaptureOptions) -> Listeners:
+    """--metrics and --gui: their endpoints, not the same one twice; a self-test of either needs it on."""
+    metrics = parse_endpoint("--metrics", opts.metrics) if opts.metrics is not None else None
+    gui = parse_endpoint("--gui", opts.gui) if opts.gui is not None else None
+    if metrics and gui and metrics.port and (metrics.host, metrics.port) == (gui.host, gui.port):
+        raise usage(f"--metrics and --gui both ask for {opts.gui}: give each its own port")
+    for name, endpoint in (("metrics", metrics), ("gui", gui)):
+        if opts.selftest == name and endpoint is None:
+            raise usage(f"--sandbox-selftest {name} needs --{name} (the {name} role runs only with --{name})")
+    return Listeners(metrics, gui)
 
 
 # --- Reading a file, and replaying one ------------------------------------------------------------

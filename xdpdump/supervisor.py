@@ -10,6 +10,9 @@ Then fork:
 
 - net role: owns the producer's sockets; its native loop fills the record ring (producers/);
 - archive role (with -w): owns the output file; native loop records -> pcap/pcapng;
+- metrics role (--metrics), gui role (--gui): each owns a listening socket opened here in set-up;
+  native HTTP loops serving from shared memory (the record ring and the metrics region, which the
+  supervisor publishes into between printed batches: live_feed.py);
 
 and the supervisor lets go of the sockets, UMEMs and file, drops its capabilities, installs its own
 seccomp filter, prints (the only place Python touches a packet) and watches the roles and the devices
@@ -17,27 +20,46 @@ seccomp filter, prints (the only place Python touches a packet) and watches the 
 as tcpdump's "The interface disappeared", exit status 1): the stop flag in shared memory; the net role
 drains what had arrived and publishes its final counters; the writer flushes and fsyncs; the programs
 are detached; and the summary is printed as tcpdump prints it, plus what the producer adds.
+
+A metrics or gui role that dies is reported (a warning, at once) and the capture goes on without it:
+what they serve is a view of the capture, never part of it. It is not restarted: the sandboxed
+supervisor can neither fork nor reach the listening socket it let go of, and a role the kernel killed
+for a forbidden call would only be killed again. Only its self-test (--sandbox-selftest metrics|gui)
+ends the capture, as any role's self-test does.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import platform
+import socket
 import sys
 import time
 from collections.abc import Callable
 
-from xdpdump import log, report
+from xdpdump import __version__, log, report
 from xdpdump.errors import UserError
 from xdpdump.link_watch import LinkWatch
-from xdpdump.plan import CapturePlan
+from xdpdump.live_feed import LiveFeed
+from xdpdump.plan import LISTENER_ROLES, CapturePlan, ProducerKind
 from xdpdump.printer import Printer
 from xdpdump.producers import Producer, open_producer
 from xdpdump.roles import confine
+from xdpdump.roles.listener import bound_port, open_listener
 from xdpdump.roles.process import RoleProcess, spawn_role
 from xdpdump.sandbox.install import install_seccomp
 from xdpdump.stop_signals import StopSignals
-from xdpdump.xsk import ArchiveWriter, Packet, PacketConsumer, RecordRing, supervisor_filter
+from xdpdump.xsk import (
+    ArchiveWriter,
+    MetricsRegion,
+    Packet,
+    PacketConsumer,
+    RecordRing,
+    RegionInfo,
+    supervisor_filter,
+)
+from xdpdump.xsk._native import lib
 
 IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a stop
 # The net role's kernel rings hold a few milliseconds of traffic (8192 frames: 5.5 ms at 1.5 Mpps),
@@ -45,6 +67,7 @@ IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a
 NET_NICE = -5  # set while the role still has CAP_SYS_NICE, before it drops its capabilities
 ROLE_EXIT_TIMEOUT_S = 30  # a role that has not finished this long after the stop flag is killed
 PRINT_BATCH = 512
+LISTENER_SPARE_FDS = lib.XDPD_HTTP_MAX_CONNS + 2  # a listener role's connections, beyond its own descriptors
 
 
 class OwnedFd:
@@ -82,6 +105,7 @@ def run_capture(plan: CapturePlan) -> int:
         out = OwnedFd(open_output(plan.outputs.write)) if plan.outputs.write is not None else None
         if out is not None:
             cleanup.callback(out.close)
+        listeners = _open_listeners(plan, cleanup)  # a port taken costs nothing yet: nothing is attached
 
         # Subscribed before anything is attached: a device gone from here on is noticed.
         watch = LinkWatch(plan.devices)
@@ -103,17 +127,26 @@ def run_capture(plan: CapturePlan) -> int:
                                    label=label)
             cleanup.callback(writer.close)
         consumer = ring.consumer() if plan.outputs.prints else None
+        region = _metrics_region(plan, producer, writer, cleanup) if listeners else None
+        # The feed is made from what is printed: with -w there is none, and the page says so.
+        feed = (LiveFeed(region, producer, gui="gui" in listeners and plan.outputs.prints)
+                if region is not None else None)
         producer.start()
 
         roles: list[RoleProcess] = []
         cleanup.callback(_stop_roles, ring, roles)  # registered first: a role forked is a role stopped
-        _spawn_roles(plan, roles, producer, writer, out, log_fd)
-        banner = producer.banner_lines(plan.sandbox.enabled)  # read from the sockets, released next
+        _spawn_roles(plan, roles, producer, writer, out, log_fd, listeners, region, ring)
+        if feed is not None:
+            feed.publish(roles, force=True)  # live from the first request, before the banner says where
+        # read from the sockets, released next
+        banner = producer.banner_lines(plan.sandbox.enabled) + _listener_banner(plan, listeners)
         # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
-        # UMEM or the capture file, only the shared record ring (to print) and counters.
+        # UMEM, the capture file or the listeners, only the shared record ring (to print) and counters.
         producer.release()
         if out is not None:
             out.close()
+        for sock in listeners.values():
+            sock.close()
         _write_stderr(banner)
         logger.info("capturing on %s: %s", ", ".join(names), ", ".join(f"{r.name} pid {r.pid}" for r in roles))
         # Made once capturing (it imports scapy, which takes a second: frames wait in the rings
@@ -124,19 +157,22 @@ def run_capture(plan: CapturePlan) -> int:
             _sandbox_supervisor(producer, log_fd, watch.fd)
 
         ifnames = names if len(names) > 1 else None
-        failed = _supervise(roles, stop, consumer, printer, ifnames, watch)
+        deaths = ListenerDeaths(plan.sandbox.selftest)
+        failed = _supervise(roles, stop, consumer, printer, ifnames, watch, feed, deaths)
         if consumer is not None and printer is not None:
-            _stop_roles(ring, roles, lambda: _print(consumer.read(PRINT_BATCH, timeout_ms=10), printer, ifnames))
-            _drain_printer(consumer, printer, ifnames)
+            _stop_roles(ring, roles,
+                        lambda: _print(consumer.read(PRINT_BATCH, timeout_ms=10), printer, ifnames, feed))
+            _drain_printer(consumer, printer, ifnames, feed)
         else:
             _stop_roles(ring, roles)
+        deaths.report(roles)
         stats = producer.stats()
         more = producer.summary_lines(plan.verbose)
         if writer is not None and any(r.name == "archive" and r.failed for r in roles):
             # The file was cut back to its last whole record: say what it holds.
             more.append(f"{writer.records_in_file} packets written to {writer.label} before writing it failed")
         counters = producer.filter_counters()
-        failed = failed or [r for r in roles if r.failed]
+        failed = failed or [r for r in roles if r.failed and not deaths.tolerated(r)]
         for role in failed:
             logger.error("%s", role.describe_end())
         if stats.dropped:  # while the log file is still open
@@ -153,8 +189,50 @@ def run_capture(plan: CapturePlan) -> int:
     return 1 if failed or watch.gone else 0
 
 
+def _open_listeners(plan: CapturePlan, cleanup: contextlib.ExitStack) -> dict[str, socket.socket]:
+    """The listening socket of each listener role asked for (closed at cleanup, or once forked)."""
+    listeners = {}
+    for name, endpoint in plan.listeners.items():
+        sock = open_listener(f"--{name}", endpoint)
+        cleanup.callback(sock.close)
+        listeners[name] = sock
+    return listeners
+
+
+def _listener_banner(plan: CapturePlan, listeners: dict[str, socket.socket]) -> list[str]:
+    """Where each listener role listens, with the port the kernel gave for port 0."""
+    lines = []
+    for name, endpoint in plan.listeners.items():
+        url = endpoint.url(bound_port(listeners[name]), "/metrics" if name == "metrics" else "/")
+        where = "" if endpoint.loopback else " (not a loopback address: reachable from other hosts)"
+        what = "Prometheus metrics" if name == "metrics" else "live view"
+        lines.append(f"xdpdump: {name}: {what} at {url}{where}")
+    return lines
+
+
+def _metrics_region(plan: CapturePlan, producer: Producer, writer: ArchiveWriter | None,
+                    cleanup: contextlib.ExitStack) -> MetricsRegion:
+    """The shared memory the listener roles serve from, made before they fork."""
+    tap = plan.tap_out
+    info = RegionInfo(
+        version=__version__, kernel=platform.release(),
+        producer="tap" if plan.producer is ProducerKind.INLINE_TAP else "capture",
+        xdp_mode=",".join(sorted(set(producer.programs.modes))),
+        af_xdp_mode="zero-copy" if producer.zerocopy else "copy",
+        ifnames=tuple(plan.interface_names),
+        roles=(*plan.roles, "supervisor"),
+        out_ifname=tap.device.name if tap else "", out_queue=tap.queue if tap else 0,
+        writer_slot=writer.consumer_slot if writer is not None else -1,
+        printing=plan.outputs.prints,
+    )
+    region = MetricsRegion(info)
+    cleanup.callback(region.close)
+    return region
+
+
 def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer, writer: ArchiveWriter | None,
-                 out: OwnedFd | None, log_fd: int | None) -> None:
+                 out: OwnedFd | None, log_fd: int | None, listeners: dict[str, socket.socket],
+                 region: MetricsRegion | None, ring: RecordRing) -> None:
     """Fork the roles into `roles` one by one, so whatever fails halfway still stops those forked."""
     log_target = log_fd if log_fd is not None else 2
     owned_log = {log_fd} if log_fd is not None else set()
@@ -168,6 +246,13 @@ def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer
         roles.append(spawn_role("archive", {out.fd} | owned_log,
                                 lambda: writer.enter_archive_role(log_target, sandboxed, selftest == "archive")))
         writer.disown()  # the archive role owns the file now; this copy must never write
+    for name, sock in listeners.items():
+        assert region is not None
+        fd = sock.fileno()
+        def enter(name: str = name, fd: int = fd, region: MetricsRegion = region) -> None:
+            region.enter_listener_role(name, ring, fd, log_target, sandboxed, selftest == name)
+
+        roles.append(spawn_role(name, {fd} | owned_log, enter, spare_fds=LISTENER_SPARE_FDS))
 
 
 def _sandbox_supervisor(producer: Producer, log_fd: int | None, linkwatch_fd: int) -> None:
@@ -187,11 +272,31 @@ def _sandbox_supervisor(producer: Producer, log_fd: int | None, linkwatch_fd: in
     install_seccomp(supervisor_filter(log_fd if log_fd is not None else 2, linkwatch_fd), tsync=True)
 
 
+class ListenerDeaths:
+    """A metrics or gui role that dies is reported once and tolerated (the capture goes on), unless
+    it is the role under --sandbox-selftest, whose death is the self-test's result."""
+
+    def __init__(self, selftest: str | None) -> None:
+        self.selftest = selftest
+        self.reported: set[int] = set()
+
+    def tolerated(self, role: RoleProcess) -> bool:
+        return role.name in LISTENER_ROLES and role.name != self.selftest
+
+    def report(self, roles: list[RoleProcess]) -> None:
+        for role in roles:
+            if role.failed and self.tolerated(role) and role.pid not in self.reported:
+                self.reported.add(role.pid)
+                log.get().warning("%s; the capture goes on without it (it is not restarted)", role.describe_end())
+
+
 def _supervise(roles: list[RoleProcess], stop: StopSignals, consumer: PacketConsumer | None,
-               printer: Printer | None, ifnames: list[str] | None, watch: LinkWatch) -> list[RoleProcess]:
+               printer: Printer | None, ifnames: list[str] | None, watch: LinkWatch,
+               feed: LiveFeed | None = None, deaths: ListenerDeaths | None = None) -> list[RoleProcess]:
     """Print (or just wait) until a stop request, a role ends or a device disappears; returns the roles
-    that failed."""
+    that failed (a listener role's death, tolerated, is reported and the loop goes on)."""
     net = roles[0]
+    deaths = deaths or ListenerDeaths(None)
     next_look = 0.0
     while stop.requested is None:
         now = time.monotonic()
@@ -201,13 +306,16 @@ def _supervise(roles: list[RoleProcess], stop: StopSignals, consumer: PacketCons
                 break
         if consumer is not None and printer is not None:
             batch = consumer.read(PRINT_BATCH, timeout_ms=IDLE_POLL_MS)
-            if batch and not _print(batch, printer, ifnames):
+            if batch and not _print(batch, printer, ifnames, feed):
                 break  # stdout is gone (`| head`): stop as tcpdump does
         else:
             time.sleep(IDLE_POLL_MS / 1000)
+        if feed is not None:
+            feed.publish(roles)
         ended = [r for r in roles if not r.running]
-        if any(r.failed for r in ended):
-            return [r for r in ended if r.failed]
+        deaths.report(ended)
+        if any(r.failed and not deaths.tolerated(r) for r in ended):
+            return [r for r in ended if r.failed and not deaths.tolerated(r)]
         if net in ended:
             break  # the count was reached
     return []
@@ -235,23 +343,33 @@ def _stop_roles(ring: RecordRing, roles: list[RoleProcess], keep_consuming: Call
             ring.producer_done()
 
 
-def _drain_printer(consumer: PacketConsumer, printer: Printer, ifnames: list[str] | None) -> None:
+def _drain_printer(consumer: PacketConsumer, printer: Printer, ifnames: list[str] | None,
+                   feed: LiveFeed | None = None) -> None:
     for _ in range(100000):
         batch = consumer.read(PRINT_BATCH)
-        if not batch or not _print(batch, printer, ifnames):
+        if not batch or not _print(batch, printer, ifnames, feed):
             return
 
 
-def _print(batch: list[Packet], printer: Printer, ifnames: list[str] | None) -> bool:
-    """Print a batch; False when stdout is closed."""
+def _print(batch: list[Packet], printer: Printer, ifnames: list[str] | None, feed: LiveFeed | None = None) -> bool:
+    """Print a batch (and show it to the feed, if any); False when stdout is closed."""
     if sys.stdout is None:
+        if feed is not None:
+            feed.lost(len(batch))
         return False
+    done = 0
     try:
         out = sys.stdout
         for p in batch:
-            out.write(printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None) + "\n")
+            line = printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None)
+            out.write(line + "\n")
+            if feed is not None:
+                feed.observe(p.data, p.wire_len, line)
+            done += 1
         out.flush()
     except BrokenPipeError:
+        if feed is not None:
+            feed.lost(len(batch) - done)
         # No file may be opened under the sandbox, so stdout cannot be pointed at /dev/null: stop
         # writing to it instead, and let the interpreter's exit find nothing to flush.
         with contextlib.suppress(OSError):

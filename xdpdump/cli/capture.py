@@ -2,7 +2,8 @@
 
     xdpdump -i DEV [-i lo] [-program tcpdump] [-c N] [-w FILE|-] [-s SNAPLEN] [-n] [-e] [-x|-X]
             [-v] [-q] [--json] [--queue Q|all] [--mode auto|native|skb] [--copy|--zerocopy]
-            [--ring-size N] [--frame-size 2048|4096] [--capture-ssh] [--force] [EXPR]
+            [--ring-size N] [--frame-size 2048|4096] [--capture-ssh] [--force]
+            [--metrics [ADDR:]PORT] [--gui [ADDR:]PORT] [EXPR]
     xdpdump -r FILE [print flags] [EXPR]
     xdpdump -d EXPR | --dump-c EXPR
 
@@ -70,7 +71,13 @@ def _parser() -> Parser:
                    help="inline tap: transmit every captured frame out of OUT (AF_XDP TX ring)")
     p.add_argument("--no-sandbox", action="store_true",
                    help="run the roles without seccomp filters (debugging only)")
-    p.add_argument("--sandbox-selftest", choices=["net", "archive"], metavar="ROLE",
+    p.add_argument("--metrics", metavar="[ADDR:]PORT",
+                   help="serve Prometheus metrics at http://ADDR:PORT/metrics (ADDR default 127.0.0.1; PORT 0: any "
+                   "free port, the banner names it) from a sandboxed role")
+    p.add_argument("--gui", metavar="[ADDR:]PORT",
+                   help="serve a live page of the capture at http://ADDR:PORT/ (ADDR default 127.0.0.1) from a "
+                   "sandboxed role")
+    p.add_argument("--sandbox-selftest", choices=["net", "archive", "metrics", "gui"], metavar="ROLE",
                    help="self-test: ROLE attempts a forbidden system call once sandboxed; the kernel must kill "
                    "it (SIGSYS) and xdpdump must report it and exit non-zero")
     p.add_argument("--log-file", metavar="F", help="log every message to F (WARNING and above also to stderr)")
@@ -91,7 +98,7 @@ def _capture_options(args: argparse.Namespace) -> CaptureOptions:
         queue=args.queue, xdp_mode=args.mode, bind_mode=args.bind_mode or "auto", ring_size=args.ring_size,
         frame_size=args.frame_size, capture_ssh=args.capture_ssh, force=args.force, forward=args.forward,
         sandboxed=not args.no_sandbox, selftest=args.sandbox_selftest, log_file=args.log_file,
-        print_options=_print_options(args),
+        print_options=_print_options(args), metrics=args.metrics, gui=args.gui,
     )
 
 

@@ -14,13 +14,16 @@ import contextlib
 from typing import NoReturn, Protocol
 
 from xdpdump.plan import CapturePlan, Geometry, ProducerKind
-from xdpdump.xsk import CaptureStats, RecordRing
+from xdpdump.producers.capture_programs import CapturePrograms
+from xdpdump.xsk import CaptureStats, RecordRing, TapCounters
 
 
 class Producer(Protocol):
     """What the supervisor drives, whatever the producer is."""
 
     geometry: Geometry
+    programs: CapturePrograms       # the capture program on each device (their XDP modes)
+    zerocopy: bool                  # every capture socket bound zero-copy
 
     def start(self) -> None:
         """Put the sockets in the capture programs' XSKMAPs: from now on matching frames are taken.
@@ -53,6 +56,10 @@ class Producer(Protocol):
 
     def summary_lines(self, verbose: int) -> list[str]:
         """Lines the producer adds after tcpdump's summary."""
+        ...
+
+    def transmit_counters(self) -> TapCounters | None:
+        """What the producer sent out (the inline tap's shared counters), or None: it sends nothing."""
         ...
 
     @property

@@ -13,7 +13,7 @@ from typing import NoReturn
 
 from xdpdump.plan import CapturePlan
 from xdpdump.producers.capture_programs import CapturePrograms
-from xdpdump.xsk import AfXdpCapture, CaptureStats, RecordRing
+from xdpdump.xsk import AfXdpCapture, CaptureStats, RecordRing, TapCounters
 
 
 class AfXdpProducer:
@@ -54,6 +54,9 @@ class AfXdpProducer:
 
     def summary_lines(self, verbose: int) -> list[str]:
         return []
+
+    def transmit_counters(self) -> TapCounters | None:
+        return None
 
     @property
     def privileges_to_close(self) -> list[str]:

@@ -71,6 +71,9 @@ class InlineTapProducer:
     def summary_lines(self, verbose: int) -> list[str]:
         return tap_summary(self.out.device.name, self.tap.counters(), verbose)
 
+    def transmit_counters(self) -> TapCounters | None:
+        return self.tap.counters()
+
     @property
     def privileges_to_close(self) -> list[str]:
         return self.programs.privileges_to_close

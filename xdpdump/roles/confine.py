@@ -81,9 +81,10 @@ def keep_only_fds(owned: set[int]) -> None:
         raise UserError(f"descriptors left after closing: {sorted(left)}, expected {sorted(owned)}")
 
 
-def tighten_rlimits(owned: set[int]) -> None:
-    """No new descriptors beyond the owned ones, no processes, no core dumps (UMEM holds traffic)."""
-    top = max(owned) + 1
+def tighten_rlimits(owned: set[int], spare_fds: int = 0) -> None:
+    """No new descriptors beyond the owned ones (and spare_fds more), no processes, no core dumps (UMEM
+    holds traffic)."""
+    top = max(owned) + 1 + spare_fds
     resource.setrlimit(resource.RLIMIT_NOFILE, (top, top))
     resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
@@ -106,10 +107,10 @@ def drop_capabilities() -> None:
         raise _fail("capset")
 
 
-def confine(parent_pid: int, owned: set[int]) -> None:
+def confine(parent_pid: int, owned: set[int], spare_fds: int = 0) -> None:
     """Everything a role does between fork and its native loop, except the filter itself."""
     die_with_parent(parent_pid)
     ignore_terminal_signals()
     keep_only_fds(owned)
-    tighten_rlimits(owned)
+    tighten_rlimits(owned, spare_fds)
     drop_capabilities()

@@ -72,8 +72,11 @@ class RoleProcess:
         return f"{self.name} role (pid {self.pid}) exited with status {self.status}"
 
 
-def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int = 0) -> RoleProcess:
+def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int = 0, spare_fds: int = 0) -> RoleProcess:
     """Fork a role that keeps only `owned` descriptors (plus stderr) and runs enter(), never returning.
+
+    spare_fds: descriptors the role may hold beyond its own at once (a listener role's connections;
+    its policy lets it make them only by accept4 on its listener).
 
     nice < 0 puts a role ahead of the others when they share a CPU: the net role, whose kernel rings
     hold milliseconds where the consumers have megabytes of record ring. It needs CAP_SYS_NICE, so it
@@ -88,7 +91,7 @@ def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int 
             # A help, never a requirement: without CAP_SYS_NICE the role runs at the default priority.
             with contextlib.suppress(PermissionError):
                 os.nice(nice)
-        confine(parent, owned | {2})
+        confine(parent, owned | {2}, spare_fds)
         enter()
     except BaseException as e:
         try:

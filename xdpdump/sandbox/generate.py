@@ -1,8 +1,9 @@
 """Regenerate (or check) ``native/generated/NAME_seccomp.h`` for every role that runs.
 
 The native core compiles these headers in, and they are what a role installs (native/policy_filters.c).
-Only the roles in ``ROLES_WITH_HEADERS`` get one: a policy for a role that does not exist yet (metrics,
-gui) stays and is tested as a policy, but no header nothing includes is generated for it.
+Only the roles in ``ROLES_WITH_HEADERS`` get one (every role that runs: net, archive, metrics, gui and
+the supervisor); a policy written for a role that does not exist yet would stay and be tested as a
+policy, but no header nothing includes would be generated for it.
 
 Run through ``scripts/generate-policies [--check] [--policy-dir DIR] [--out-dir DIR]``. With ``--check``
 nothing is written; the exit status is 1 and each stale or missing header is named, and so is a
@@ -22,7 +23,7 @@ from xdpdump.sandbox.policy import load_policy
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parent / "policies"
 DEFAULT_OUT_DIR = ROOT / "native" / "generated"
-ROLES_WITH_HEADERS = ("net", "archive", "supervisor")
+ROLES_WITH_HEADERS = ("net", "archive", "metrics", "gui", "supervisor")
 
 
 def _display(path: Path) -> str:

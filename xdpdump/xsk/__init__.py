@@ -7,6 +7,8 @@
 - ``tap``: ``InlineTap``, ``TapCounters`` (tap.c)
 - ``replay``: ``Replay``, ``ReplayCounters`` (replay.c)
 - ``policy_filters``: ``supervisor_filter`` (policy_filters.c, native/generated/)
+- ``metrics_region``: ``MetricsRegion`` (metrics_region.c) and the metrics and gui roles' entries
+  (role.c over http.c, metrics_role.c, gui_role.c)
 - ``stats``: the counters as frozen values
 
 Owns the lifetime of native objects (every class is a context manager; ``close()`` unmaps and closes
@@ -17,6 +19,7 @@ is the only thing meant to be shared (across fork). Sizes are the caller's: noth
 """
 
 from xdpdump.xsk.capture_loop import AfXdpCapture, CaptureTarget
+from xdpdump.xsk.metrics_region import MetricsRegion, RegionInfo, RegionState
 from xdpdump.xsk.pcap_writer import ArchiveWriter
 from xdpdump.xsk.policy_filters import supervisor_filter
 from xdpdump.xsk.record_ring import Packet, PacketConsumer, RecordRing
@@ -33,9 +36,12 @@ __all__ = [
     "CaptureTarget",
     "FrameAccounting",
     "InlineTap",
+    "MetricsRegion",
     "Packet",
     "PacketConsumer",
     "RecordRing",
+    "RegionInfo",
+    "RegionState",
     "Replay",
     "ReplayCounters",
     "RingCounters",

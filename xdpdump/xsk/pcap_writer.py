@@ -59,6 +59,11 @@ class ArchiveWriter(Closes):
         raise AssertionError("xdpd_archive_role returned")  # pragma: no cover - it _exits
 
     @property
+    def consumer_slot(self) -> int:
+        """Its record-ring consumer slot, where it publishes records and file bytes (the metrics role reads them)."""
+        return int(lib.xdpd_writer_slot(self._handle()))
+
+    @property
     def records(self) -> int:
         return int(lib.xdpd_writer_records(self._handle()))
 
