@@ -6,8 +6,7 @@ import json
 import time
 
 import pytest
-from scapy.all import DNS, DNSQR, ICMP, IP, NTP, UDP, Dot1Q, Ether, ICMPv6ND_NS, IPv6, Raw
-from scapy.layers.igmp import IGMP
+from scapy.all import ICMP, IP, UDP, Dot1Q, Ether, ICMPv6ND_NS, IPv6, Raw
 
 from xdpdump.printer import Printer, PrintOptions, format_packet
 
@@ -25,32 +24,19 @@ def utc(monkeypatch):
 
 
 @pytest.mark.parametrize(("frame", "expect"), [
-    (E / IP(src="198.18.0.1", dst="198.18.0.2") / UDP(sport=40000, dport=53) / DNS(qd=DNSQR(qname="a.b")),
-     "IP 198.18.0.1.40000 > 198.18.0.2.53: DNS Qry b'a.b.', length"),
-    (E / IP(src="198.18.0.1", dst="198.18.0.2") / UDP(sport=123, dport=123) / NTP(),
-     "IP 198.18.0.1.123 > 198.18.0.2.123: NTP"),
-    (E / IP(src="198.18.0.1", dst="224.0.0.1", proto=2) / IGMP(), "IP 198.18.0.1 > 224.0.0.1: IGMP"),
-    (E / IP(src="198.18.0.1", dst="198.18.0.2") / ICMP(type=3, code=3) / IP() / UDP(),
-     "IP 198.18.0.1 > 198.18.0.2: ICMP dest-unreach port-unreachable, length 36"),
-    (E / IPv6(src="fd00::1", dst="fd00::2") / ICMPv6ND_NS(tgt="fd00::2"),
-     "IP6 fd00::1 > fd00::2: ICMP6, ICMPv6 Neighbor Discovery - Neighbor Solicitation"),
-    (Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02", type=0x88B5) / Raw(b"x" * 46),
-     "02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x88b5), length 60: 46 bytes"),
+    (E / IP(src="198.18.0.1", dst="198.18.0.2") / UDP(sport=40000, dport=40001) / Raw(b"x" * 13),
+     "IP 198.18.0.1.40000 > 198.18.0.2.40001: UDP, length 13"),
+    (E / IP(src="198.18.0.1", dst="224.0.0.1", proto=99) / Raw(b"\0" * 8), "IP 198.18.0.1 > 224.0.0.1:  ip-proto-99 8"),
+    (Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02", type=0x88B5) / Raw(b"x" * 4),
+     "02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x88b5), length 18: "
+     "\n\t0x0000:  7878 7878                                xxxx"),
     (E / Dot1Q(vlan=3) / IP(src="198.18.0.1", dst="198.18.0.2", frag=10) / Raw(b"abc"),
      "IP 198.18.0.1 > 198.18.0.2: ip-proto-0"),
 ])
-def test_other_protocols_get_a_scapy_summary(frame, expect):
+def test_undecoded_protocols_get_the_generic_line(frame, expect):
+    """What the printer does not decode is printed as tcpdump's generic form, never scapy's guess."""
     line = format_packet(TS, bytes(frame), len(frame), PrintOptions())
-    assert line.startswith("22:13:20.123456 ")
-    assert expect in line, line
-    assert "\n" not in line
-
-
-def test_link_header_prefix_on_other_protocols():
-    frame = E / IP(src="198.18.0.1", dst="198.18.0.2") / UDP(sport=40000, dport=53) / DNS(qd=DNSQR(qname="a"))
-    line = format_packet(TS, bytes(frame), len(frame), PrintOptions(link=True))
-    assert line.startswith("22:13:20.123456 02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype IPv4 (0x0800), "
-                           f"length {len(frame)}: 198.18.0.1.40000 > 198.18.0.2.53: DNS Qry")
+    assert line == "22:13:20.123456 " + expect
 
 
 def test_json_object_per_packet():

@@ -8,21 +8,16 @@ stamps are local time.
 
 from __future__ import annotations
 
-import os
 import random
-import shutil
 import struct
-import subprocess
 import time
 
 import pytest
 from printer_corpus import parity_frames
+from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap, xdpdump_lines
 
-from xdpdump.capfile import read_capture
 from xdpdump.printer import Printer, PrintOptions
 
-TZ = "Asia/Kolkata"
-TCPDUMP = shutil.which("tcpdump")
 pytestmark = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
 
 
@@ -33,15 +28,6 @@ def local_zone(monkeypatch):
     yield
     monkeypatch.undo()
     time.tzset()
-
-
-def write_pcap(path, frames, nano: bool = False, snap: dict[int, int] | None = None) -> None:
-    with open(path, "wb") as f:
-        f.write(struct.pack("<IHHiIII", 0xA1B23C4D if nano else 0xA1B2C3D4, 2, 4, 0, 0, 262144, 1))
-        for i, (ts_ns, data) in enumerate(frames):
-            cap = data[: snap[i]] if snap and i in snap else data
-            frac = ts_ns % 10**9 if nano else ts_ns % 10**9 // 1000
-            f.write(struct.pack("<IIII", ts_ns // 10**9, frac, len(cap), len(data)) + cap)
 
 
 def write_pcapng(path, frames) -> None:
@@ -56,29 +42,6 @@ def write_pcapng(path, frames) -> None:
         for ts_ns, data in frames:
             body = struct.pack("<IIIII", 0, ts_ns >> 32, ts_ns & 0xFFFFFFFF, len(data), len(data))
             f.write(block(6, body + data + b"\0" * (-len(data) % 4)))
-
-
-def tcpdump_lines(path, *flags: str) -> list[str]:
-    env = dict(os.environ, TZ=TZ)
-    res = subprocess.run([TCPDUMP, "-n", *flags, "-r", str(path)], capture_output=True, text=True,
-                         env=env, timeout=120)
-    assert res.returncode == 0, res.stderr
-    return res.stdout.splitlines()
-
-
-def xdpdump_lines(path, opts: PrintOptions) -> list[str]:
-    printer = Printer(opts)
-    out = []
-    for rec in read_capture(str(path)):
-        out.extend(printer.format(rec.ts_ns, rec.data, rec.wire_len, linktype=rec.linktype).split("\n"))
-    return out
-
-
-def assert_same(mine: list[str], ref: list[str]) -> None:
-    diffs = [(i, a, b) for i, (a, b) in enumerate(zip(mine, ref, strict=False)) if a != b]
-    shown = "\n".join(f"line {i}:\n  xdpdump: {a}\n  tcpdump: {b}" for i, a, b in diffs[:10])
-    assert not diffs, f"{len(diffs)} lines differ:\n{shown}"
-    assert len(mine) == len(ref)
 
 
 FRAMES = parity_frames()

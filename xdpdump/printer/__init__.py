@@ -14,9 +14,9 @@ capture spans several interfaces.
 
 from __future__ import annotations
 
-from xdpdump.constants import LINKTYPE_ETHERNET
 from xdpdump.printer.hexdump import hex_ascii_lines, hex_lines
 from xdpdump.printer.options import PrintOptions
+from xdpdump.printer.tcpdump_format import LINKTYPE_ETHERNET, LineFormatter, format_timestamp
 
 __all__ = ["PrintOptions", "Printer", "format_packet"]
 
@@ -25,16 +25,12 @@ class Printer:
     """Formats the frames of one capture, in order."""
 
     def __init__(self, opts: PrintOptions) -> None:
-        # The formatters import scapy: a second of CPU (more on a busy machine). Importing them here
-        # rather than with the package keeps it off the start of a capture (the plan needs only
-        # PrintOptions), and off -w captures altogether.
-        from xdpdump.printer.jsonl import json_line
-        from xdpdump.printer.tcpdump_format import LineFormatter, format_timestamp
-
         self.opts = opts
         self._lines = LineFormatter(opts)
-        self._json_line = json_line
-        self._format_timestamp = format_timestamp
+        # The wall-clock part of the stamp changes once a second: localtime+strftime for every frame
+        # were a tenth of -r's time on 300k UDP lines (cProfile), so the last second's text is kept.
+        self._stamp_sec = -1
+        self._stamp_hms = ""
 
     def format(self, ts_ns: int, data: bytes, wire_len: int, ifname: str | None = None,
                linktype: int = LINKTYPE_ETHERNET) -> str:
@@ -43,10 +39,17 @@ class Printer:
         except Exception as e:  # a printer bug must not end a capture; say what happened instead
             body = f"[printer error: {type(e).__name__}: {e}] {len(data)} bytes"
         if self.opts.json:
-            return self._json_line(ts_ns, data, wire_len, ifname, body, linktype)
+            # scapy (for --json's layers) loads only when asked for: importing it costs seconds.
+            from xdpdump.printer.jsonl import json_line
+
+            return json_line(ts_ns, data, wire_len, ifname, body, linktype)
         if not data:
             return body  # tcpdump prints no stamp for an empty record either
-        head = self._format_timestamp(ts_ns) + " "
+        usec = ts_ns // 1000
+        sec = usec // 1_000_000
+        if sec != self._stamp_sec:
+            self._stamp_sec, self._stamp_hms = sec, format_timestamp(sec * 1_000_000_000)[:8]
+        head = f"{self._stamp_hms}.{usec % 1_000_000:06d} "
         if ifname is not None:
             head += f"{ifname} In  "
         text = head + body

@@ -1,0 +1,92 @@
+"""ARP and RARP as tcpdump's arp_print: every opcode, other hardware, other protocol lengths."""
+
+from __future__ import annotations
+
+import struct
+
+from xdpdump.printer.base import ETHERTYPE_NAMES, Base, Truncated, ip4, linkaddr
+
+_OPS = {1: "Request", 2: "Reply", 3: "Reverse Request", 4: "Reverse Reply", 8: "Inverse Request",
+        9: "Inverse Reply", 10: "NACK Reply"}
+_HARDWARE = {1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 15: "FrameRelay", 19: "ATM (RFC 2225)",
+             23: "Strip", 24: "IEEE 1394"}
+
+
+def _dlci(addr: bytes) -> str:
+    """A frame-relay hardware address (a Q.922 header), as tcpdump's q922_string."""
+    if not addr:
+        return "<Truncated>"
+    if addr[0] & 1:
+        return "<Invalid DLCI>"
+    if len(addr) < 2:
+        return "<Truncated>"
+    dlci = ((addr[0] & 0xFC) << 2) | (addr[1] >> 4)
+    if not addr[1] & 1:
+        if len(addr) < 3:
+            return "<Truncated>"
+        if addr[2] & 1:
+            dlci = (dlci << 6) | (addr[2] >> 2)
+        else:
+            if len(addr) < 4:
+                return "<Truncated>"
+            if not addr[3] & 1:
+                return "<Invalid DLCI>"
+            dlci = (((dlci << 7) | (addr[2] >> 1)) << 6) | (addr[3] >> 2)
+    return f"DLCI {dlci}"
+
+
+class ArpPrinter(Base):
+    def _arp(self, out: list[str], data: bytes, off: int, wire: int) -> None:
+        if len(data) - off < 8:
+            raise Truncated("arp")
+        hrd, pro, hln, pln, op = struct.unpack_from("!HHBBH", data, off)
+        if hrd == 19:
+            self.default_print(out, data[off:])  # ATM ARP: tcpdump has its own printer, not this one
+            return
+        sha = off + 8
+        spa = sha + hln
+        tha = spa + pln
+        tpa = tha + hln
+        if len(data) < tpa + pln:
+            raise Truncated("arp")
+        if not self.opts.link:
+            out.append("ARP, ")
+        ip_like = pro in (0x0800, 0x1000)
+        verbose = self.opts.verbose
+        if not ip_like or pln != 4 or hln == 0 or verbose:
+            out.append(f"{_HARDWARE.get(hrd, f'Unknown Hardware ({hrd})')} (len {hln}), "
+                       f"{ETHERTYPE_NAMES.get(pro, f'Unknown Protocol (0x{pro:04x})')} (len {pln})")
+            if not verbose:
+                out.append(f", length {wire}")
+                return
+        out.append(f"{', ' if verbose else ''}{_OPS.get(op, f'Unknown ({op})')} ")
+
+        def paddr(at: int) -> str:
+            if not ip_like:
+                return "<wrong proto type>"
+            if pln != 4:
+                return "<wrong len>"
+            return ip4(data[at:at + 4])
+
+        def haddr(at: int) -> str:
+            if hrd == 15:
+                return _dlci(data[at:at + hln])
+            return linkaddr(data[at:at + hln])
+
+        if op == 1:
+            known = f" ({haddr(tha)})" if any(data[tha:tha + hln]) else ""
+            out.append(f"who-has {paddr(tpa)}{known} tell {paddr(spa)}")
+        elif op == 2:
+            out.append(f"{paddr(spa)} is-at {haddr(sha)}")
+        elif op == 3:
+            out.append(f"who-is {haddr(tha)} tell {haddr(sha)}")
+        elif op == 4:
+            out.append(f"{haddr(tha)} at {paddr(tpa)}")
+        elif op == 8:
+            out.append(f"who-is {haddr(tha)} tell {haddr(sha)}")
+        elif op == 9:
+            out.append(f"{haddr(sha)} at {paddr(spa)}")
+        else:
+            self.default_print(out, data[off:])
+            return
+        out.append(f", length {wire}")
