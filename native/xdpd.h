@@ -310,10 +310,6 @@ void xdpd_mr_http_counters(const xdpd_metrics_region *mr, int role, struct xdpd_
 int xdpd_metrics_render(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out, size_t cap);
 int xdpd_gui_render_state(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out, size_t cap);
 
-/* pcap_writer.c: the writer's record-ring consumer slot; it publishes its records and file bytes
- * there (struct xdpd_rr_consumer) for the metrics role. */
-int xdpd_writer_slot(const xdpd_writer *w);
-
 /* role.c: the listener roles, on a listening socket the supervisor opened before the fork. As the
  * other roles: filter (sandboxed != 0), selftest, loop (until the record ring's stop flag and
  * producer_done), _exit: 0 done, 1 the loop failed, 3 the filter was refused. */
