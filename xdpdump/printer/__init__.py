@@ -31,6 +31,14 @@ class Printer:
         # were a tenth of -r's time on 300k UDP lines (cProfile), so the last second's text is kept.
         self._stamp_sec = -1
         self._stamp_hms = ""
+        self._json_line = None
+        if opts.json:
+            # scapy (for --json's layers) loads only when asked for: importing it costs seconds. It
+            # loads here, when the printer is made, because a live capture makes its printer before
+            # its sandbox, which refuses the files an import opens.
+            from xdpdump.printer.jsonl import json_line
+
+            self._json_line = json_line
 
     def format(self, ts_ns: int, data: bytes, wire_len: int, ifname: str | None = None,
                linktype: int = LINKTYPE_ETHERNET) -> str:
@@ -38,11 +46,8 @@ class Printer:
             body = self._lines.body(data, wire_len, linktype)
         except Exception as e:  # a printer bug must not end a capture; say what happened instead
             body = f"[printer error: {type(e).__name__}: {e}] {len(data)} bytes"
-        if self.opts.json:
-            # scapy (for --json's layers) loads only when asked for: importing it costs seconds.
-            from xdpdump.printer.jsonl import json_line
-
-            return json_line(ts_ns, data, wire_len, ifname, body, linktype)
+        if self._json_line is not None:
+            return self._json_line(ts_ns, data, wire_len, ifname, body, linktype)
         if not data:
             return body  # tcpdump prints no stamp for an empty record either
         usec = ts_ns // 1000
