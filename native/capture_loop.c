@@ -123,6 +123,11 @@ void xdpd_capture_pass_end(struct xdpd_capture *c, uint32_t moved, int blocked)
 static void reclaim(struct xdpd_capture *c)
 {
     struct xdpd_record_ring *rr = c->rr;
+    if (!c->held) {
+        /* Every record so far is a copy: nothing to give back, nothing to walk (small frames). */
+        rr->reclaimed = rr->prod_local;
+        return;
+    }
     uint64_t upto = xdpd_rr_consumed(rr), pos = rr->reclaimed;
     struct xdpd_record *rec;
     while ((rec = xdpd_rr_next(rr, &pos, upto)) != NULL) {
@@ -132,6 +137,7 @@ static void reclaim(struct xdpd_capture *c)
             struct xdpd_socket *s = c->socks[c->by_slot[ref >> 48]];
             xdpd_frame_push(s->umem, ref & XDPD_REF_ADDR_MASK);
             s->held--;
+            c->held--;
         }
         pos += rec->rec_len;
     }
@@ -153,8 +159,10 @@ static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit,
         uint32_t done = xdpd_record_rx(c, i, idx, n, ts, &bytes, blocked);
         for (uint32_t k = 0; k < done; k++) {
             const struct xdp_desc *d = xdpd_ring_desc(&s->rx, idx + k);
-            if (xdpd_capture_by_ref(c, d->len < c->snaplen ? d->len : c->snaplen))
+            if (xdpd_capture_by_ref(c, d->len < c->snaplen ? d->len : c->snaplen)) {
                 s->held++;   /* back when the consumers have passed its record (reclaim) */
+                c->held++;
+            }
             else
                 xdpd_frame_push(u, d->addr);
         }

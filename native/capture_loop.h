@@ -14,7 +14,8 @@ struct xdpd_capture {
     struct xdpd_record_ring *rr;
     uint32_t snaplen;
     uint64_t count;         /* 0 = no limit */
-    int by_ref;             /* records point into UMEM; frames are reclaimed once consumers pass them */
+    int by_ref;             /* large frames' records point into UMEM; reclaimed once consumers pass them */
+    uint32_t held;          /* frames of all sockets recorded by reference and not yet reclaimed */
     uint8_t by_slot[XDPD_MAX_SOCKETS];    /* ring socket slot -> index in socks */
     uint32_t n;
     uint32_t next;          /* socket to drain first on the next pass, so no queue starves another */
