@@ -15,6 +15,10 @@ capture spans several interfaces.
 from __future__ import annotations
 
 from xdpdump.printer.hexdump import hex_ascii_lines, hex_lines
+
+# --json's scapy is imported here, with the module: the live printer builds its Printer after the
+# supervisor's seccomp filter is in place, and that filter forbids what importing scapy needs.
+from xdpdump.printer.jsonl import json_line
 from xdpdump.printer.options import PrintOptions
 from xdpdump.printer.tcpdump_format import LINKTYPE_ETHERNET, LineFormatter, format_timestamp
 
@@ -30,6 +34,7 @@ class Printer:
         # The wall-clock part of the stamp changes once a second: localtime+strftime for every frame
         # were a tenth of -r's time on 300k UDP lines (cProfile), so the last second's text is kept.
         self._stamp_sec = -1
+
         self._stamp_hms = ""
 
     def format(self, ts_ns: int, data: bytes, wire_len: int, ifname: str | None = None,
@@ -39,9 +44,6 @@ class Printer:
         except Exception as e:  # a printer bug must not end a capture; say what happened instead
             body = f"[printer error: {type(e).__name__}: {e}] {len(data)} bytes"
         if self.opts.json:
-            # scapy (for --json's layers) loads only when asked for: importing it costs seconds.
-            from xdpdump.printer.jsonl import json_line
-
             return json_line(ts_ns, data, wire_len, ifname, body, linktype)
         if not data:
             return body  # tcpdump prints no stamp for an empty record either
