@@ -241,3 +241,23 @@ def test_count_frames_reads_pcap_and_reports_damage(tmp_path):
     n, note = count_frames(path)
     assert n == 6 and "truncated" in note
     assert count_frames(tmp_path / "missing.pcap") == (None, "no file written")
+
+
+def test_printing_bench_reports_both_rates(capsys):
+    """scripts/bench --printing: both tools print the same number of lines from its pcap, rates are reported."""
+    import bench.printing as printing
+
+    assert printing.main(2000) == 0
+    out = capsys.readouterr().out
+    assert "| tcpdump |" in out and "| xdpdump |" in out and "xdpdump/tcpdump:" in out
+
+
+def test_printing_bench_pcap_is_what_tcpdump_reads(tmp_path):
+    import bench.printing as printing
+
+    path = tmp_path / "u.pcap"
+    printing.write_udp_pcap(path, 300)
+    res = subprocess.run(["tcpdump", "-n", "-r", str(path)], capture_output=True, text=True, check=True)
+    lines = res.stdout.splitlines()
+    assert len(lines) == 300
+    assert lines[0].endswith("IP 198.18.0.1.40000 > 198.18.0.2.30000: UDP, length 22")

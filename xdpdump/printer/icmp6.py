@@ -129,8 +129,7 @@ class Icmp6Printer(Base):
         if typ in (139, 140, 144, 145, 146, 147, 155, 200, 201):
             # Node information, mobility, RPL, mtrace...: tcpdump decodes them; this printer does not.
             return f"icmp6 type {typ}", True
-        if avail < plen:
-            raise Truncated("icmp6")
         out.append(f"unknown icmp6 type ({typ}), length {plen}")
-        self.unknown_data(out, data[off : off + plen])
+        if avail >= plen:  # tcpdump dumps the message only when all of it was captured
+            self.unknown_data(out, data[off : off + plen])
         return None, False
