@@ -162,9 +162,9 @@ static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit,
             if (xdpd_capture_by_ref(c, d->len < c->snaplen ? d->len : c->snaplen)) {
                 s->held++;   /* back when the consumers have passed its record (reclaim) */
                 c->held++;
-            }
-            else
+            } else {
                 xdpd_frame_push(u, d->addr);
+            }
         }
         if (c->by_ref)
             reclaim(c);
