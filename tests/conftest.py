@@ -31,6 +31,20 @@ def bpf_cache_dir(tmp_path_factory):
         os.environ["XDPDUMP_CACHE_DIR"] = saved
 
 
+@pytest.fixture(scope="session", autouse=True)
+def xdp_load_state_dir(tmp_path_factory):
+    """xdp-load's record of the pass programs redirect put on veth peers, for this run only: the
+    namespaces those records name are the tests' own and gone by the end, so /run is left alone."""
+    path = tmp_path_factory.getbasetemp() / "xdp-load-state"
+    saved = os.environ.get("XDP_LOAD_STATE_DIR")
+    os.environ["XDP_LOAD_STATE_DIR"] = str(path)
+    yield path
+    if saved is None:
+        del os.environ["XDP_LOAD_STATE_DIR"]
+    else:
+        os.environ["XDP_LOAD_STATE_DIR"] = saved
+
+
 @pytest.fixture
 def lab():
     lab = Lab()

@@ -91,16 +91,17 @@ class PeerReceiver:
 
 # What redirect attached to peers, so that unload can take it off and status can show it: one small
 # file per redirected device, keyed by its namespace (inode) and ifindex, under /run (gone at reboot,
-# as the programs are).
-PEER_STATE_DIR = Path("/run/xdp-load/peers")
+# as the programs are). XDP_LOAD_STATE_DIR moves it (the tests keep theirs in a temporary directory).
+def peer_state_dir() -> Path:
+    return Path(os.environ.get("XDP_LOAD_STATE_DIR", "/run/xdp-load")) / "peers"
 
 
 def _peer_state_path(dev: netdev.Device) -> Path:
-    return PEER_STATE_DIR / f"{os.stat('/proc/self/ns/net').st_ino}-{dev.index}.json"
+    return peer_state_dir() / f"{os.stat('/proc/self/ns/net').st_ino}-{dev.index}.json"
 
 
 def record_peer_receiver(dev: netdev.Device, receiver: PeerReceiver) -> None:
-    PEER_STATE_DIR.mkdir(parents=True, exist_ok=True)
+    peer_state_dir().mkdir(parents=True, exist_ok=True)
     _peer_state_path(dev).write_text(json.dumps(asdict(receiver)))
 
 
