@@ -149,8 +149,7 @@ def run_capture(plan: CapturePlan) -> int:
             sock.close()
         _write_stderr(banner)
         logger.info("capturing on %s: %s", ", ".join(names), ", ".join(f"{r.name} pid {r.pid}" for r in roles))
-        # Made once capturing (it imports scapy, which takes a second: frames wait in the rings
-        # meanwhile), and before the sandbox, which would refuse the files an import opens.
+        # Made before the sandbox: --json's printer imports scapy, which opens files the filter refuses.
         printer = Printer(plan.outputs.print_options) if consumer is not None else None
         if plan.sandbox.enabled:
             assert watch.fd is not None
