@@ -1,8 +1,11 @@
-"""Fixtures: a lab of namespaces per test (torn down even on failure) and a two-host veth pair."""
+"""Fixtures: a lab of namespaces per test (torn down even on failure), a two-host veth pair, and per-run
+directories for the program cache and xdp-load's records (never the machine's)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 
 import pytest
 from netns import Lab, Veth
@@ -16,19 +19,28 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(skip)
 
 
+@contextlib.contextmanager
+def _environ(name: str, value: str) -> Iterator[None]:
+    """name=value in this process's environment (so in every subprocess) for the body, then as before."""
+    saved = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ[name]
+        else:
+            os.environ[name] = saved
+
+
 @pytest.fixture(scope="session", autouse=True)
 def bpf_cache_dir(tmp_path_factory):
     """One program cache for the run, never the machine's /var/cache/xdpdump: each program is
     compiled by bcc once per run and loaded from this cache afterwards (tests that need a cold or a
     broken cache use their own directory). Subprocesses inherit it."""
     path = tmp_path_factory.getbasetemp() / "bpf-cache"
-    saved = os.environ.get("XDPDUMP_CACHE_DIR")
-    os.environ["XDPDUMP_CACHE_DIR"] = str(path)
-    yield path
-    if saved is None:
-        del os.environ["XDPDUMP_CACHE_DIR"]
-    else:
-        os.environ["XDPDUMP_CACHE_DIR"] = saved
+    with _environ("XDPDUMP_CACHE_DIR", str(path)):
+        yield path
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -36,13 +48,8 @@ def xdp_load_state_dir(tmp_path_factory):
     """xdp-load's record of the pass programs redirect put on veth peers, for this run only: the
     namespaces those records name are the tests' own and gone by the end, so /run is left alone."""
     path = tmp_path_factory.getbasetemp() / "xdp-load-state"
-    saved = os.environ.get("XDP_LOAD_STATE_DIR")
-    os.environ["XDP_LOAD_STATE_DIR"] = str(path)
-    yield path
-    if saved is None:
-        del os.environ["XDP_LOAD_STATE_DIR"]
-    else:
-        os.environ["XDP_LOAD_STATE_DIR"] = saved
+    with _environ("XDP_LOAD_STATE_DIR", str(path)):
+        yield path
 
 
 @pytest.fixture
