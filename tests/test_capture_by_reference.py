@@ -3,6 +3,8 @@ UMEM, which it maps read-only (the net role keeps it writable: the kernel's copy
 
 from __future__ import annotations
 
+import time
+
 from capture_helpers import start_capture, stop, tshark_payloads
 from netns import send_udp
 
@@ -28,6 +30,11 @@ def test_archive_role_maps_the_umem_read_only(pair, tmp_path):
     with open(f"/proc/{run_.proc.pid}/task/{run_.proc.pid}/children") as f:
         net, archive = (int(p) for p in f.read().split())
     try:
+        # The banner comes once the roles are forked, not once each has confined itself: give the
+        # archive role a moment (bounded) to reach its mprotect before its filter.
+        deadline = time.monotonic() + 10
+        while umem_permissions(archive) != ["r--s"] and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert umem_permissions(net) == ["rw-s"]
         assert umem_permissions(archive) == ["r--s"]
         assert umem_permissions(run_.proc.pid) == []  # the supervisor let go of it
