@@ -9,8 +9,25 @@
  * xdpd_counters (per CPU): 0 seen, 1 matched, 2 redirected, 3 passed (unmatched or no socket).
  * "redirected" counts redirect decisions; a frame the socket then cannot take (RX or fill ring full)
  * is counted by the kernel in XDP_STATISTICS.
+ *
+ * Timestamps: a redirected frame carries its receive time in the XDP metadata area, just in front of
+ * the frame (bpf_xdp_adjust_meta); the kernel copies metadata into the UMEM frame in copy mode too,
+ * where the net role reads it (capture_loop.c, struct xdpd_rx_meta there: keep the two in step). The
+ * stamp is bpf_ktime_get_ns() (CLOCK_MONOTONIC); the net role adds the wall-clock offset. The driver's
+ * hardware stamp (the bpf_xdp_metadata_rx_timestamp kfunc) would need a device-bound program and a
+ * kfunc call, and bcc (0.26, Debian 12) refuses calls to extern functions ("cannot call non-static
+ * helper function"), so it is not used. A device that cannot carry metadata leaves the magic unwritten
+ * and the net role falls back to its own clock.
  */
 #include <uapi/linux/bpf.h>
+
+#define XDPD_RX_META_MAGIC 0x53544458u /* "XDTS" */
+
+struct xdpd_rx_meta {
+    u64 ts_ns;      /* bpf_ktime_get_ns() when the program matched the frame */
+    u32 magic;      /* XDPD_RX_META_MAGIC: the stamp was written */
+    u32 reserved;
+};
 
 BPF_XSKMAP(xsks_map, 64);
 BPF_PERCPU_ARRAY(xdpd_counters, u64, 4);
@@ -20,6 +37,19 @@ static __always_inline void xdpd_count(int index)
     u64 *value = xdpd_counters.lookup(&index);
     if (value)
         *value += 1;
+}
+
+/* Put the receive time in front of the frame; on failure (no metadata support) nothing is written. */
+static __always_inline void xdpd_stamp(struct xdp_md *ctx)
+{
+    if (bpf_xdp_adjust_meta(ctx, -(int)sizeof(struct xdpd_rx_meta)) != 0)
+        return;
+    struct xdpd_rx_meta *meta = (void *)(long)ctx->data_meta;
+    if ((void *)(meta + 1) > (void *)(long)ctx->data)
+        return;
+    meta->ts_ns = bpf_ktime_get_ns();
+    meta->magic = XDPD_RX_META_MAGIC;
+    meta->reserved = 0;
 }
 
 int xdpd_capture(struct xdp_md *ctx)
@@ -33,6 +63,7 @@ int xdpd_capture(struct xdp_md *ctx)
         return XDP_PASS;
     }
     xdpd_count(1);
+    xdpd_stamp(ctx);
     /* The low bits of the flags are the action when the queue has no socket in the map. */
     int action = xsks_map.redirect_map(ctx->rx_queue_index, XDP_PASS);
     xdpd_count(action == XDP_REDIRECT ? 2 : 3);

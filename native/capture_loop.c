@@ -4,7 +4,17 @@
  * One step: refill every fill ring, drain RX bursts into the record ring (stopping at the first record
  * that does not fit: the rest stay on the RX ring and the kernel counts what it cannot deliver), wake
  * the kernel when a fill ring asks for it, and when nothing moved sleep in ppoll() on all sockets so an
- * idle capture costs no CPU. The timestamp is read once per pass (CLOCK_REALTIME, as pcap wants).
+ * idle capture costs no CPU.
+ *
+ * Timestamps: each frame's is the capture program's bpf_ktime_get_ns() at the match, which it put in
+ * the XDP metadata in front of the frame (bpf/xsk_redirect.c); the kernel carries metadata into the
+ * UMEM frame in copy mode as in zero-copy (measured on veth, native and skb mode). It is CLOCK_MONOTONIC
+ * plus rt_offset (CLOCK_REALTIME - CLOCK_MONOTONIC, sampled again every second so a stepped or slewed
+ * wall clock is followed). A frame without the stamp (a device that cannot carry metadata) gets the
+ * pass's wall-clock time, as every frame did before. Within one socket (one queue) a stamp never goes
+ * below the one before it: stamps are clamped to the socket's last. Frames of a queue can reach the
+ * RX ring out of stamp order (in skb mode two CPUs can run the program for one queue, then queue for
+ * the socket's lock), and a new offset can be smaller than the last.
  * The socket set, the "record one RX batch" step and the stop mark are shared with the inline tap
  * (tap.c), which is a producer of its own.
  *
@@ -64,6 +74,33 @@ int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
     return (int)slot;
 }
 
+#define OFFSET_REFRESH_NS 1000000000ull
+
+uint64_t xdpd_capture_clock(struct xdpd_capture *c)
+{
+    uint64_t now = xdpd_mono_ns();
+    if (!c->offset_at || now - c->offset_at >= OFFSET_REFRESH_NS) {
+        c->rt_offset = xdpd_realtime_offset_ns();
+        c->offset_at = now;
+    }
+    return now + (uint64_t)c->rt_offset;
+}
+
+/* The stamp of the frame at `frame` on socket i: the program's, or `fallback`; never below the last.
+ * The metadata lies in the frame's headroom (XDP_PACKET_HEADROOM), inside its UMEM frame. A headroom
+ * the program never stamped holds no magic: the UMEM starts zeroed, and only the program writes there
+ * (in this socket's UMEM, frames of this one device). */
+static inline uint64_t rx_stamp(struct xdpd_capture *c, uint32_t i, const uint8_t *frame, uint64_t fallback)
+{
+    struct xdpd_rx_meta meta;
+    memcpy(&meta, frame - sizeof(meta), sizeof(meta));
+    uint64_t ts = meta.magic == XDPD_RX_META_MAGIC ? meta.ts_ns + (uint64_t)c->rt_offset : fallback;
+    if (ts < c->last_ts[i])
+        ts = c->last_ts[i];
+    c->last_ts[i] = ts;
+    return ts;
+}
+
 uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32_t n, uint64_t ts,
                         uint64_t *bytes, int *blocked)
 {
@@ -83,7 +120,7 @@ uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32
         rec->wire_len = d->len;
         rec->ifslot = ifslot;
         rec->queue = (uint16_t)s->queue;
-        rec->ts_ns = ts;
+        rec->ts_ns = rx_stamp(c, i, u->area + d->addr, ts);
         if (ref) {
             uint64_t where = xdpd_rec_ref(c->slot[i], d->addr);
             memcpy(rec->data, &where, sizeof(where));
@@ -185,7 +222,7 @@ static uint32_t drain_socket(struct xdpd_capture *c, uint32_t i, uint32_t limit,
 
 static int capture_pass(struct xdpd_capture *c, uint32_t limit, int *blocked)
 {
-    uint64_t ts = xdpd_realtime_ns();
+    uint64_t ts = xdpd_capture_clock(c);
     uint32_t moved = 0;
     if (c->by_ref)
         reclaim(c);

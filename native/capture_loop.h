@@ -23,7 +23,18 @@ struct xdpd_capture {
     uint32_t slot[XDPD_MAX_SOCKETS];
     struct pollfd pfd[XDPD_MAX_SOCKETS];
     uint32_t stop_at[XDPD_MAX_SOCKETS];   /* RX producer index when the stop was seen */
+    uint64_t last_ts[XDPD_MAX_SOCKETS];   /* each socket's (queue's) last stamp: none goes below it */
+    int64_t rt_offset;      /* CLOCK_REALTIME - CLOCK_MONOTONIC, for the program's stamps */
+    uint64_t offset_at;     /* CLOCK_MONOTONIC when rt_offset was sampled (0: never) */
 };
+
+/* What the capture program writes in front of each redirected frame (bpf/xsk_redirect.c). */
+struct xdpd_rx_meta {
+    uint64_t ts_ns;         /* bpf_ktime_get_ns(): CLOCK_MONOTONIC */
+    uint32_t magic;
+    uint32_t reserved;
+};
+#define XDPD_RX_META_MAGIC 0x53544458u /* "XDTS" */
 
 #define XDPD_RX_BATCH 64u
 
@@ -33,8 +44,10 @@ static inline int xdpd_capture_by_ref(const struct xdpd_capture *c, uint32_t cap
     return c->by_ref && cap > XDPD_REF_MIN_BYTES;
 }
 
-/* Record the n RX descriptors of socket i from idx on into the record ring (snaplen applied, one
- * timestamp for the pass), stopping at the first that does not fit (*blocked set); returns how many
+/* The wall-clock time of a pass, and (every second) a fresh CLOCK_REALTIME offset for the stamps. */
+uint64_t xdpd_capture_clock(struct xdpd_capture *c);
+/* Record the n RX descriptors of socket i from idx on into the record ring (snaplen applied; each
+ * frame stamped by the capture program, or `ts`, the pass's time, where it carries no stamp), stopping at the first that does not fit (*blocked set); returns how many
  * were recorded and adds their captured bytes to *bytes. The frames stay where they are: the caller
  * decides where each goes next (back to the free list, or onto a TX ring). */
 uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32_t n, uint64_t ts,

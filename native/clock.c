@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <poll.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "internal.h"
@@ -51,6 +52,26 @@ uint64_t xdpd_mono_ns(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* CLOCK_REALTIME minus CLOCK_MONOTONIC: what turns a bpf_ktime_get_ns() stamp into wall-clock time.
+ * Each try reads MONOTONIC, REALTIME, MONOTONIC and pairs REALTIME with the midpoint of the two; the
+ * try with the smallest gap is the one least disturbed (by an interrupt or preemption between reads),
+ * so the offset is good to about half that gap (tens of ns from the vDSO). */
+int64_t xdpd_realtime_offset_ns(void)
+{
+    int64_t best = 0;
+    uint64_t best_gap = UINT64_MAX;
+    for (int i = 0; i < 5; i++) {
+        uint64_t m0 = xdpd_mono_ns();
+        uint64_t r = xdpd_realtime_ns();
+        uint64_t m1 = xdpd_mono_ns();
+        if (m1 - m0 < best_gap) {
+            best_gap = m1 - m0;
+            best = (int64_t)(r - (m0 + (m1 - m0) / 2));
+        }
+    }
+    return best;
 }
 
 uint64_t xdpd_realtime_ns(void)

@@ -37,6 +37,7 @@ int64_t xdpd_now_ms(void);          /* CLOCK_MONOTONIC */
 int64_t xdpd_now_us(void);          /* CLOCK_MONOTONIC */
 uint64_t xdpd_mono_ns(void);        /* CLOCK_MONOTONIC */
 uint64_t xdpd_realtime_ns(void);    /* CLOCK_REALTIME, as pcap timestamps want */
+int64_t xdpd_realtime_offset_ns(void); /* CLOCK_REALTIME - CLOCK_MONOTONIC, the min-gap of a few paired reads */
 
 /* umem.c: the frame pool. Every frame is in exactly one place: the free list, a socket's rx path
  * (fill ring -> kernel -> RX ring), a socket's tx path (TX ring -> kernel -> completion ring), or held

@@ -1,6 +1,8 @@
 /* pcap_writer.c - the archive consumer: records -> pcap or pcapng in a large buffer -> write(fd).
  *
- * pcap uses the nanosecond magic (0xa1b23c4d; tcpdump, tshark and libpcap read it) and LINKTYPE_ETHERNET.
+ * pcap uses microseconds (magic 0xa1b2c3d4), as tcpdump writes by default, or with XDPD_FMT_NANO
+ * (--time-stamp-precision nano) nanoseconds (magic 0xa1b23c4d, as tcpdump's); LINKTYPE_ETHERNET.
+ * The records carry nanoseconds; microseconds are truncated, as libpcap does.
  * pcapng: one Section Header Block, one Interface Description Block per capture interface (if_name,
  * if_tsresol = 9, i.e. nanoseconds, and the snaplen), then Enhanced Packet Blocks.
  * Only whole records go into the buffer and the buffer is written whole, so whatever the file holds
@@ -26,6 +28,7 @@ struct xdpd_writer {
     int slot;
     int fd;
     int format;
+    int nano;               /* pcap: nanosecond timestamps (XDPD_FMT_NANO) */
     uint32_t snaplen;
     uint8_t *buf;
     size_t cap;
@@ -91,7 +94,7 @@ static size_t header_size(const char *ifnames)
 static int write_header(struct xdpd_writer *w, const char *ifnames)
 {
     if (w->format == XDPD_FMT_PCAP) {
-        put32(w, 0xa1b23c4d);
+        put32(w, w->nano ? 0xa1b23c4d : 0xa1b2c3d4);
         put16(w, 2);
         put16(w, 4);
         put32(w, 0);
@@ -141,6 +144,8 @@ static int writer_flush(struct xdpd_writer *w);
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size)
 {
+    int nano = !!(format & XDPD_FMT_NANO);   /* pcapng is nanoseconds either way */
+    format &= ~XDPD_FMT_NANO;
     if (format != XDPD_FMT_PCAP && format != XDPD_FMT_PCAPNG)
         return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "capture file format %d", format);
     if (!ifnames)
@@ -159,6 +164,7 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
     w->rr = rr;
     w->fd = fd;
     w->format = format;
+    w->nano = nano;
     w->snaplen = snaplen;
     w->cap = buf_size;
     w->max_nap_ms = (int)(rr->data_size >> 20);
@@ -307,8 +313,9 @@ static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
 {
     w->buf_records++;
     if (w->format == XDPD_FMT_PCAP) {
+        uint32_t frac = (uint32_t)(rec->ts_ns % 1000000000ull);
         put32(w, (uint32_t)(rec->ts_ns / 1000000000ull));
-        put32(w, (uint32_t)(rec->ts_ns % 1000000000ull));
+        put32(w, w->nano ? frac : frac / 1000);
         put32(w, rec->cap_len);
         put32(w, rec->wire_len);
         put(w, xdpd_rec_data(w->rr, rec), rec->cap_len);

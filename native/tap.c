@@ -144,7 +144,7 @@ static uint32_t drain_socket(struct xdpd_tap *t, uint32_t i, uint32_t limit, uin
 static int tap_pass(struct xdpd_tap *t, uint32_t limit, int *blocked)
 {
     struct xdpd_capture *c = &t->in;
-    uint64_t ts = xdpd_realtime_ns();
+    uint64_t ts = xdpd_capture_clock(c);
     uint32_t moved = 0;
     tx_reap(t);
     for (uint32_t k = 0; k < c->n; k++) {

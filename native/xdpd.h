@@ -22,6 +22,7 @@
 
 #define XDPD_FMT_PCAP 0
 #define XDPD_FMT_PCAPNG 1
+#define XDPD_FMT_NANO 256  /* or-ed into a format: nanosecond pcap (magic 0xa1b23c4d); pcapng always is */
 
 /* struct xdpd_error.step: which part of the set-up or the loop failed. */
 #define XDPD_STEP_ARGUMENT 1    /* a size, mode or format the native side refuses */

@@ -1,7 +1,8 @@
 """``ArchiveWriter``: the native archive consumer (native/pcap_writer.c): records -> pcap or pcapng
 written to a file descriptor in large batches, whole records only.
 
-pcap uses the nanosecond magic 0xa1b23c4d; pcapng has one interface block per name in ``ifnames``
+pcap has microsecond timestamps (magic 0xa1b2c3d4), or with ``nano`` nanosecond ones (0xa1b23c4d);
+pcapng (always nanoseconds) has one interface block per name in ``ifnames``
 (in ifslot order). Production runs it in the forked archive role (``enter_archive_role``); tests call
 ``run()``, the same loop.
 """
@@ -32,13 +33,15 @@ class ArchiveWriter(Closes):
         ifnames: Iterable[str] = (),
         buf_size: int = 1 << 20,
         label: str = "the capture file",
+        nano: bool = False,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown capture file format {fmt!r} (pcap or pcapng)")
         names = "\n".join(ifnames).encode()
         out = ffi.new("xdpd_writer **")
         check(
-            lib.xdpd_writer_create(out, ring._handle(), fd, FORMATS[fmt], snaplen, names, buf_size),
+            lib.xdpd_writer_create(out, ring._handle(), fd, FORMATS[fmt] | (lib.XDPD_FMT_NANO if nano else 0),
+                                   snaplen, names, buf_size),
             f"cannot write {label}",
         )
         self._ptr: Any = out[0]
