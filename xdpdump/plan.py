@@ -76,10 +76,15 @@ class CaptureOptions:
     print_options: PrintOptions = field(default_factory=PrintOptions)
     metrics: str | None = None      # --metrics [ADDR:]PORT
     gui: str | None = None          # --gui [ADDR:]PORT
+    time_stamp_precision: str = "micro"  # --time-stamp-precision: pcap files' timestamps
+    promiscuous: bool = True        # -p turns it off
 
     @property
     def verbose(self) -> int:
         return self.print_options.verbose
+
+
+TS_PRECISIONS = ("micro", "nano")  # tcpdump's --time-stamp-precision
 
 
 def check_snaplen(snaplen: int) -> int:
@@ -272,6 +277,7 @@ class Outputs:
     file_format: str                # "pcap" or "pcapng"
     print_options: PrintOptions
     log_file: str | None
+    ts_precision: str = "micro"     # pcap files: "micro" (tcpdump's default) or "nano"; pcapng is always nano
 
     @property
     def prints(self) -> bool:
@@ -316,6 +322,7 @@ class CapturePlan:
     verbose: int
     tap_out: TapOut | None = None   # ProducerKind.INLINE_TAP: where frames are sent out
     listeners: Listeners = field(default_factory=Listeners)
+    promiscuous: bool = True        # the devices are promiscuous while the capture runs (tcpdump's; -p: not)
 
     @property
     def interface_names(self) -> list[str]:
@@ -379,6 +386,8 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         raise usage(f"AF_XDP bind mode {opts.bind_mode!r}: one of {', '.join(BIND_MODES)}")
     if opts.pcapng and not opts.write:
         raise usage("--pcapng needs -w")
+    if opts.time_stamp_precision not in TS_PRECISIONS:
+        raise usage(f"unsupported time stamp precision {opts.time_stamp_precision!r} (micro or nano)")
     if opts.selftest is not None and opts.selftest not in ROLE_NAMES:
         raise usage(f"--sandbox-selftest {opts.selftest}: one of {', '.join(ROLE_NAMES)}")
     if opts.selftest == "archive" and not opts.write:
@@ -419,12 +428,14 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         ring_size=ring_size,
         bind_mode=opts.bind_mode,
         record_ring_bytes=ring_bytes,
-        outputs=Outputs(opts.write, "pcapng" if opts.pcapng else "pcap", opts.print_options, opts.log_file),
+        outputs=Outputs(opts.write, "pcapng" if opts.pcapng else "pcap", opts.print_options, opts.log_file,
+                        opts.time_stamp_precision),
         sandbox=Sandbox(opts.sandboxed, opts.selftest),
         force=opts.force,
         verbose=opts.verbose,
         tap_out=tap_out,
         listeners=listeners,
+        promiscuous=opts.promiscuous,
     )
 
 

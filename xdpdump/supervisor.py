@@ -45,6 +45,7 @@ from xdpdump.live_feed import LiveFeed
 from xdpdump.plan import LISTENER_ROLES, CapturePlan, ProducerKind
 from xdpdump.printer import Printer
 from xdpdump.producers import Producer, open_producer
+from xdpdump.promisc import Promiscuous
 from xdpdump.roles import confine
 from xdpdump.roles.listener import bound_port, open_listener
 from xdpdump.roles.process import RoleProcess, spawn_role
@@ -106,6 +107,8 @@ def run_capture(plan: CapturePlan) -> int:
         if out is not None:
             cleanup.callback(out.close)
         listeners = _open_listeners(plan, cleanup)  # a port taken costs nothing yet: nothing is attached
+        if plan.promiscuous:  # as tcpdump, unless -p; the kernel lets go if this process dies
+            cleanup.callback(Promiscuous((t.device.index, t.device.name) for t in plan.targets).close)
 
         # Subscribed before anything is attached: a device gone from here on is noticed.
         watch = LinkWatch(plan.devices)
@@ -124,7 +127,7 @@ def run_capture(plan: CapturePlan) -> int:
             assert out.fd is not None
             label = "stdout" if plan.outputs.write == "-" else plan.outputs.write
             writer = ArchiveWriter(ring, out.fd, plan.outputs.file_format, producer.geometry.snaplen, names,
-                                   label=label)
+                                   label=label, nano=plan.outputs.ts_precision == "nano")
             cleanup.callback(writer.close)
         consumer = ring.consumer() if plan.outputs.prints else None
         region = _metrics_region(plan, producer, writer, cleanup) if listeners else None

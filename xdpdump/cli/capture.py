@@ -45,6 +45,11 @@ def _parser() -> Parser:
     p.add_argument("-B", dest="buffer_kib", type=int, default=DEFAULT_RECORD_RING_KIB, metavar="KIB",
                    help="record ring between capture and writer/printer, in KiB, rounded up to a power of two "
                    "(at least 64; default %(default)s)")
+    p.add_argument("-p", dest="no_promiscuous", action="store_true",
+                   help="do not put the interface into promiscuous mode")
+    p.add_argument("--time-stamp-precision", dest="time_stamp_precision", default="micro", metavar="micro|nano",
+                   help="with -w: pcap timestamps in microseconds (default) or nanoseconds (pcapng always has "
+                   "nanoseconds)")
     p.add_argument("-n", dest="numeric", action="store_true", help="do not resolve names (always true)")
     p.add_argument("-e", dest="link", action="store_true", help="print the link-level header")
     p.add_argument("-x", dest="hex", action="store_true", help="print each packet in hex")
@@ -99,6 +104,7 @@ def _capture_options(args: argparse.Namespace) -> CaptureOptions:
         frame_size=args.frame_size, capture_ssh=args.capture_ssh, force=args.force, forward=args.forward,
         sandboxed=not args.no_sandbox, selftest=args.sandbox_selftest, log_file=args.log_file,
         print_options=_print_options(args), metrics=args.metrics, gui=args.gui,
+        time_stamp_precision=args.time_stamp_precision, promiscuous=not args.no_promiscuous,
     )
 
 
