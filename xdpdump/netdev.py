@@ -133,6 +133,16 @@ def by_index(index: int, ipr: IPRoute) -> Device:
     return _device(ipr.link("get", index=index)[0])
 
 
+def host_addresses(index: int, ipr: IPRoute | None = None) -> list[str]:
+    """The addresses the host has on device `index` (IPv4 and IPv6, link-local IPv6 left out: every
+    IPv6 device has one, and a dedicated capture port is no host's for it), as `ip addr` lists them."""
+    with contextlib.ExitStack() as stack:
+        if ipr is None:
+            ipr = stack.enter_context(IPRoute())
+        found = [m.get_attr("IFA_ADDRESS") for m in ipr.get_addr(index=index)]
+    return [a for a in found if a and not a.lower().startswith("fe80:")]
+
+
 def all_devices(ipr: IPRoute | None = None) -> list[Device]:
     with contextlib.ExitStack() as stack:
         if ipr is None:

@@ -30,6 +30,7 @@ class AfXdpProducer:
         )
         cleanup.callback(self.capture.close)
         self.zerocopy = self.capture.zerocopy  # known once bound; kept after release
+        self.taken_notes = _host_traffic_notes(plan)
 
     def start(self) -> None:
         self.programs.fill_xskmaps(self.capture.xsk_fds())
@@ -44,7 +45,7 @@ class AfXdpProducer:
         self.capture.release()
 
     def banner_lines(self, sandboxed: bool) -> list[str]:
-        return self.programs.banner_lines(self.geometry, self.zerocopy, "", sandboxed)
+        return self.programs.banner_lines(self.geometry, self.zerocopy, "", sandboxed) + self.taken_notes
 
     def stats(self) -> CaptureStats:
         return self.capture.stats()
@@ -61,3 +62,22 @@ class AfXdpProducer:
     @property
     def privileges_to_close(self) -> list[str]:
         return self.programs.privileges_to_close
+
+
+def _host_traffic_notes(plan: CapturePlan) -> list[str]:
+    """With no expression every frame (but SSH) is taken from the stack: on a device with the host's
+    addresses that is the host's own traffic, which a new user does not expect. Say so, and name the
+    mode that leaves frames to the stack. Asked in set-up, while rtnetlink can still be asked."""
+    if plan.expression:
+        return []
+    from xdpdump.netdev import host_addresses
+
+    notes = []
+    for target in plan.targets:
+        addresses = host_addresses(target.device.index)
+        if addresses:
+            shown = ", ".join(addresses[:3]) + (", ..." if len(addresses) > 3 else "")
+            notes.append(f"xdpdump: {target.device.name}: host traffic is taken: this device has the host's "
+                         f"addresses ({shown}) and the frames captured do not reach the stack; --mirror "
+                         "captures without taking")
+    return notes
