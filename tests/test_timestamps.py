@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from capture_helpers import start_capture, stop, tcpdump_read
 from netns import VENV_BIN, Veth, run
+from tx_helpers import forward_lab
 
 N = 20
 GAP_S = 0.002          # between the datagrams of a burst
@@ -49,16 +50,16 @@ def send_spaced(src: Veth, dst: Veth, port: int, n: int) -> list[tuple[int, int]
     return sent
 
 
-def capture_stalled_burst(pair, path, *args: str) -> list[tuple[int, int]]:
-    """Capture a spaced burst to path while the net role is stopped (SIGSTOP), so every frame waits
-    in the RX ring and one drain takes them all: a stamp taken when frames are drained would be one
-    stamp for all, STALL_S late."""
+def capture_stalled_burst(pair, path, *args: str, to: Veth | None = None) -> list[tuple[int, int]]:
+    """Capture on pair[0] a spaced burst from pair[1] (to pair[0], or to `to` through it) to path
+    while the net role is stopped (SIGSTOP), so every frame waits in the RX ring and one drain takes
+    them all: a stamp taken when frames are drained would be one stamp for all, STALL_S late."""
     cap, peer = pair
     run_ = start_capture(cap.ns, "-i", cap.dev, "-w", str(path), *args, "udp port 9100")
     role = net_role(run_.proc.pid)
     try:
         os.kill(role, signal.SIGSTOP)
-        sent = send_spaced(peer, cap, 9100, N)
+        sent = send_spaced(peer, to or cap, 9100, N)
         time.sleep(STALL_S)
     finally:
         os.kill(role, signal.SIGCONT)
@@ -123,3 +124,10 @@ def test_bad_time_stamp_precision_is_one_line(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.strip().splitlines() == [
         "xdpdump: unsupported time stamp precision 'pico' (micro or nano)"]
+
+
+def test_the_inline_tap_stamps_each_frame_too(lab, tmp_path):
+    a0, a1, b1, b0 = forward_lab(lab)
+    out = tmp_path / "f.pcapng"
+    sent = capture_stalled_burst((a1, a0), out, "--pcapng", "--forward", b1.dev, to=b0)
+    check_stamps(tshark_epoch_ns(out), sent, 1)
