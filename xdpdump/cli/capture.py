@@ -1,7 +1,8 @@
 """`xdpdump`: tcpdump's interface to an AF_XDP capture (flags as tcpdump's where they exist).
 
     xdpdump -i DEV [-i lo] [-program tcpdump] [-c N] [-w FILE|-] [-s SNAPLEN] [-n] [-e] [-x|-X]
-            [-v] [-q] [-p] [--time-stamp-precision micro|nano] [--json] [--queue Q|all] [--mode auto|native|skb] [--copy|--zerocopy]
+            [-v] [-q] [-p] [--time-stamp-precision micro|nano] [--json] [--queue Q|all]
+            [--mode auto|native|skb] [--copy|--zerocopy]
             [--ring-size N] [--frame-size 2048|4096] [--capture-ssh] [--force]
             [--metrics [ADDR:]PORT] [--gui [ADDR:]PORT] [EXPR]
     xdpdump -r FILE [print flags] [EXPR]
