@@ -33,7 +33,7 @@ struct xdpd_record {
     uint32_t wire_len;
     uint16_t ifslot;
     uint16_t queue;
-    uint64_t ts_ns;     /* CLOCK_REALTIME */
+    uint64_t ts_ns;     /* CLOCK_REALTIME in ns: the capture program's per-frame stamp (capture_loop.c) */
     uint8_t data[];
 };
 
