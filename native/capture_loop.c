@@ -101,6 +101,19 @@ static inline uint64_t rx_stamp(struct xdpd_capture *c, uint32_t i, const uint8_
     return ts;
 }
 
+/* The stamp's cache line (just before the frame's) and the frame's first are where the kernel wrote
+ * them, on another CPU: asking for them a few descriptors ahead overlaps the misses. Measured with
+ * scripts/bench against main (same-run ratios of capture CPU per frame, on a loaded 2-vCPU VM): reading
+ * the stamp without prefetching cost 1.11x at 64 bytes (1.06-1.14, 3 runs) and 1.05x at 1500 (1.03-
+ * 1.09); with it, 0.95x (0.86-1.00, 6 runs) and 1.06x (1.01-1.13). Prefetching only the stamp's line
+ * of a frame recorded by reference (whose bytes this role never reads) measured no better. */
+#define PREFETCH_AHEAD 8u
+static inline void prefetch_frame(const struct xdpd_umem *u, const struct xdp_desc *d)
+{
+    __builtin_prefetch(u->area + d->addr - sizeof(struct xdpd_rx_meta));
+    __builtin_prefetch(u->area + d->addr);
+}
+
 uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32_t n, uint64_t ts,
                         uint64_t *bytes, int *blocked)
 {
@@ -108,8 +121,12 @@ uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32
     struct xdpd_umem *u = s->umem;
     uint16_t ifslot = c->rr->sockets[c->slot[i]].ifslot;
     uint32_t done;
+    for (uint32_t k = 0; k < n && k < PREFETCH_AHEAD; k++)
+        prefetch_frame(u, xdpd_ring_desc(&s->rx, idx + k));
     for (done = 0; done < n; done++) {
         const struct xdp_desc *d = xdpd_ring_desc(&s->rx, idx + done);
+        if (done + PREFETCH_AHEAD < n)
+            prefetch_frame(u, xdpd_ring_desc(&s->rx, idx + done + PREFETCH_AHEAD));
         uint32_t cap = d->len < c->snaplen ? d->len : c->snaplen;
         int ref = xdpd_capture_by_ref(c, cap);
         struct xdpd_record *rec = ref ? xdpd_rr_reserve_ref(c->rr, cap) : xdpd_rr_reserve(c->rr, cap);
