@@ -6,15 +6,17 @@
  * the kernel when a fill ring asks for it, and when nothing moved sleep in ppoll() on all sockets so an
  * idle capture costs no CPU.
  *
- * Timestamps: each frame's is the capture program's bpf_ktime_get_ns() at the match, which it put in
- * the XDP metadata in front of the frame (bpf/xsk_redirect.c); the kernel carries metadata into the
- * UMEM frame in copy mode as in zero-copy (measured on veth, native and skb mode). It is CLOCK_MONOTONIC
- * plus rt_offset (CLOCK_REALTIME - CLOCK_MONOTONIC, sampled again every second so a stepped or slewed
- * wall clock is followed). A frame without the stamp (a device that cannot carry metadata) gets the
- * pass's wall-clock time, as every frame did before. Within one socket (one queue) a stamp never goes
- * below the one before it: stamps are clamped to the socket's last. Frames of a queue can reach the
- * RX ring out of stamp order (in skb mode two CPUs can run the program for one queue, then queue for
- * the socket's lock), and a new offset can be smaller than the last.
+ * Timestamps: each frame's is the capture program's bpf_ktime_get_ns() at the match, which it put
+ * in the XDP metadata in front of the frame (bpf/xsk_redirect.c). In copy mode the kernel copies the
+ * metadata into the UMEM frame with the frame (seen on veth in native and skb mode by
+ * tests/test_timestamps.py); in zero-copy the program writes in the UMEM frame itself. The stamp is
+ * CLOCK_MONOTONIC plus rt_offset (CLOCK_REALTIME - CLOCK_MONOTONIC, sampled again every second so a
+ * stepped wall clock is followed). A frame without the stamp (a device that cannot carry metadata)
+ * gets the pass's wall-clock time, as every frame did before. Within one socket (one queue) a stamp
+ * never goes below the one before it: stamps are clamped to the socket's last. Frames of a queue can
+ * reach the RX ring out of stamp order (in skb mode two CPUs can run the program for one queue, then
+ * queue for the socket's lock), and a new offset can be smaller than the last.
+ *
  * The socket set, the "record one RX batch" step and the stop mark are shared with the inline tap
  * (tap.c), which is a producer of its own.
  *

@@ -47,9 +47,10 @@ static inline int xdpd_capture_by_ref(const struct xdpd_capture *c, uint32_t cap
 /* The wall-clock time of a pass, and (every second) a fresh CLOCK_REALTIME offset for the stamps. */
 uint64_t xdpd_capture_clock(struct xdpd_capture *c);
 /* Record the n RX descriptors of socket i from idx on into the record ring (snaplen applied; each
- * frame stamped by the capture program, or `ts`, the pass's time, where it carries no stamp), stopping at the first that does not fit (*blocked set); returns how many
- * were recorded and adds their captured bytes to *bytes. The frames stay where they are: the caller
- * decides where each goes next (back to the free list, or onto a TX ring). */
+ * frame stamped by the capture program, or `ts`, the pass's time, where it carries no stamp),
+ * stopping at the first that does not fit (*blocked set); returns how many were recorded and adds
+ * their captured bytes to *bytes. The frames stay where they are: the caller decides where each goes
+ * next (back to the free list, or onto a TX ring). */
 uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32_t n, uint64_t ts,
                         uint64_t *bytes, int *blocked);
 /* After draining socket i: its shared counters and the ring's byte total. */
