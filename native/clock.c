@@ -59,3 +59,23 @@ uint64_t xdpd_realtime_ns(void)
     clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, to turn kernel timestamps (bpf_ktime_get_ns) into wall-clock
+ * time. The realtime read is bracketed by two monotonic reads; of a few tries the one with the
+ * narrowest bracket wins (a preemption between the reads would skew that sample by its length),
+ * and its midpoint is taken. */
+int64_t xdpd_realtime_offset_ns(void)
+{
+    int64_t best = 0;
+    uint64_t best_width = UINT64_MAX;
+    for (int i = 0; i < 5; i++) {
+        uint64_t before = xdpd_mono_ns();
+        uint64_t real = xdpd_realtime_ns();
+        uint64_t after = xdpd_mono_ns();
+        if (after - before < best_width) {
+            best_width = after - before;
+            best = (int64_t)real - (int64_t)(before + (after - before) / 2);
+        }
+    }
+    return best;
+}

@@ -37,6 +37,7 @@ int64_t xdpd_now_ms(void);          /* CLOCK_MONOTONIC */
 int64_t xdpd_now_us(void);          /* CLOCK_MONOTONIC */
 uint64_t xdpd_mono_ns(void);        /* CLOCK_MONOTONIC */
 uint64_t xdpd_realtime_ns(void);    /* CLOCK_REALTIME, as pcap timestamps want */
+int64_t xdpd_realtime_offset_ns(void);  /* CLOCK_REALTIME - CLOCK_MONOTONIC, sampled tightly */
 
 /* umem.c: the frame pool. Every frame is in exactly one place: the free list, a socket's rx path
  * (fill ring -> kernel -> RX ring), a socket's tx path (TX ring -> kernel -> completion ring), or held
@@ -121,6 +122,8 @@ int xdpd_orphaned(void);
  * XDPD_FILTER_MAX instructions); return the length in bytes or -errno. */
 #define XDPD_FILTER_MAX 512
 int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_first, unsigned int xsk_fd_last);
+/* The net role of a mirror capture (net_mirror.seccomppolicy): its ring buffers' fd range. */
+int xdpd_net_mirror_filter(void *out, unsigned int logfile_fd, unsigned int ring_fd_first, unsigned int ring_fd_last);
 int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd);
 
 int xdpd_metrics_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd);

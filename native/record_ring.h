@@ -34,6 +34,8 @@ struct xdpd_record {
     uint16_t ifslot;
     uint16_t queue;
     uint64_t ts_ns;     /* CLOCK_REALTIME */
+    uint8_t direction;  /* XDPD_DIR_IN or XDPD_DIR_OUT (pcapng epb_flags); reserve() sets IN */
+    uint8_t pad[7];     /* the header stays 32 bytes: XDPD_REC_ALIGN, and data 8-aligned */
     uint8_t data[];
 };
 
