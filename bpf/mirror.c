@@ -14,12 +14,15 @@
  * Why bpf_ringbuf_output of variable lengths from a per-CPU scratch record, and not
  * bpf_ringbuf_reserve of fixed-size records: bpf_ringbuf_reserve takes only a constant size, so a
  * reserved record must be as long as the largest capture (the snap length), while a 64-byte frame
- * needs 24 + 64 bytes. Measured with BPF_PROG_TEST_RUN (bench/mirror_copy_cost.py, 20000 runs, one
- * 8 MiB ring, snap length 1514, this VM): reserve+load+submit 101 ns (64 B) / 232 ns (1500 B) per
- * frame; load into scratch+output 96 ns / 263 ns. The extra copy costs ~30 ns at 1500 bytes and
- * nothing measurable at 64, but the fixed record holds 1544 bytes of ring per 64-byte frame against
- * 96: a ring of a given -B holds 16 times fewer small frames before the kernel must drop. Bursts of
- * small frames are what overflow a ring, so variable lengths it is.
+ * needs 24 + 64 bytes. Measured with BPF_PROG_TEST_RUN (`python -m bench.mirror_copy_cost`: 20000
+ * runs, snap length 1514, a ring no run finds full; this 2-CPU VM, two runs each):
+ *     64 B frame:   reserve+load+submit 114, 114 ns; load into scratch+output 94, 95 ns
+ *     1500 B frame: reserve+load+submit 326, 365 ns; load into scratch+output 333, 334 ns
+ * The second copy costs nothing measurable at 1500 bytes (within the runs' spread), and at 64 bytes
+ * the fixed record is slower: each one spans 1552 bytes of ring, a new cache line and soon a new
+ * page per frame, where a variable one takes 96. And a ring of a given -B holds 16 times fewer
+ * small frames as fixed records before the kernel must drop; bursts of small frames are what
+ * overflow a ring. So: variable lengths.
  *
  * xdpd_mcount (an mmapable array, read by the net role and the supervisor without a system call):
  * per CPU and direction, XDPD_MC_N counters: seen, matched, captured, dropped (ring full), dropped
