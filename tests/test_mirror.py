@@ -75,6 +75,7 @@ def test_mirror_takes_nothing_and_records_everything(pair, tmp_path):
     c = start_capture(cap.ns, "-i", "xd0", "--mirror", "-w", str(out), "udp port 9000")
     assert "frames stay on the stack" in c.stderr
     payloads = [b"datagram-%03d" % i for i in range(200)]
+    sent_at = time.time()
     send_udp(peer, cap, 9000, payloads)
     got = drain(rx)
     assert stop(c) == 0, c.stderr
@@ -83,6 +84,13 @@ def test_mirror_takes_nothing_and_records_everything(pair, tmp_path):
     assert len(lines) == 200, lines[:5]
     assert all("198.18.0.2" in ln and ".9000: UDP, length 12" in ln for ln in lines)
     assert c.summary() == {"captured": 200, "received by filter": 200, "dropped by kernel": 0}
+    # Kernel timestamps (CLOCK_MONOTONIC) turned into wall-clock time: the send's time, give or take
+    # the machine's load (a broken conversion is off by the uptime or more), never going backwards.
+    from scapy.utils import rdpcap
+
+    stamps = [float(p.time) for p in rdpcap(str(out))]
+    assert all(abs(t - sent_at) < 5 for t in stamps), (sent_at, stamps[:3])
+    assert stamps == sorted(stamps)
 
 
 def test_mirror_sees_both_directions_in_order(pair, tmp_path):
@@ -166,3 +174,22 @@ def test_mirror_on_lo_records_each_frame_once(pair):
     assert stop(c) == 0, c.stderr
     lines = [ln for ln in c.stdout_text.splitlines() if "9100" in ln]
     assert len(lines) == 5, c.stdout_text
+
+
+def test_mirror_stops_at_the_count(pair):
+    cap, peer = pair
+    c = start_capture(cap.ns, "-i", "xd0", "--mirror", "-c", "5", "-n", "udp port 9000")
+    send_udp(peer, cap, 9000, [b"c%d" % i for i in range(20)])
+    assert c.finish(timeout=60) == 0, c.stderr
+    assert len([ln for ln in c.stdout_text.splitlines() if ".9000: UDP" in ln]) == 5
+    assert "5 packets captured" in c.stderr
+
+
+@pytest.mark.parametrize("direction", ["out", "inout"])
+def test_af_xdp_capture_refuses_other_directions_in_one_line(pair, direction):
+    cap, _ = pair
+    r = cap.ns.tool("xdpdump", "-i", "xd0", "-Q", direction, "udp", timeout=60)
+    assert r.returncode == 2
+    assert r.stderr == (f"xdpdump: -Q {direction}: the AF_XDP capture sees only received frames (-Q in); "
+                        "--mirror captures both directions\n")
+    assert cap.ns.xdp_prog_ids() == {}

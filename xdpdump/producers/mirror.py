@@ -14,8 +14,7 @@ from typing import NoReturn
 
 from xdpdump.plan import CapturePlan, Geometry
 from xdpdump.producers.mirror_program import DIRECTIONS, MirrorPrograms, counter_totals
-from xdpdump.xsk import CaptureStats, RecordRing, TapCounters
-from xdpdump.xsk.mirror_loop import MirrorLoop
+from xdpdump.xsk import CaptureStats, MirrorLoop, RecordRing, TapCounters
 
 
 class MirrorProducer:
