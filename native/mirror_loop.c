@@ -69,7 +69,6 @@ struct xdpd_mirror {
     uint32_t snaplen;
     uint64_t count;             /* 0 = no limit */
     uint32_t n;
-    uint32_t next;              /* ring to drain first on the next pass, so no CPU starves another */
     struct mirror_ring rings[XDPD_MAX_SOCKETS];
     struct pollfd pfd[XDPD_MAX_SOCKETS];
     uint32_t nifs;
@@ -104,46 +103,25 @@ static uint16_t slot_of(const struct xdpd_mirror *m, uint32_t ifindex)
     return 0;
 }
 
-/* Moves records of ring i up to `until` (a producer position) and at most `limit`; *blocked when the
- * record ring had no room (the rest stays in the ring; the kernel drops and counts what no longer fits). */
-static uint32_t drain_ring(struct xdpd_mirror *m, uint32_t i, uint64_t until, uint32_t limit, int *blocked)
+/* The next record of ring i to take (its header in *h, its length in the ring in *step), skipping
+ * discarded ones; NULL when the ring holds none below until, or its next is still being written. */
+static const uint8_t *ring_head(struct mirror_ring *r, uint64_t *cons, uint64_t until, struct mirror_hdr *h,
+                                uint32_t *len, uint64_t *step)
 {
-    struct mirror_ring *r = &m->rings[i];
-    uint64_t cons = *r->cons_pos, bytes = 0;
-    uint32_t moved = 0;
-    while (cons < until && moved < limit) {
-        const uint8_t *at = r->data + (cons & r->mask);
-        uint32_t len = __atomic_load_n((const uint32_t *)at, __ATOMIC_ACQUIRE);
-        if (len & RB_BUSY)
-            break;      /* still being written: the next pass takes it */
-        uint64_t step = (RB_HDR + (len & ~(RB_BUSY | RB_DISCARD)) + 7) & ~7ull;
-        if (!(len & RB_DISCARD) && (len & ~RB_DISCARD) >= sizeof(struct mirror_hdr)) {
-            struct mirror_hdr h;
-            memcpy(&h, at + RB_HDR, sizeof(h));
-            uint32_t cap = h.cap_len < m->snaplen ? h.cap_len : m->snaplen;
-            if (cap > len - sizeof(h))
-                cap = len - (uint32_t)sizeof(h);
-            struct xdpd_record *rec = xdpd_rr_reserve(m->rr, cap);
-            if (!rec) {
-                *blocked = 1;
-                break;
-            }
-            rec->wire_len = h.wire_len;
-            rec->ifslot = slot_of(m, h.ifindex);
-            rec->queue = 0;
-            rec->direction = (uint8_t)h.direction;
-            rec->ts_ns = (uint64_t)((int64_t)h.ts_ns + m->rt_offset_ns);
-            memcpy(rec->data, at + RB_HDR + sizeof(h), cap);
-            xdpd_rr_commit(m->rr, rec);
-            bytes += cap;
-            moved++;
+    while (*cons < until) {
+        const uint8_t *at = r->data + (*cons & r->mask);
+        uint32_t word = __atomic_load_n((const uint32_t *)at, __ATOMIC_ACQUIRE);
+        if (word & RB_BUSY)
+            return NULL;    /* still being written: a later pass takes it */
+        *len = word & ~(RB_BUSY | RB_DISCARD);
+        *step = (RB_HDR + *len + 7) & ~7ull;
+        if (!(word & RB_DISCARD) && *len >= sizeof(*h)) {
+            memcpy(h, at + RB_HDR, sizeof(*h));
+            return at + RB_HDR;
         }
-        cons += step;
+        *cons += *step;
     }
-    __atomic_store_n(r->cons_pos, cons, __ATOMIC_RELEASE);
-    if (bytes)
-        __atomic_store_n(&m->rr->bytes, m->rr->bytes + bytes, __ATOMIC_RELAXED);
-    return moved;
+    return NULL;
 }
 
 static uint32_t mirror_limit(const struct xdpd_mirror *m, uint32_t budget)
@@ -154,21 +132,61 @@ static uint32_t mirror_limit(const struct xdpd_mirror *m, uint32_t budget)
     return left < budget ? (uint32_t)left : budget;
 }
 
-/* One pass over the rings, each up to its producer position (to_mark: only up to its stop mark). */
+/* One pass: records of every ring up to its producer position (to_mark: its stop mark), at most
+ * `budget`, merged by timestamp. Each ring is in order (one CPU's programs, which never nest); the
+ * merge keeps the record ring in order across CPUs, so a reply handled on one CPU never comes
+ * before the request sent from another. The consumer positions are released once per pass. */
 static uint32_t mirror_pass(struct xdpd_mirror *m, uint32_t budget, int to_mark)
 {
     uint32_t moved = 0, limit = mirror_limit(m, budget);
+    uint64_t cons[XDPD_MAX_SOCKETS], until[XDPD_MAX_SOCKETS], bytes = 0;
     int blocked = 0;
-    for (uint32_t k = 0; k < m->n && moved < limit && !blocked; k++) {
-        uint32_t i = (m->next + k) % m->n;
-        struct mirror_ring *r = &m->rings[i];
-        uint64_t until = to_mark ? r->stop_at : __atomic_load_n(r->prod_pos, __ATOMIC_ACQUIRE);
-        moved += drain_ring(m, i, until, limit - moved, &blocked);
+    for (uint32_t i = 0; i < m->n; i++) {
+        cons[i] = *m->rings[i].cons_pos;
+        until[i] = to_mark ? m->rings[i].stop_at : __atomic_load_n(m->rings[i].prod_pos, __ATOMIC_ACQUIRE);
     }
-    if (m->n)
-        m->next = (m->next + 1) % m->n;
+    while (moved < limit) {
+        int best = -1;
+        const uint8_t *best_at = NULL;
+        struct mirror_hdr best_h, h;
+        uint32_t best_len = 0, len;
+        uint64_t best_step = 0, step;
+        for (uint32_t i = 0; i < m->n; i++) {
+            const uint8_t *at = ring_head(&m->rings[i], &cons[i], until[i], &h, &len, &step);
+            if (at && (best < 0 || h.ts_ns < best_h.ts_ns)) {
+                best = (int)i;
+                best_at = at;
+                best_h = h;
+                best_len = len;
+                best_step = step;
+            }
+        }
+        if (best < 0)
+            break;
+        uint32_t cap = best_h.cap_len < m->snaplen ? best_h.cap_len : m->snaplen;
+        if (cap > best_len - sizeof(best_h))
+            cap = best_len - (uint32_t)sizeof(best_h);
+        struct xdpd_record *rec = xdpd_rr_reserve(m->rr, cap);
+        if (!rec) {
+            blocked = 1;    /* the rest stays in the rings; the kernel drops and counts what no longer fits */
+            break;
+        }
+        rec->wire_len = best_h.wire_len;
+        rec->ifslot = slot_of(m, best_h.ifindex);
+        rec->queue = 0;
+        rec->direction = (uint8_t)best_h.direction;
+        rec->ts_ns = (uint64_t)((int64_t)best_h.ts_ns + m->rt_offset_ns);
+        memcpy(rec->data, best_at + sizeof(best_h), cap);
+        xdpd_rr_commit(m->rr, rec);
+        cons[best] += best_step;
+        bytes += cap;
+        moved++;
+    }
+    for (uint32_t i = 0; i < m->n; i++)
+        __atomic_store_n(m->rings[i].cons_pos, cons[i], __ATOMIC_RELEASE);
     if (moved) {
         m->recorded += moved;
+        __atomic_store_n(&m->rr->bytes, m->rr->bytes + bytes, __ATOMIC_RELAXED);
         xdpd_rr_publish(m->rr);
         __atomic_store_n(&m->rr->captured, m->rr->captured + moved, __ATOMIC_RELEASE);
     }

@@ -276,7 +276,7 @@ typedef struct xdpd_metrics_region xdpd_metrics_region;
 struct xdpd_mr_info {
     char version[32];
     char kernel[64];
-    char producer[16];          /* "capture" or "tap" */
+    char producer[16];          /* "capture", "tap" or "mirror" */
     char xdp_mode[32];          /* the capture programs' XDP modes, e.g. "native" or "native,skb" */
     char af_xdp_mode[16];       /* "copy" or "zero-copy" */
     char ifnames[XDPD_MR_MAX_IFS][XDPD_MR_NAME_LEN];  /* by ifslot */
