@@ -218,3 +218,14 @@ def test_mirror_keeps_frames_of_different_cpus_in_order(pair, tmp_path):
     time.sleep(0.3)
     assert stop(c) == 0, c.stderr
     assert tshark_payloads(out) == [b"seq-%03d" % i for i in range(300)]
+
+
+def test_af_xdp_capture_marks_its_pcapng_records_inbound(pair, tmp_path):
+    cap, peer = pair
+    out = tmp_path / "a.pcapng"
+    c = start_capture(cap.ns, "-i", "xd0", "--pcapng", "-w", str(out), "udp port 9000")
+    send_udp(peer, cap, 9000, [b"in-%d" % i for i in range(5)])
+    time.sleep(0.2)
+    assert stop(c) == 0, c.stderr
+    flags = run(["tshark", "-r", str(out), "-T", "fields", "-e", "frame.packet_flags_direction"]).stdout.split()
+    assert [int(f, 0) for f in flags] == [1] * 5
