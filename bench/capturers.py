@@ -13,6 +13,8 @@ Owns how each tool is run and how its results are read:
   pass-through program and traces its entry into perf ring buffers). It has no filter language, so
   filtered cases are skipped with that reason.
 - ``scapy``: ``bench/scapy_capture.py`` (``sniff`` + ``PcapWriter``).
+- ``xdpdump-mirror``: ours with ``--mirror`` (BPF ring buffers; every frame still reaches the stack).
+- ``nothing attached``: the generator alone, the rate the others' offered rates are divided by.
 - ``xdp-drop``: the reference, ``xdp-load drop -i DEV``: counts and drops every frame in XDP; its
   "captured" is the program's drop counter, the ceiling of how fast frames can arrive at all.
 
@@ -40,6 +42,8 @@ VENV_BIN = ROOT / ".venv" / "bin"
 XDP_TOOLS_XDPDUMP = "/usr/sbin/xdpdump"
 STOP_TIMEOUT_S = 60  # a capture with a backlog in its ring drains it before exiting
 BUFFER_KIB = 8192  # xdpdump's default -B (record ring); tcpdump and scapy get the same
+NOTHING = "nothing attached"  # the generator alone: the rate every capturer's rate is divided by
+MIRROR = "xdpdump-mirror"     # xdpdump --mirror: copies through BPF ring buffers, frames left to the stack
 
 
 @dataclass
@@ -150,13 +154,15 @@ class Capturer:
 
 
 class XdpdumpCapturer(Capturer):
-    def __init__(self, executable: Path = VENV_BIN / "xdpdump", name: str = "xdpdump") -> None:
+    def __init__(self, executable: Path = VENV_BIN / "xdpdump", name: str = "xdpdump",
+                 extra: tuple[str, ...] = ()) -> None:
         self.executable = executable
         self.name = name
+        self.extra = extra
 
     def start(self, target: Target) -> ProcessSession:
         argv = [str(self.executable), "-i", CAP_DEV, "-w", str(target.out_path), "-s", str(target.snaplen),
-                "-B", str(BUFFER_KIB), "-v", *target.expr]
+                "-B", str(BUFFER_KIB), "-v", *self.extra, *target.expr]
         return ProcessSession(_in_cap(target, argv), f"xdpdump: {CAP_DEV}:")
 
     def finish(self, session: ProcessSession, returncode: int) -> Outcome:
@@ -165,7 +171,7 @@ class XdpdumpCapturer(Capturer):
         start = next((i for i, ln in enumerate(lines) if ln.endswith("packets dropped by kernel")), None)
         if start is not None:
             for ln in lines[start + 1 :]:
-                m = re.fullmatch(r"  (\d+) (\w+)", ln)  # the -v reasons, indented under the total
+                m = re.fullmatch(r"  (\d+) (\w[\w ()]*)", ln)  # the -v reasons, indented under the total
                 if not m:
                     break
                 drops[m.group(2)] = int(m.group(1))
@@ -277,7 +283,36 @@ class XdpDropReference(Capturer):
         return Outcome(c.get("drop"), {}, [f"{k} {v}" for k, v in c.items()], file_written=False)
 
 
-ALL = [XdpDropReference(), XdpdumpCapturer(), TcpdumpCapturer(), XdpToolsCapturer(), ScapyCapturer()]
+@dataclass
+class IdleSession:
+    """Nothing attached: the generator's rate on the bare veth, the denominator of every other rate."""
+
+    def wait_ready(self, timeout_s: float) -> None:
+        pass
+
+    def cpu_s(self) -> float:
+        return 0.0
+
+    def stop(self) -> int:
+        return 0
+
+    def kill(self) -> None:
+        pass
+
+
+class NothingAttached(Capturer):
+    name = NOTHING
+    writes_file = False
+
+    def start(self, target: Target) -> IdleSession:
+        return IdleSession()
+
+    def finish(self, session: IdleSession, returncode: int) -> Outcome:
+        return Outcome(None, {}, [], file_written=False)
+
+
+ALL = [NothingAttached(), XdpDropReference(), XdpdumpCapturer(),
+       XdpdumpCapturer(name=MIRROR, extra=("--mirror",)), TcpdumpCapturer(), XdpToolsCapturer(), ScapyCapturer()]
 BASELINE = "xdpdump-baseline"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.capturers import BASELINE
+from bench.capturers import BASELINE, MIRROR, NOTHING
 
 UNFILTERED_64 = "64B"
 UNFILTERED_1500 = "1500B"
@@ -100,7 +100,7 @@ def headline(rows: list[dict]) -> dict:
         v = ratios[FILTERED_64]["machine_cpu_per_offered"]
         targets.append({"target": "1% filter: machine CPU per offered frame <= 1/2 of tcpdump's",
                         "value": f"{v:.2f}x", "met": v <= 0.5})
-    head: dict = {"ratios_vs_tcpdump": ratios, "targets": targets}
+    head: dict = {"ratios_vs_tcpdump": ratios, "targets": targets, "mirror": mirror_comparison(rows)}
     if any(r["capturer"] == BASELINE for r in rows):
         head["ratios_vs_baseline"] = _ratios(rows, "xdpdump", BASELINE)
     return head
@@ -122,9 +122,44 @@ def headline_markdown(head: dict) -> str:
              *_ratio_table(head["ratios_vs_tcpdump"], "xdpdump", "tcpdump"), ""]
     for t in head["targets"]:
         lines.append(f"- {'met' if t['met'] else 'MISSED'}: {t['target']} ({t['value']})")
+    if head.get("mirror"):
+        lines += ["", mirror_markdown(head["mirror"])]
     if "ratios_vs_baseline" in head:
         lines += ["", f"Before and after (xdpdump ÷ {BASELINE}, same run; above 1.00x this checkout costs more):",
                   "", *_ratio_table(head["ratios_vs_baseline"], "xdpdump", BASELINE)]
+    return "\n".join(lines)
+
+
+MIRROR_PEERS = (MIRROR, "xdpdump", "tcpdump", "xdp-tools")
+
+
+def mirror_comparison(rows: list[dict]) -> list[dict]:
+    """Per case and capturer (the mirror and its peers): the sender's rate while it captures divided by
+    the rate with nothing attached (same run, same case), its CPU per captured frame, the machine's
+    CPU per offered frame, and loss."""
+    out = []
+    for case in dict.fromkeys(r["case"] for r in rows):
+        idle = _find(rows, case, NOTHING)
+        for name in MIRROR_PEERS:
+            r = _find(rows, case, name)
+            if r is None:
+                continue
+            out.append({"case": case, "capturer": name,
+                        "rate_vs_nothing": _ratio(r["offered_pps"], idle["offered_pps"] if idle else None),
+                        "capture_cpu_ns_per_captured": r["capture_cpu_ns_per_captured"],
+                        "machine_cpu_ns_per_offered": r["machine_cpu_ns_per_offered"],
+                        "loss_pct": r["loss_pct"]})
+    return out
+
+
+def mirror_markdown(comparison: list[dict]) -> str:
+    lines = ["The mirror and its peers (same run; rate: offered rate while capturing ÷ with nothing attached):", "",
+             "| case | capturer | rate ÷ nothing | capture CPU ns/captured | machine CPU ns/offered | loss % |",
+             "|---|---|---|---|---|---|"]
+    for c in comparison:
+        lines.append(f"| {c['case']} | {c['capturer']} | {_num(c['rate_vs_nothing'], '{:.2f}')} "
+                     f"| {_num(c['capture_cpu_ns_per_captured'], '{:,.0f}')} "
+                     f"| {_num(c['machine_cpu_ns_per_offered'], '{:,.0f}')} | {_num(c['loss_pct'], '{:.2f}')} |")
     return "\n".join(lines)
 
 

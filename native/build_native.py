@@ -25,6 +25,7 @@ SOURCES = [
     "capture_loop.c",
     "pcap_writer.c",
     "tap.c",
+    "mirror_loop.c",
     "net_loop.c",
     "policy_filters.c",
     "role.c",

@@ -122,6 +122,8 @@ int xdpd_orphaned(void);
  * XDPD_FILTER_MAX instructions); return the length in bytes or -errno. */
 #define XDPD_FILTER_MAX 512
 int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_first, unsigned int xsk_fd_last);
+/* The net role of a mirror capture (net_mirror.seccomppolicy): its ring buffers' fd range. */
+int xdpd_net_mirror_filter(void *out, unsigned int logfile_fd, unsigned int ring_fd_first, unsigned int ring_fd_last);
 int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd);
 
 int xdpd_metrics_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd);

@@ -306,7 +306,8 @@ static int writer_flush(struct xdpd_writer *w)
 
 static size_t record_size(const struct xdpd_writer *w, uint32_t cap)
 {
-    return w->format == XDPD_FMT_PCAP ? 16 + cap : 32 + ((cap + 3) & ~3u);
+    /* pcapng: the EPB, its frame padded to 4, epb_flags (8 bytes) and opt_endofopt (4). */
+    return w->format == XDPD_FMT_PCAP ? 16 + cap : 32 + ((cap + 3) & ~3u) + 12;
 }
 
 static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
@@ -332,6 +333,10 @@ static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
     put32(w, rec->wire_len);
     put(w, xdpd_rec_data(w->rr, rec), rec->cap_len);
     put_pad4(w, rec->cap_len);
+    /* epb_flags: bits 0-1 are the direction (01 inbound, 10 outbound), as XDPD_DIR_* are. */
+    uint32_t flags = rec->direction & 3u;
+    pcapng_option(w, 2 /* epb_flags */, &flags, 4);
+    put32(w, 0); /* opt_endofopt */
     put32(w, blen);
 }
 

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "generated/net_seccomp.h"
+#include "generated/net_mirror_seccomp.h"
 #include "generated/archive_seccomp.h"
 #include "generated/supervisor_seccomp.h"
 #include "generated/metrics_seccomp.h"
@@ -27,6 +28,12 @@ int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_firs
 {
     return bytes_or_fail("net", populate_sock_filter_policy_net(XDPD_FILTER_MAX, out, logfile_fd, xsk_fd_first,
                                                                 xsk_fd_last));
+}
+
+int xdpd_net_mirror_filter(void *out, unsigned int logfile_fd, unsigned int ring_fd_first, unsigned int ring_fd_last)
+{
+    return bytes_or_fail("net_mirror", populate_sock_filter_policy_net_mirror(XDPD_FILTER_MAX, out, logfile_fd,
+                                                                              ring_fd_first, ring_fd_last));
 }
 
 int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd)

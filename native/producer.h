@@ -1,7 +1,7 @@
 /* producer.h - what the net loop (net_loop.c) drives: one producer of records, whichever it is.
  *
- * Two producers today, peers behind these ops: the AF_XDP capture (capture_loop.c) and the inline
- * tap (tap.c). Each lives in the net role, owns its sockets, and is the record ring's one producer.
+ * Three producers today, peers behind these ops: the AF_XDP capture (capture_loop.c), the inline
+ * tap (tap.c) and the mirror capture (mirror_loop.c). Each lives in the net role, owns its sockets, and is the record ring's one producer.
  * Internal: Python only sees the opaque handle xdpd_producer and passes it to xdpd_net_run / xdpd_net_role.
  */
 #ifndef XDPD_PRODUCER_H
@@ -30,6 +30,8 @@ struct xdpd_producer_ops {
     int (*done)(const void *self);
     /* The lowest and highest fd of the producer's sockets (the net policy allows that range). */
     void (*fd_range)(const void *self, int *first, int *last);
+    /* The net role's seccomp filter for this producer (policy_filters.c); NULL: the net policy's. */
+    int (*filter)(void *out, unsigned int logfile_fd, unsigned int fd_first, unsigned int fd_last);
 };
 
 struct xdpd_producer {

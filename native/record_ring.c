@@ -123,6 +123,8 @@ static struct xdpd_record *reserve(struct xdpd_record_ring *rr, uint64_t size, u
     struct xdpd_record *rec = xdpd_rr_at(rr, rr->prod_local);
     rec->rec_len = (uint32_t)size;
     rec->cap_len = cap_len;
+    /* The AF_XDP capture and the tap only ever see received frames; the mirror sets its own. */
+    rec->direction = XDPD_DIR_IN;
     return rec;
 }
 
@@ -234,7 +236,7 @@ int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *ou
         out[n].cap_len = rec->cap_len;
         out[n].ifslot = rec->ifslot;
         out[n].queue = rec->queue;
-        out[n].reserved = 0;
+        out[n].direction = rec->direction;
         pos += rec->rec_len;
         n++;
     }

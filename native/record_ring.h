@@ -33,7 +33,9 @@ struct xdpd_record {
     uint32_t wire_len;
     uint16_t ifslot;
     uint16_t queue;
-    uint64_t ts_ns;     /* CLOCK_REALTIME in ns: the capture program's per-frame stamp (capture_loop.c) */
+    uint64_t ts_ns;     /* CLOCK_REALTIME in ns: the producer's per-frame stamp */
+    uint8_t direction;  /* XDPD_DIR_IN or XDPD_DIR_OUT (pcapng epb_flags); reserve() sets IN */
+    uint8_t pad[7];     /* the header stays 32 bytes: XDPD_REC_ALIGN, and data 8-aligned */
     uint8_t data[];
 };
 

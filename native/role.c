@@ -133,7 +133,9 @@ void xdpd_net_role(xdpd_producer *p, int log_fd, int sandboxed, int selftest, in
         struct sock_filter filter[XDPD_FILTER_MAX];
         int first, last;
         p->ops->fd_range(p->self, &first, &last);
-        int len = first < 0 ? -EINVAL : xdpd_net_filter(filter, (unsigned)log_fd, (unsigned)first, (unsigned)last);
+        int (*filter_of)(void *, unsigned int, unsigned int, unsigned int) = p->ops->filter ? p->ops->filter
+                                                                                            : xdpd_net_filter;
+        int len = first < 0 ? -EINVAL : filter_of(filter, (unsigned)log_fd, (unsigned)first, (unsigned)last);
         enter_sandbox("net", filter, len, log_fd);
     }
     if (selftest)

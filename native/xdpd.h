@@ -20,6 +20,10 @@
 #define XDPD_BIND_COPY 1
 #define XDPD_BIND_ZEROCOPY 2
 
+/* A record's direction: pcapng's epb_flags inbound (1) and outbound (2); tcpdump's -Q. */
+#define XDPD_DIR_IN 1
+#define XDPD_DIR_OUT 2
+
 #define XDPD_FMT_PCAP 0
 #define XDPD_FMT_PCAPNG 1
 #define XDPD_FMT_NANO 256  /* or-ed into a format: nanosecond pcap (magic 0xa1b23c4d); pcapng always is */
@@ -56,6 +60,7 @@ typedef struct xdpd_record_ring xdpd_record_ring;
 typedef struct xdpd_producer xdpd_producer;
 typedef struct xdpd_capture xdpd_capture;
 typedef struct xdpd_tap xdpd_tap;
+typedef struct xdpd_mirror xdpd_mirror;
 typedef struct xdpd_writer xdpd_writer;
 typedef struct xdpd_replay xdpd_replay;
 
@@ -127,7 +132,8 @@ struct xdpd_packet {
     uint32_t cap_len;
     uint16_t ifslot;
     uint16_t queue;
-    uint32_t reserved;
+    uint8_t direction;      /* XDPD_DIR_IN or XDPD_DIR_OUT */
+    uint8_t reserved[3];
 };
 
 /* error.c */
@@ -185,6 +191,21 @@ int xdpd_tap_set_out(xdpd_tap *t, xdpd_socket *out);
 void xdpd_tap_counters(const xdpd_tap *t, struct xdpd_tap_counters *out);
 void xdpd_tap_destroy(xdpd_tap *t);
 xdpd_producer *xdpd_tap_producer(xdpd_tap *t);
+
+/* mirror_loop.c: the mirror capture, a producer: the BPF ring buffers of bpf/mirror.c (one per CPU,
+ * mapped here, before the net role's filter) -> the record ring. ctl_fd and counters_fd are the
+ * programs' mmapable arrays (their stop flag, their ncounters per-CPU counters); ring buffers of
+ * size bytes each are added one by one, and each interface's ifindex with its slot. counters copies
+ * the programs' counters (any process that made the mirror, also after release). release: in the
+ * supervisor once the net role runs (the rings are unmapped, the counters stay). */
+int xdpd_mirror_create(xdpd_mirror **out, xdpd_record_ring *rr, uint32_t snaplen, uint64_t count, int ctl_fd,
+                       int counters_fd, uint32_t ncounters);
+int xdpd_mirror_add_ring(xdpd_mirror *m, int fd, uint32_t size);
+int xdpd_mirror_add_interface(xdpd_mirror *m, uint32_t ifindex, uint16_t ifslot);
+void xdpd_mirror_counters(const xdpd_mirror *m, uint64_t *out, uint32_t n);
+void xdpd_mirror_release(xdpd_mirror *m);
+void xdpd_mirror_destroy(xdpd_mirror *m);
+xdpd_producer *xdpd_mirror_producer(xdpd_mirror *m);
 
 /* net_loop.c: the net role's steady state for any producer: until the ring's stop flag or the count,
  * then a drain of what had arrived by the stop, a bounded TX flush, final statistics, producer_done.
@@ -256,7 +277,7 @@ typedef struct xdpd_metrics_region xdpd_metrics_region;
 struct xdpd_mr_info {
     char version[32];
     char kernel[64];
-    char producer[16];          /* "capture" or "tap" */
+    char producer[16];          /* "capture", "tap" or "mirror" */
     char xdp_mode[32];          /* the capture programs' XDP modes, e.g. "native" or "native,skb" */
     char af_xdp_mode[16];       /* "copy" or "zero-copy" */
     char ifnames[XDPD_MR_MAX_IFS][XDPD_MR_NAME_LEN];  /* by ifslot */

@@ -220,7 +220,8 @@ def test_baseline_option_adds_our_capturer_with_the_other_executable(tmp_path):
     exe.write_text("#!/bin/sh\n")
     exe.chmod(0o755)
     names = [c.name for c in chosen_capturers(parse_args(["--baseline-xdpdump", str(exe)]))]
-    assert names == ["xdp-drop (ref)", "xdpdump", capturers.BASELINE, "tcpdump", "xdp-tools", "scapy"]
+    assert names == [capturers.NOTHING, "xdp-drop (ref)", "xdpdump", capturers.BASELINE, capturers.MIRROR,
+                     "tcpdump", "xdp-tools", "scapy"]
     [ours, base] = chosen_capturers(parse_args(["--baseline-xdpdump", str(exe), "--capturer", "xdpdump",
                                                 "--capturer", capturers.BASELINE]))
     assert type(ours) is type(base) is capturers.XdpdumpCapturer
@@ -261,3 +262,17 @@ def test_printing_bench_pcap_is_what_tcpdump_reads(tmp_path):
     lines = res.stdout.splitlines()
     assert len(lines) == 300
     assert lines[0].endswith("IP 198.18.0.1.40000 > 198.18.0.2.30000: UDP, length 22")
+
+
+def test_mirror_comparison_divides_each_rate_by_the_bare_veths():
+    def row(capturer: str, pps: int, cpu: float | None, machine: float, loss: float | None) -> dict:
+        return {"case": "64B", "capturer": capturer, "offered_pps": pps, "capture_cpu_ns_per_captured": cpu,
+                "machine_cpu_ns_per_offered": machine, "loss_pct": loss}
+
+    rows = [row(capturers.NOTHING, 2_000_000, None, 100.0, None), row(capturers.MIRROR, 1_500_000, 150.0, 300.0, 0.0),
+            row("tcpdump", 1_000_000, 600.0, 900.0, 2.5), {"case": "64B", "capturer": "xdp-tools", "skipped": "x"}]
+    got = report.mirror_comparison(rows)
+    assert [(c["capturer"], c["rate_vs_nothing"], c["loss_pct"]) for c in got] == [
+        (capturers.MIRROR, 0.75, 0.0), ("tcpdump", 0.5, 2.5)]
+    text = report.mirror_markdown(got)
+    assert "| 64B | xdpdump-mirror | 0.75 | 150 | 300 | 0.00 |" in text

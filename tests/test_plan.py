@@ -121,6 +121,13 @@ DOWN_MSG = "down0 is down (bring it up with: ip link set down0 up)"
     ({"interfaces": ("eth0", "eth9"), "frame_size": 2048}, 1, "--frame-size 2048: eth9 (MTU 3000) carries frames of "
      "up to 3018 bytes, more than the 1792 a 2048-byte AF_XDP frame holds; use --frame-size 4096 (or leave it out)"),
     ({"forward": "down0"}, 1, DOWN_MSG),
+    ({"direction": "out"}, 2, "-Q out: the AF_XDP capture sees only received frames (-Q in); --mirror captures "
+                              "both directions"),
+    ({"direction": "inout"}, 2, "-Q inout: the AF_XDP capture sees only received frames (-Q in); --mirror "
+                                "captures both directions"),
+    ({"direction": "both", "mirror": True}, 2, "-Q both: one of in, out, inout"),
+    ({"mirror": True, "forward": "eth1"}, 2, "--mirror and --forward cannot be combined (the inline tap takes the "
+                                             "frames it forwards)"),
 ])
 def test_capture_plan_refuses(kw, status, message):
     refused(status, message, plan, **kw)
@@ -660,3 +667,25 @@ def test_listeners_work_with_every_producer():
     p = plan(devices={"eth0": ETH0, "eth1": ETH1}, forward="eth1", metrics="9100", gui="8080")
     assert p.producer is ProducerKind.INLINE_TAP
     assert p.roles == ("net", "metrics", "gui")
+
+
+@pytest.mark.parametrize(("kw", "producer", "direction"), [
+    ({}, ProducerKind.AF_XDP, "in"),
+    ({"direction": "in"}, ProducerKind.AF_XDP, "in"),
+    ({"mirror": True}, ProducerKind.MIRROR, "inout"),
+    ({"mirror": True, "direction": "out"}, ProducerKind.MIRROR, "out"),
+    ({"mirror": True, "direction": "in"}, ProducerKind.MIRROR, "in"),
+])
+def test_direction_and_producer(kw, producer, direction):
+    p = plan(**kw)
+    assert (p.producer, p.direction) == (producer, direction)
+
+
+@pytest.mark.parametrize(("kib", "ring_bytes", "snaplen"), [
+    (8192, 8 << 20, 65535),     # the default -B: 8 MiB rings; the largest GSO packet
+    (4, 4096, 16352),           # a page per ring; a record must fit a quarter of the 64 KiB record ring
+    (5, 8192, 16352),           # rounded up to a power of two
+])
+def test_mirror_ring_size_and_snaplen_from_b(kib, ring_bytes, snaplen):
+    p = plan(mirror=True, buffer_kib=kib)
+    assert (p.mirror_ring_bytes, p.mirror_snaplen) == (ring_bytes, snaplen)

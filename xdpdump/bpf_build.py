@@ -25,6 +25,7 @@ from xdpdump.errors import PRIVILEGES_NEEDED, UserError
 from xdpdump.verifier import captured_stderr, verifier_reason
 
 XDP = 6  # BPF_PROG_TYPE_XDP (bcc's BPF.XDP)
+SCHED_CLS = 3  # BPF_PROG_TYPE_SCHED_CLS (bcc's BPF.SCHED_CLS): TC programs
 BPF_DIR = Path(os.environ.get("XDPDUMP_BPF_DIR", Path(__file__).resolve().parent.parent / "bpf"))
 
 
@@ -158,7 +159,26 @@ def _image_of(program: LoadedProgram, function: str) -> ProgramImage:
     return image
 
 
-def _load_with_bcc(text: str, flags: list[str], source_name: str, function: str) -> LoadedProgram:
+def load_with_bcc(source_name: str, functions: dict[str, int], prefix: str = "",
+                  cflags: list[str] | None = None) -> tuple[LoadedProgram, dict[str, int]]:
+    """bpf/<source_name> compiled by bcc (never cached), each of functions loaded as its program type,
+    sharing the module's maps: for programs whose maps the cache cannot carry (ring buffers). Returns
+    the module (as the first function's LoadedProgram, which owns every fd) and each function's fd."""
+    text = prefix + "\n" + _source_with_local_includes(source_name)
+    flags = [f"-I{BPF_DIR}", "-Wno-unused-function", *(cflags or [])]
+    names = list(functions)
+    module = _compile_with_bcc(text, flags, source_name)
+    fds: dict[str, int] = {}
+    try:
+        for name in names:
+            fds[name] = _load_func(module, name, functions[name], source_name)
+    except BaseException:
+        module.cleanup()
+        raise
+    return LoadedProgram(fds[names[0]], names[0], from_cache=False, bpf=module), fds
+
+
+def _compile_with_bcc(text: str, flags: list[str], source_name: str):
     try:
         from bcc import BPF
     except ImportError as e:
@@ -172,14 +192,29 @@ def _load_with_bcc(text: str, flags: list[str], source_name: str, function: str)
         if "Operation not permitted" in log_text[0]:  # bcc creates the maps while compiling: EPERM
             raise UserError(PRIVILEGES_NEEDED)
         raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log_text[0])}")
+    return module
+
+
+def _load_with_bcc(text: str, flags: list[str], source_name: str, function: str) -> LoadedProgram:
+    module = _compile_with_bcc(text, flags, source_name)
+    try:
+        fd = _load_func(module, function, XDP, source_name)
+    except BaseException:
+        module.cleanup()
+        raise
+    return LoadedProgram(fd, function, from_cache=False, bpf=module)
+
+
+def _load_func(module, function: str, prog_type: int, source_name: str) -> int:
+    """function of the compiled module loaded into the kernel as prog_type: its fd (owned by module,
+    which the caller cleans up if this raises)."""
     with captured_stderr() as log_text:
         try:
-            fn = module.load_func(function.encode(), BPF.XDP)
+            fn = module.load_func(function.encode(), prog_type)
         except Exception as e:
-            module.cleanup()
             if isinstance(e, PermissionError) or "Operation not permitted" in str(e):
                 raise UserError(PRIVILEGES_NEEDED) from e
             fn = None
     if fn is None:
         raise UserError(f"the kernel verifier rejected {function} from {source_name}: {verifier_reason(log_text[0])}")
-    return LoadedProgram(fn.fd, function, from_cache=False, bpf=module)
+    return fn.fd

@@ -27,6 +27,7 @@ BPF_OBJ_GET_INFO_BY_FD = 15
 BPF_LINK_CREATE = 28
 
 BPF_XDP = 37  # enum bpf_attach_type
+BPF_TCX_EGRESS = 47  # enum bpf_attach_type (6.6+): a TC program held by a link, no qdisc needed
 BPF_MAP_TYPE_PERCPU_ARRAY = 6
 BPF_OBJ_NAME_LEN = 16  # program and map names, NUL included
 
@@ -210,3 +211,11 @@ def xdp_link_create(prog_fd: int, ifindex: int, mode_flags: int) -> int:
     killed by SIGKILL leaves nothing behind. ENOTSUPP-style errors mean the kernel or mode lacks links.
     """
     return bpf(BPF_LINK_CREATE, _u32s(prog_fd, ifindex, BPF_XDP, mode_flags))
+
+
+def tcx_egress_link_create(prog_fd: int, ifindex: int) -> int:
+    """Attach a sched_cls program to ifindex's egress through a TCX link (6.6+); returns the link fd.
+
+    Like an XDP link, it is detached when the last holder of the fd goes away, SIGKILL included;
+    appended after any TCX program already there (no relative fd, no expected revision)."""
+    return bpf(BPF_LINK_CREATE, _u32s(prog_fd, ifindex, BPF_TCX_EGRESS, 0))

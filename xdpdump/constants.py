@@ -17,6 +17,9 @@ MIN_RING_SIZE = 64                  # the smallest AF_XDP ring (descriptors) a u
 MIN_RECORD_RING_BYTES = 64 << 10    # the record ring's floor (it must hold a quarter-ring record)
 MAX_RECORD_RING_KIB = 1 << 22       # -B's ceiling, 4 GiB
 DEFAULT_RECORD_RING_KIB = 8192      # -B's default: 8 MiB, the same as tcpdump -B 8192 in the bench
+RECORD_HEADER_BYTES = 32            # a record's header in the record ring (native/record_ring.h)
+MIRROR_MAX_SNAP = 65535             # --mirror: the largest GSO packet the stack hands over (64 KiB - 1)
+MIN_MIRROR_RING_BYTES = 4096        # --mirror: a BPF ring buffer is at least one page
 
 
 def is_power_of_two(n: int) -> bool:

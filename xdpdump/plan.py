@@ -25,8 +25,11 @@ from xdpdump.constants import (
     ETH_VLAN_OVERHEAD,
     FRAME_SIZES,
     MAX_RECORD_RING_KIB,
+    MIN_MIRROR_RING_BYTES,
     MIN_RECORD_RING_BYTES,
     MIN_RING_SIZE,
+    MIRROR_MAX_SNAP,
+    RECORD_HEADER_BYTES,
     UMEM_BYTES_PER_QUEUE,
     XDP_PACKET_HEADROOM,
     is_power_of_two,
@@ -78,6 +81,8 @@ class CaptureOptions:
     gui: str | None = None          # --gui [ADDR:]PORT
     time_stamp_precision: str = "micro"  # --time-stamp-precision: pcap files' timestamps
     promiscuous: bool = True        # -p turns it off
+    mirror: bool = False            # --mirror: copies through BPF ring buffers, frames left to the stack
+    direction: str | None = None    # -Q in|out|inout (None: inout with --mirror, in without)
 
     @property
     def verbose(self) -> int:
@@ -234,6 +239,7 @@ class ProducerKind(Enum):
 
     AF_XDP = "AF_XDP capture"       # matching frames redirected into AF_XDP sockets
     INLINE_TAP = "inline tap"       # the same, and every captured frame sent out of OUT
+    MIRROR = "mirror capture"       # copies of matching frames (both directions) through BPF ring buffers
 
 
 @dataclass(frozen=True)
@@ -323,6 +329,14 @@ class CapturePlan:
     tap_out: TapOut | None = None   # ProducerKind.INLINE_TAP: where frames are sent out
     listeners: Listeners = field(default_factory=Listeners)
     promiscuous: bool = True        # the devices are promiscuous while the capture runs (tcpdump's; -p: not)
+    direction: str = "in"           # -Q: "in", "out" or "inout" (only the mirror sees "out")
+    mirror_ring_bytes: int = 0      # ProducerKind.MIRROR: each CPU's BPF ring buffer (from -B)
+
+    @property
+    def mirror_snaplen(self) -> int:
+        """The mirror's snap length: -s, capped where a record always fits the record ring (a quarter of
+        it, as the AF_XDP capture's largest) and at the largest GSO packet the stack hands over."""
+        return min(self.requested_snaplen, MIRROR_MAX_SNAP, self.record_ring_bytes // 4 - RECORD_HEADER_BYTES)
 
     @property
     def interface_names(self) -> list[str]:
@@ -393,6 +407,7 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
     if opts.selftest == "archive" and not opts.write:
         raise usage("--sandbox-selftest archive needs -w (the archive role runs only with -w)")
     listeners = check_listeners(opts)
+    direction = check_direction(opts)
 
     check_queue(opts.queue)
     for name in names:
@@ -416,6 +431,8 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
             raise UserError(f"cannot forward {out.name} to itself")
         tap_out = TapOut(out, TAP_OUT_QUEUE, attach_modes(out.name, opts.xdp_mode))
         producer = ProducerKind.INLINE_TAP
+    if opts.mirror:
+        producer = ProducerKind.MIRROR
 
     return CapturePlan(
         producer=producer,
@@ -436,7 +453,31 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         tap_out=tap_out,
         listeners=listeners,
         promiscuous=opts.promiscuous,
+        direction=direction,
+        mirror_ring_bytes=mirror_ring_bytes(opts.buffer_kib) if opts.mirror else 0,
     )
+
+
+DIRECTIONS = ("in", "out", "inout")
+
+
+def check_direction(opts: CaptureOptions) -> str:
+    """-Q as tcpdump's; the AF_XDP capture sees only what the device receives."""
+    if opts.direction is not None and opts.direction not in DIRECTIONS:
+        raise usage(f"-Q {opts.direction}: one of {', '.join(DIRECTIONS)}")
+    if opts.mirror:
+        if opts.forward is not None:
+            raise usage("--mirror and --forward cannot be combined (the inline tap takes the frames it forwards)")
+        return opts.direction or "inout"
+    if opts.direction not in (None, "in"):
+        raise usage(f"-Q {opts.direction}: the AF_XDP capture sees only received frames (-Q in); "
+                    "--mirror captures both directions")
+    return "in"
+
+
+def mirror_ring_bytes(buffer_kib: int) -> int:
+    """-B in KiB for each CPU's BPF ring buffer: a power of two (the kernel's rule), at least a page."""
+    return max(MIN_MIRROR_RING_BYTES, 1 << (buffer_kib * 1024 - 1).bit_length())
 
 
 def check_listeners(opts: CaptureOptions) -> Listeners:

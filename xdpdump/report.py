@@ -18,15 +18,14 @@ def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: li
 
     newline_first: Ctrl-C in a terminal left the echoed `^C` where the summary would start; tcpdump
     starts it on a line of its own."""
-    kernel = stats.kernel
     matched = sum(c["matched"] for c in counters)
     lines = [
         f"{packets(stats.captured)} captured",
         f"{packets(matched)} received by filter",
-        f"{packets(kernel.dropped)} dropped by kernel",
+        f"{packets(stats.dropped)} dropped by kernel",
     ]
     if verbose:
-        lines += [f"  {n} {reason}" for reason, n in kernel.by_reason().items()]
+        lines += [f"  {n} {reason}" for reason, n in stats.drop_reasons().items()]
         passed = sum(c["passed"] for c in counters)
         lines.append(f"{passed} frames left to the stack (not matched, or no socket on their queue)")
         lines.append(f"{stats.ring_full_events} times the capture waited for a reader (record ring full)")

@@ -218,7 +218,7 @@ def _metrics_region(plan: CapturePlan, producer: Producer, writer: ArchiveWriter
     tap = plan.tap_out
     info = RegionInfo(
         version=__version__, kernel=platform.release(),
-        producer="tap" if plan.producer is ProducerKind.INLINE_TAP else "capture",
+        producer={ProducerKind.INLINE_TAP: "tap", ProducerKind.MIRROR: "mirror"}.get(plan.producer, "capture"),
         xdp_mode=",".join(sorted(set(producer.programs.modes))),
         af_xdp_mode="zero-copy" if producer.zerocopy else "copy",
         ifnames=tuple(plan.interface_names),

@@ -87,6 +87,10 @@ def _parser() -> Parser:
                    help="self-test: ROLE attempts a forbidden system call once sandboxed; the kernel must kill "
                    "it (SIGSYS) and xdpdump must report it and exit non-zero")
     p.add_argument("--log-file", metavar="F", help="log every message to F (WARNING and above also to stderr)")
+    p.add_argument("--mirror", action="store_true",
+                   help="capture copies through BPF ring buffers, both directions; every frame stays on the stack")
+    p.add_argument("-Q", dest="direction", metavar="in|out|inout",
+                   help="direction to capture (default: inout with --mirror; the AF_XDP capture sees only in)")
     p.add_argument("expression", nargs="*", help="pcap-filter expression, as tcpdump")
     return p
 
@@ -106,6 +110,7 @@ def _capture_options(args: argparse.Namespace) -> CaptureOptions:
         sandboxed=not args.no_sandbox, selftest=args.sandbox_selftest, log_file=args.log_file,
         print_options=_print_options(args), metrics=args.metrics, gui=args.gui,
         time_stamp_precision=args.time_stamp_precision, promiscuous=not args.no_promiscuous,
+        mirror=args.mirror, direction=args.direction,
     )
 
 

@@ -5,7 +5,7 @@ the one the plan names. A producer owns its privileged set-up (programs compiled
 sockets bound), starts taking frames when told (its XSKMAPs filled), hands the net role its
 descriptors and native entry, lets go of them in the supervisor once the role runs, and says what
 the banner and the summary add. The AF_XDP capture
-(afxdp.py) and the inline tap (tap.py) are peers: neither extends the other.
+(afxdp.py), the inline tap (tap.py) and the mirror capture (mirror.py) are peers: none extends another.
 """
 
 from __future__ import annotations
@@ -70,6 +70,10 @@ class Producer(Protocol):
 
 def open_producer(plan: CapturePlan, ring: RecordRing, cleanup: contextlib.ExitStack) -> Producer:
     """The plan's producer, set up and registered with cleanup (closed in reverse order of opening)."""
+    if plan.producer is ProducerKind.MIRROR:
+        from xdpdump.producers.mirror import MirrorProducer
+
+        return MirrorProducer(plan, ring, cleanup)
     if plan.producer is ProducerKind.INLINE_TAP:
         from xdpdump.producers.tap import InlineTapProducer
 

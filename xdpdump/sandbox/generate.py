@@ -23,7 +23,7 @@ from xdpdump.sandbox.policy import load_policy
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parent / "policies"
 DEFAULT_OUT_DIR = ROOT / "native" / "generated"
-ROLES_WITH_HEADERS = ("net", "archive", "metrics", "gui", "supervisor")
+ROLES_WITH_HEADERS = ("net", "net_mirror", "archive", "metrics", "gui", "supervisor")
 
 
 def _display(path: Path) -> str:

@@ -5,6 +5,7 @@
 - ``pcap_writer``: ``ArchiveWriter`` (pcap_writer.c; the archive role, role.c)
 - ``capture_loop``: ``AfXdpCapture``, ``CaptureTarget`` (capture_loop.c; the net loop, net_loop.c)
 - ``tap``: ``InlineTap``, ``TapCounters`` (tap.c)
+- ``mirror_loop``: ``MirrorLoop`` (mirror_loop.c: the mirror capture's BPF ring buffers -> record ring)
 - ``replay``: ``Replay``, ``ReplayCounters`` (replay.c)
 - ``policy_filters``: ``supervisor_filter`` (policy_filters.c, native/generated/)
 - ``metrics_region``: ``MetricsRegion`` (metrics_region.c) and the metrics and gui roles' entries
@@ -20,6 +21,7 @@ is the only thing meant to be shared (across fork). Sizes are the caller's: noth
 
 from xdpdump.xsk.capture_loop import AfXdpCapture, CaptureTarget
 from xdpdump.xsk.metrics_region import MetricsRegion, RegionInfo, RegionState
+from xdpdump.xsk.mirror_loop import MirrorLoop
 from xdpdump.xsk.pcap_writer import ArchiveWriter
 from xdpdump.xsk.policy_filters import supervisor_filter
 from xdpdump.xsk.record_ring import Packet, PacketConsumer, RecordRing
@@ -37,6 +39,7 @@ __all__ = [
     "FrameAccounting",
     "InlineTap",
     "MetricsRegion",
+    "MirrorLoop",
     "Packet",
     "PacketConsumer",
     "RecordRing",

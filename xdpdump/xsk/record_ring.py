@@ -28,6 +28,7 @@ class Packet:
     ifslot: int
     queue: int
     data: bytes
+    direction: int = 1  # 1 received, 2 sent (XDPD_DIR_IN, XDPD_DIR_OUT)
 
 
 class RecordRing(Closes):
@@ -94,7 +95,8 @@ class PacketConsumer:
         out = []
         for i in range(n):
             v = self._views[i]
-            out.append(Packet(v.ts_ns, v.wire_len, v.ifslot, v.queue, ffi.buffer(v.data, v.cap_len)[:]))
+            out.append(Packet(v.ts_ns, v.wire_len, v.ifslot, v.queue, ffi.buffer(v.data, v.cap_len)[:],
+                              v.direction))
         lib.xdpd_rr_consumer_release(rr, self.slot)
         return out
 

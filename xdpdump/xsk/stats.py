@@ -89,6 +89,12 @@ class CaptureStats:
     bytes: int
     ring_full_events: int
     sockets: list[SocketStats] = field(default_factory=list)
+    # Frames the capture's own BPF programs could not hand over (the mirror's ring buffers), by reason.
+    program_drops: dict[str, int] = field(default_factory=dict)
+
+    def drop_reasons(self) -> dict[str, int]:
+        """Each reason the kernel dropped frames for, with its count (-v lists them)."""
+        return dict(self.program_drops) if self.program_drops else self.kernel.by_reason()
 
     @property
     def kernel(self) -> XskStats:
@@ -99,4 +105,4 @@ class CaptureStats:
 
     @property
     def dropped(self) -> int:
-        return self.kernel.dropped
+        return self.kernel.dropped + sum(self.program_drops.values())
