@@ -51,9 +51,25 @@ const char *xdpd_offline_error(const xdpd_offline *o)
     return o->error;
 }
 
+/* libpcap hands out DLT_ values; a file's header holds LINKTYPE_ values. They are the same number
+ * except for the few DLTs whose values differ between systems (pcap/dlt.h); on Linux these. */
+static const struct { int dlt, linktype; } DLT_TO_LINKTYPE[] = {
+    {DLT_ATM_RFC1483, 100}, {DLT_RAW, 101}, {DLT_SLIP_BSDOS, 102}, {DLT_PPP_BSDOS, 103},
+#ifdef DLT_ATM_CLIP
+    {DLT_ATM_CLIP, 106},
+#endif
+#ifdef DLT_PFSYNC
+    {DLT_PFSYNC, 246},
+#endif
+};
+
 int xdpd_offline_linktype(const xdpd_offline *o)
 {
-    return pcap_datalink(o->pcap);
+    int dlt = pcap_datalink(o->pcap);
+    for (size_t i = 0; i < sizeof(DLT_TO_LINKTYPE) / sizeof(DLT_TO_LINKTYPE[0]); i++)
+        if (DLT_TO_LINKTYPE[i].dlt == dlt)
+            return DLT_TO_LINKTYPE[i].linktype;
+    return dlt;
 }
 
 uint32_t xdpd_offline_snaplen(const xdpd_offline *o)

@@ -15,7 +15,6 @@ and the supervisor applies it once, after attaching; nothing writes it back anyw
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -107,13 +106,11 @@ class FileRotation:
     rename_at_close: bool = False   # write .NAME.partial, rename to NAME once complete
 
 
-# tcpdump's strtol: optional blanks and sign, decimal digits, nothing after (4.99.3 takes no units).
-_FILE_SIZE = re.compile(r"\s*[+-]?[0-9]+\Z")
-
-
 def parse_file_size(text: str) -> int:
-    """-C: millions of bytes, as Debian's tcpdump 4.99.3 reads it (a positive integer, no unit)."""
-    if not _FILE_SIZE.match(text) or int(text) <= 0:
+    """-C: millions of bytes, as Debian's tcpdump 4.99.3 reads it with strtol: optional blanks and
+    sign, decimal digits, nothing after (no units), more than 0."""
+    digits = text.lstrip(" \t\n\v\f\r").removeprefix("+").removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or int(text) <= 0:
         raise UserError(f"invalid file size {text}")
     return int(text) * 1_000_000
 
