@@ -173,8 +173,4 @@ int xdpd_rot_close(struct xdpd_rotation *r, int fd);
 int xdpd_writer_dir_fd(const xdpd_writer *w);
 int xdpd_writer_notify_fd(const xdpd_writer *w);
 
-/* landlock.c: confine this process's file system to beneath dir_fd; the ABI version, or -errno
- * (-ENOSYS, -EOPNOTSUPP: Landlock is not available). */
-int xdpd_landlock_confine_to(int dir_fd);
-
 #endif

@@ -245,6 +245,9 @@ void xdpd_offline_close(xdpd_offline *o);
 
 /* landlock.c: Landlock's ABI version in this kernel, or -errno (-ENOSYS, -EOPNOTSUPP: not available). */
 int xdpd_landlock_abi(void);
+/* Confine this process's file system to beneath dir_fd (the archive role, before its filter): the ABI
+ * version, or -errno (-ENOSYS, -EOPNOTSUPP: Landlock is not available). */
+int xdpd_landlock_confine_to(int dir_fd);
 
 /* role.c: the sandboxed roles. Each installs its seccomp filter (sandboxed != 0), built from
  * native/generated/ with the descriptors it owns and log_fd; with selftest != 0 attempts a forbidden
