@@ -4,6 +4,8 @@ Owns how each tool is run and how its results are read:
 
 - ``xdpdump``: ours, ``xdpdump -i DEV -w F -s SNAP -B 8192 -v [EXPR]``; ready at its ``xdpdump: DEV:``
   line; drops by reason from the ``-v`` summary.
+- ``xdpdump-U``: ours with ``-U`` (each batch of records written as soon as the writer has it), on
+  the same traffic right after ``xdpdump``: what -U costs per frame.
 - ``xdpdump-baseline`` (only with ``--baseline-xdpdump PATH``): the same capturer running another
   checkout's executable, e.g. the commit before a change, to compare before and after in one run.
 - ``tcpdump``: ``tcpdump -i DEV -w F -s SNAP -B 8192 -Z root -n [EXPR]``. ``-B 8192`` (KiB) gives it
@@ -150,13 +152,15 @@ class Capturer:
 
 
 class XdpdumpCapturer(Capturer):
-    def __init__(self, executable: Path = VENV_BIN / "xdpdump", name: str = "xdpdump") -> None:
+    def __init__(self, executable: Path = VENV_BIN / "xdpdump", name: str = "xdpdump",
+                 extra: tuple[str, ...] = ()) -> None:
         self.executable = executable
         self.name = name
+        self.extra = extra
 
     def start(self, target: Target) -> ProcessSession:
         argv = [str(self.executable), "-i", CAP_DEV, "-w", str(target.out_path), "-s", str(target.snaplen),
-                "-B", str(BUFFER_KIB), "-v", *target.expr]
+                "-B", str(BUFFER_KIB), "-v", *self.extra, *target.expr]
         return ProcessSession(_in_cap(target, argv), f"xdpdump: {CAP_DEV}:")
 
     def finish(self, session: ProcessSession, returncode: int) -> Outcome:
@@ -277,7 +281,9 @@ class XdpDropReference(Capturer):
         return Outcome(c.get("drop"), {}, [f"{k} {v}" for k, v in c.items()], file_written=False)
 
 
-ALL = [XdpDropReference(), XdpdumpCapturer(), TcpdumpCapturer(), XdpToolsCapturer(), ScapyCapturer()]
+UNBUFFERED = "xdpdump-U"
+ALL = [XdpDropReference(), XdpdumpCapturer(), XdpdumpCapturer(name=UNBUFFERED, extra=("-U",)), TcpdumpCapturer(),
+       XdpToolsCapturer(), ScapyCapturer()]
 BASELINE = "xdpdump-baseline"
 
 

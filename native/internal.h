@@ -172,5 +172,6 @@ int xdpd_rot_close(struct xdpd_rotation *r, int fd);
 /* pcap_writer.c: the rotation's descriptors, for the archive role's filter (-1: no rotation). */
 int xdpd_writer_dir_fd(const xdpd_writer *w);
 int xdpd_writer_notify_fd(const xdpd_writer *w);
+int xdpd_writer_unbuffered(const xdpd_writer *w);   /* -U */
 
 #endif

@@ -95,6 +95,9 @@ int xdpd_offline_copy(xdpd_offline *o, xdpd_record_ring *rr, xdpd_writer *w, uin
     const u_char *data;
     uint64_t n = 0;
     int pending = 0, rc, err = 0;
+    /* -U: every record is written before the next is read (tcpdump flushes after each packet), so a
+     * reader of `-r - -w - -U` sees each one while the input is still open. */
+    int batch = xdpd_writer_unbuffered(w) ? 1 : COPY_BATCH;
     *written = 0;
     while ((count == 0 || n < count) && (rc = pcap_next_ex(o->pcap, &h, &data)) == 1) {
         if (o->filtered && pcap_offline_filter(&o->prog, h, data) == 0)
@@ -119,7 +122,7 @@ int xdpd_offline_copy(xdpd_offline *o, xdpd_record_ring *rr, xdpd_writer *w, uin
         memcpy(rec->data, data, cap);
         xdpd_rr_commit(rr, rec);
         n++;
-        if (++pending == COPY_BATCH) {
+        if (++pending == batch) {
             if ((err = drain(rr, w)) < 0)
                 break;
             pending = 0;

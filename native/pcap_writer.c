@@ -555,6 +555,11 @@ int xdpd_writer_notify_fd(const xdpd_writer *w)
     return w->rot ? w->rot->notify_fd : -1;
 }
 
+int xdpd_writer_unbuffered(const xdpd_writer *w)
+{
+    return w->unbuffered;
+}
+
 int xdpd_writer_slot(const xdpd_writer *w)
 {
     return w->slot;

@@ -79,3 +79,18 @@ def test_live_G_with_W_exits_after_W_files(pair, tmp_path):
     assert stamps[1] - stamps[0] >= 1
     assert all(tcpdump_read(tmp_path / n) for n in names)
     assert xdp_attached(cap.ns) == {}
+
+
+def test_live_U_records_reach_the_pipe_before_the_capture_ends(pair, tmp_path):
+    cap, peer = pair
+    run = start_capture(cap.ns, "-i", cap.dev, "-U", "-w", "-", "udp port 9000")
+    send_udp(peer, cap, 9000, payloads(3))
+    want = 24 + 3 * (16 + 14 + 20 + 8 + len(payloads(1)[0]))
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and len(run.stdout_text) < want:
+        time.sleep(0.05)
+    assert len(run.stdout_text) == want and run.proc.poll() is None   # all three, capture still running
+    assert run.finish(signal.SIGINT) == 0, run.stderr
+    out = tmp_path / "u.pcap"
+    out.write_bytes(run.stdout_text.encode("latin-1"))
+    assert len(tcpdump_read(out)) == 3

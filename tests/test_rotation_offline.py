@@ -200,3 +200,51 @@ def test_combinations_tcpdump_ignores_are_refused_in_one_line(tmp_path, big, arg
                         cwd=tmp_path, timeout=60)
     assert (rx.returncode, rx.stderr) == (1, f"xdpdump: {message}\n")
     assert os.listdir(tmp_path) == []
+
+
+def _read_at_least(fd: int, n: int, limit_s: float = 30) -> bytes:
+    """What arrives on fd until n bytes, EOF, or limit_s (a bound, not a measurement)."""
+    import select
+
+    got = b""
+    deadline = time.monotonic() + limit_s
+    while len(got) < n and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.1)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            got += chunk
+    return got
+
+
+@pytest.mark.parametrize("unbuffered", [True, False])
+def test_U_each_record_reaches_the_pipe_while_the_input_is_still_open(tmp_path, unbuffered):
+    """`-r - -w - -U`: a record written into xdpdump's stdin comes out of its stdout before stdin is
+    closed; without -U it waits in the writer's buffer for the end."""
+    src = tmp_path / "one.pcap"
+    write_pcap(src, n=2)
+    data = src.read_bytes()
+    first_end = 24 + 16 + struct.unpack("<I", data[24 + 8:24 + 12])[0]
+    proc = subprocess.Popen([str(VENV_BIN / "xdpdump"), "-r", "-", "-w", "-", *(["-U"] if unbuffered else [])],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(data[:first_end])
+        proc.stdin.flush()
+        early = _read_at_least(proc.stdout.fileno(), first_end, limit_s=10 if unbuffered else 2)
+        proc.stdin.write(data[first_end:])
+        proc.stdin.close()
+        rest = proc.stdout.read()
+        assert proc.wait(60) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if unbuffered:
+        assert len(early) == first_end   # the header and the first record, while stdin is open
+    else:
+        assert len(early) < first_end
+    out = tmp_path / "out.pcap"
+    out.write_bytes(early + rest)
+    assert len(lines(out)) == 2
