@@ -4,6 +4,7 @@ through the -w directory's descriptor, under its seccomp filter and Landlock, wi
 from __future__ import annotations
 
 import os
+import select
 import signal
 import time
 
@@ -83,14 +84,17 @@ def test_live_G_with_W_exits_after_W_files(pair, tmp_path):
 
 def test_live_U_records_reach_the_pipe_before_the_capture_ends(pair, tmp_path):
     cap, peer = pair
-    run = start_capture(cap.ns, "-i", cap.dev, "-U", "-w", "-", "udp port 9000")
+    run = start_capture(cap.ns, "-i", cap.dev, "-U", "-w", "-", "udp port 9000", read_stdout=False)
     send_udp(peer, cap, 9000, payloads(3))
     want = 24 + 3 * (16 + 14 + 20 + 8 + len(payloads(1)[0]))
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and len(run.stdout_text) < want:
-        time.sleep(0.05)
-    assert len(run.stdout_text) == want and run.proc.poll() is None   # all three, capture still running
+    got = b""
+    deadline = time.monotonic() + 30   # a bound: -U delivers in milliseconds
+    fd = run.proc.stdout.fileno()
+    while time.monotonic() < deadline and len(got) < want:
+        if select.select([fd], [], [], 0.1)[0]:
+            got += os.read(fd, 65536)
+    assert len(got) == want and run.proc.poll() is None   # all three, while the capture still runs
     assert run.finish(signal.SIGINT) == 0, run.stderr
     out = tmp_path / "u.pcap"
-    out.write_bytes(run.stdout_text.encode("latin-1"))
+    out.write_bytes(got + run.stdout_text.encode("latin-1"))
     assert len(tcpdump_read(out)) == 3
