@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import subprocess
 import time
 
 from capture_helpers import start_capture, tcpdump_read, xdp_attached
@@ -98,3 +99,55 @@ def test_live_U_records_reach_the_pipe_before_the_capture_ends(pair, tmp_path):
     out = tmp_path / "u.pcap"
     out.write_bytes(got + run.stdout_text.encode("latin-1"))
     assert len(tcpdump_read(out)) == 3
+
+
+def test_live_z_runs_on_each_closed_file_and_leaves_no_helper(pair, tmp_path):
+    cap, peer = pair
+    log = tmp_path / "z.log"
+    script = tmp_path / "z.sh"
+    script.write_text(f"#!/bin/sh\necho \"$1 $(nice) $(tcpdump -r \"$1\" 2>/dev/null | wc -l)\" >> {log}\n")
+    script.chmod(0o755)
+    outdir = tmp_path / "o"
+    outdir.mkdir()
+    run = start_capture(cap.ns, "-i", cap.dev, "-C", "1", "-z", str(script), "-w", str(outdir / "z.pcap"),
+                        "udp port 9000")
+    send_udp(peer, cap, 9000, payloads(2000))
+    assert run.finish(signal.SIGINT) == 0, run.stderr
+    names = files_in(outdir)
+    assert len(names) >= 3
+    closed = [str(outdir / n) for n in names if n != names[-1]]   # z.pcap, z.pcap1, ...: all but the last
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and (not log.exists() or len(log.read_text().splitlines()) < len(closed)):
+        time.sleep(0.05)
+    got = sorted(ln.split() for ln in log.read_text().splitlines())
+    assert [g[0] for g in got] == sorted(closed)
+    assert all(g[1] == "19" for g in got)                      # the lowest priority
+    assert all(int(g[2]) == len(tcpdump_read(g[0])) for g in got)   # complete when the command ran
+    # The helper ended with the capture (its pipe closed) and the commands have finished: nothing runs
+    # in the namespace any more.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and _pids(cap.ns.name):
+        time.sleep(0.05)
+    assert _pids(cap.ns.name) == []
+
+
+def _pids(ns: str) -> list[str]:
+    return subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout.split()
+
+
+def test_banner_says_when_landlock_is_missing():
+    from xdpdump.plan import FileRotation, Outputs, Sandbox
+    from xdpdump.printer.options import PrintOptions
+    from xdpdump.supervisor import archive_banner
+
+    class P:
+        outputs = Outputs("o.pcap", "pcap", PrintOptions(), None, FileRotation(size_limit=1))
+        sandbox = Sandbox(True, None)
+        verbose = 1
+
+    assert archive_banner(P, 0) == ["xdpdump: archive role: Landlock is not available in this kernel: only its "
+                                    "seccomp filter confines the files it creates (openat in the -w directory, "
+                                    "fixed flags)"]
+    assert archive_banner(P, 7) == []
+    P.verbose = 0
+    assert archive_banner(P, 0) == []
