@@ -9,7 +9,7 @@ import signal
 import subprocess
 import time
 
-from capture_helpers import start_capture, tcpdump_read, xdp_attached
+from capture_helpers import start_capture, tcpdump_read, xdp_attached, z_calls, z_recorder
 from netns import send_udp
 
 PAYLOAD = b"r" * 1400  # ~1.4 kB frames: 1 MB holds about 700
@@ -103,12 +103,7 @@ def test_live_U_records_reach_the_pipe_before_the_capture_ends(pair, tmp_path):
 
 def test_live_z_runs_on_each_closed_file_and_leaves_no_helper(pair, tmp_path):
     cap, peer = pair
-    log = tmp_path / "z.log"
-    script = tmp_path / "z.sh"
-    script.write_text(f"#!/bin/sh\necho \"$1 $(nice) $(tcpdump -r \"$1\" 2>/dev/null | wc -l)\" >> {log}\n")
-    script.chmod(0o755)
-    outdir = tmp_path / "o"
-    outdir.mkdir()
+    script, log, outdir = z_recorder(tmp_path)
     run = start_capture(cap.ns, "-i", cap.dev, "-C", "1", "-z", str(script), "-w", str(outdir / "z.pcap"),
                         "udp port 9000")
     send_udp(peer, cap, 9000, payloads(2000))
@@ -116,10 +111,7 @@ def test_live_z_runs_on_each_closed_file_and_leaves_no_helper(pair, tmp_path):
     names = files_in(outdir)
     assert len(names) >= 3
     closed = [str(outdir / n) for n in names if n != names[-1]]   # z.pcap, z.pcap1, ...: all but the last
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and (not log.exists() or len(log.read_text().splitlines()) < len(closed)):
-        time.sleep(0.05)
-    got = sorted(ln.split() for ln in log.read_text().splitlines())
+    got = z_calls(log, len(closed))
     assert [g[0] for g in got] == sorted(closed)
     assert all(g[1] == "19" for g in got)                      # the lowest priority
     assert all(int(g[2]) == len(tcpdump_read(g[0])) for g in got)   # complete when the command ran

@@ -10,6 +10,7 @@ import subprocess
 import time
 
 import pytest
+from capture_helpers import z_calls, z_recorder
 from netns import VENV_BIN
 
 N_PACKETS = 3000  # ~2.4 MB of 60..1500-byte frames: -C 1 makes three files
@@ -158,18 +159,10 @@ def test_rename_at_close_leaves_the_same_files(tmp_path, big):
 
 def test_z_runs_on_each_file_rotation_closed_at_lowest_priority(tmp_path, big):
     """tcpdump runs -z on the files rotation closes (not the last); each is complete when it runs."""
-    log = tmp_path / "z.log"
-    script = tmp_path / "z.sh"
-    script.write_text(f"#!/bin/sh\necho \"$1 $(nice) $(tcpdump -r \"$1\" 2>/dev/null | wc -l)\" >> {log}\n")
-    script.chmod(0o755)
-    outdir = tmp_path / "o"
-    outdir.mkdir()
+    script, log, outdir = z_recorder(tmp_path)
     r = xdpdump("-r", str(big), "-C", "1", "-z", str(script), "-w", str(outdir / "x.pcap"))
     assert r.returncode == 0, r.stderr
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and (not log.exists() or len(log.read_text().splitlines()) < 2):
-        time.sleep(0.05)
-    got = sorted(ln.split() for ln in log.read_text().splitlines())
+    got = z_calls(log, 2)
     assert [g[0] for g in got] == [str(outdir / "x.pcap"), str(outdir / "x.pcap1")]
     assert all(g[1] == "19" for g in got)
     assert [int(g[2]) for g in got] == [len(lines(outdir / "x.pcap")), len(lines(outdir / "x.pcap1"))]
