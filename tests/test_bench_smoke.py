@@ -220,7 +220,8 @@ def test_baseline_option_adds_our_capturer_with_the_other_executable(tmp_path):
     exe.write_text("#!/bin/sh\n")
     exe.chmod(0o755)
     names = [c.name for c in chosen_capturers(parse_args(["--baseline-xdpdump", str(exe)]))]
-    assert names == ["xdp-drop (ref)", "xdpdump", capturers.BASELINE, "tcpdump", "xdp-tools", "scapy"]
+    assert names == ["xdp-drop (ref)", "xdpdump", capturers.BASELINE, capturers.UNBUFFERED, "tcpdump", "xdp-tools",
+                     "scapy"]
     [ours, base] = chosen_capturers(parse_args(["--baseline-xdpdump", str(exe), "--capturer", "xdpdump",
                                                 "--capturer", capturers.BASELINE]))
     assert type(ours) is type(base) is capturers.XdpdumpCapturer
