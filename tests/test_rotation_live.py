@@ -79,7 +79,10 @@ def test_live_G_with_W_exits_after_W_files(pair, tmp_path):
     assert len(names) == 2 and all(n.startswith("g-") and n.endswith(".pcap") for n in names), names
     stamps = sorted(int(n[2:-5]) for n in names)
     assert stamps[1] - stamps[0] >= 1
-    assert all(tcpdump_read(tmp_path / n) for n in names)
+    # Every file reads back; the first may hold nothing when set-up took longer than -G (its window
+    # starts when the file is created, as tcpdump's starts when it parses -G).
+    per_file = [len(tcpdump_read(tmp_path / n)) for n in names]
+    assert 0 < sum(per_file) <= sent
     assert xdp_attached(cap.ns) == {}
 
 

@@ -241,3 +241,15 @@ def test_U_each_record_reaches_the_pipe_while_the_input_is_still_open(tmp_path, 
     out = tmp_path / "out.pcap"
     out.write_bytes(early + rest)
     assert len(lines(out)) == 2
+
+
+def test_pcapng_rotation_starts_each_file_with_its_own_headers(tmp_path, big):
+    out = tmp_path / "n.pcapng"
+    r = xdpdump("-r", str(big), "--pcapng", "-C", "1", "-w", str(out))
+    assert r.returncode == 0, r.stderr
+    names = sorted(os.listdir(tmp_path))
+    assert names == ["n.pcapng", "n.pcapng1", "n.pcapng2"]
+    per_file = [lines(tmp_path / n) for n in names]
+    assert sum(per_file, []) == lines(big)
+    for n in names:
+        assert (tmp_path / n).read_bytes()[:4] == b"\x0a\x0d\x0d\x0a"
