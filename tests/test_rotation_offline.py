@@ -249,7 +249,6 @@ def test_pcapng_rotation_starts_each_file_with_its_own_headers(tmp_path, big):
     assert r.returncode == 0, r.stderr
     names = sorted(os.listdir(tmp_path))
     assert names == ["n.pcapng", "n.pcapng1", "n.pcapng2"]
-    per_file = [lines(tmp_path / n) for n in names]
-    assert sum(per_file, []) == lines(big)
+    assert [ln for n in names for ln in lines(tmp_path / n)] == lines(big)
     for n in names:
         assert (tmp_path / n).read_bytes()[:4] == b"\x0a\x0d\x0d\x0a"
