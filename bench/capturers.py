@@ -4,6 +4,8 @@ Owns how each tool is run and how its results are read:
 
 - ``xdpdump``: ours, ``xdpdump -i DEV -w F -s SNAP -B 8192 -v [EXPR]``; ready at its ``xdpdump: DEV:``
   line; drops by reason from the ``-v`` summary.
+- ``xdpdump-U``: ours with ``-U`` (each batch of records written as soon as the writer has it), on
+  the same traffic right after ``xdpdump``: what -U costs per frame.
 - ``xdpdump-baseline`` (only with ``--baseline-xdpdump PATH``): the same capturer running another
   checkout's executable, e.g. the commit before a change, to compare before and after in one run.
 - ``tcpdump``: ``tcpdump -i DEV -w F -s SNAP -B 8192 -Z root -n [EXPR]``. ``-B 8192`` (KiB) gives it
@@ -311,7 +313,8 @@ class NothingAttached(Capturer):
         return Outcome(None, {}, [], file_written=False)
 
 
-ALL = [NothingAttached(), XdpDropReference(), XdpdumpCapturer(),
+UNBUFFERED = "xdpdump-U"
+ALL = [NothingAttached(), XdpDropReference(), XdpdumpCapturer(), XdpdumpCapturer(name=UNBUFFERED, extra=("-U",)),
        XdpdumpCapturer(name=MIRROR, extra=("--mirror",)), TcpdumpCapturer(), XdpToolsCapturer(), ScapyCapturer()]
 BASELINE = "xdpdump-baseline"
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.capturers import BASELINE, MIRROR, NOTHING
+from bench.capturers import BASELINE, MIRROR, NOTHING, UNBUFFERED
 
 UNFILTERED_64 = "64B"
 UNFILTERED_1500 = "1500B"
@@ -103,6 +103,8 @@ def headline(rows: list[dict]) -> dict:
     head: dict = {"ratios_vs_tcpdump": ratios, "targets": targets, "mirror": mirror_comparison(rows)}
     if any(r["capturer"] == BASELINE for r in rows):
         head["ratios_vs_baseline"] = _ratios(rows, "xdpdump", BASELINE)
+    if any(r["capturer"] == UNBUFFERED for r in rows):
+        head["ratios_unbuffered"] = _ratios(rows, UNBUFFERED, "xdpdump")
     return head
 
 
@@ -124,6 +126,9 @@ def headline_markdown(head: dict) -> str:
         lines.append(f"- {'met' if t['met'] else 'MISSED'}: {t['target']} ({t['value']})")
     if head.get("mirror"):
         lines += ["", mirror_markdown(head["mirror"])]
+    if "ratios_unbuffered" in head:
+        lines += ["", f"The cost of -U ({UNBUFFERED} ÷ xdpdump, same run):", "",
+                  *_ratio_table(head["ratios_unbuffered"], UNBUFFERED, "xdpdump")]
     if "ratios_vs_baseline" in head:
         lines += ["", f"Before and after (xdpdump ÷ {BASELINE}, same run; above 1.00x this checkout costs more):",
                   "", *_ratio_table(head["ratios_vs_baseline"], "xdpdump", BASELINE)]

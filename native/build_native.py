@@ -24,6 +24,9 @@ SOURCES = [
     "record_ring.c",
     "capture_loop.c",
     "pcap_writer.c",
+    "rotation.c",
+    "landlock.c",
+    "offline_copy.c",
     "tap.c",
     "mirror_loop.c",
     "net_loop.c",
@@ -84,6 +87,7 @@ ffibuilder.set_source(
     # Relative to the project root, where setuptools runs the build.
     sources=[f"native/{name}" for name in SOURCES],
     include_dirs=["native", str(GENERATED_INCLUDE)],
+    libraries=["pcap"],  # offline_copy.c: -r -w reads files and filters as tcpdump -r does
     # The generated seccomp headers are compiled in (policy_filters.c): a regenerated one rebuilds.
     depends=[f"native/{name}" for name in HEADERS] + sorted(
         f"native/generated/{p.name}" for p in (HERE / "generated").glob("*_seccomp.h")),

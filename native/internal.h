@@ -124,7 +124,8 @@ int xdpd_orphaned(void);
 int xdpd_net_filter(void *out, unsigned int logfile_fd, unsigned int xsk_fd_first, unsigned int xsk_fd_last);
 /* The net role of a mirror capture (net_mirror.seccomppolicy): its ring buffers' fd range. */
 int xdpd_net_mirror_filter(void *out, unsigned int logfile_fd, unsigned int ring_fd_first, unsigned int ring_fd_last);
-int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd);
+int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd, unsigned int dir_fd,
+                        unsigned int notify_fd);
 
 int xdpd_metrics_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd);
 int xdpd_gui_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd);
@@ -137,8 +138,43 @@ int xdpd_gui_server(struct http_server **out, xdpd_metrics_region *mr, xdpd_reco
                     int log_fd);
 int http_serve(struct http_server *s);
 
-/* pcap_writer.c, for the archive role: the file it writes (the policy names it), the ring it reads. */
-int xdpd_writer_fd(const xdpd_writer *w);
+/* pcap_writer.c, for the archive role: the ring it reads (the file it writes is xdpd_writer_fd, xdpd.h). */
 struct xdpd_record_ring *xdpd_writer_ring(const xdpd_writer *w);
+
+/* rotation.c: the archive's files under -C, -G, -W. State private to the one process running the
+ * writer. init names the first file; due says, before a record, whether the current file is done
+ * (NEXT: close it, name and open the next; LIMIT: close it and stop); close fsyncs, renames a partial
+ * name to its final one and tells notify_fd; open creates the current name in dirfd, onto onto_fd. */
+#define XDPD_ROT_NONE 0
+#define XDPD_ROT_NEXT 1
+#define XDPD_ROT_LIMIT 2
+/* The only flags the archive role may create a file with (its seccomp policy says the same). */
+#define XDPD_ROT_OPEN_FLAGS (O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC)
+struct xdpd_rotation {
+    int dirfd;
+    int notify_fd;
+    int64_t size_limit;
+    int interval_s;
+    int max_files;
+    int wchars;             /* digits of the -C counter with -W */
+    int rename_at_close;
+    int ccount;             /* tcpdump's Cflag_count */
+    int gcount;             /* tcpdump's Gflag_count */
+    int64_t gtime;          /* start of the current -G window, in seconds of CLOCK_REALTIME */
+    uint64_t closed;        /* files closed */
+    char tmpl[256];
+    char name[256];         /* final name of the current file */
+    char open_name[272];    /* what it is written under: name, or .name.partial */
+};
+int xdpd_rot_init(struct xdpd_rotation *r, const struct xdpd_rotation_spec *s);
+int xdpd_rot_name(struct xdpd_rotation *r, int cnt, int width);
+int xdpd_rot_next_name(struct xdpd_rotation *r);
+int xdpd_rot_due(struct xdpd_rotation *r, uint64_t size, int64_t now_s);
+int xdpd_rot_open(struct xdpd_rotation *r, int onto_fd);
+int xdpd_rot_close(struct xdpd_rotation *r, int fd);
+/* pcap_writer.c: the rotation's descriptors, for the archive role's filter (-1: no rotation). */
+int xdpd_writer_dir_fd(const xdpd_writer *w);
+int xdpd_writer_notify_fd(const xdpd_writer *w);
+int xdpd_writer_unbuffered(const xdpd_writer *w);   /* -U */
 
 #endif

@@ -11,8 +11,14 @@
  * (ftruncate) to the end of the last whole record, the writer stops writing for good, and the count
  * of records that reached the file is published in the ring (the consumer slot's `records`), where
  * the supervisor reads it for the summary.
+ *
+ * With -C, -G or --rename-at-close the writer has a rotation (rotation.c): before each record it asks
+ * whether the file is done; if so it flushes, closes (fsync, rename, -z's line) and continues in the
+ * next file on the same descriptor number, starting with a new file header. With -U (unbuffered)
+ * everything a step encoded is written before the step returns.
  */
 #define _GNU_SOURCE
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -43,6 +49,12 @@ struct xdpd_writer {
     int64_t last_flush_ms;
     int nap_ms;         /* current wait when the ring is empty; kept across steps while traffic trickles */
     int max_nap_ms;
+    uint32_t linktype;      /* of the file header and every interface block */
+    int unbuffered;         /* -U: every step's records are written before it returns */
+    char *ifnames;          /* kept for the header of each rotated file */
+    struct xdpd_rotation *rot;  /* -C/-G/--rename-at-close, else NULL */
+    uint64_t file_bytes;    /* bytes written to the current file (header included) */
+    int limit_reached;      /* -G with -W: the last file is closed; later records are read, not written */
 };
 
 /* Waking up is what a trickle of frames costs: the writer naps up to max_nap_ms when it finds the
@@ -100,7 +112,7 @@ static int write_header(struct xdpd_writer *w, const char *ifnames)
         put32(w, 0);
         put32(w, 0);
         put32(w, w->snaplen);
-        put32(w, LINKTYPE_ETHERNET);
+        put32(w, w->linktype);
         return 0;
     }
     /* Section Header Block: no options, unknown section length. */
@@ -124,7 +136,7 @@ static int write_header(struct xdpd_writer *w, const char *ifnames)
         uint32_t blen = 20 + opts;
         put32(w, 1);
         put32(w, blen);
-        put16(w, LINKTYPE_ETHERNET);
+        put16(w, (uint16_t)w->linktype);
         put16(w, 0);
         put32(w, w->snaplen);
         if (n)
@@ -140,12 +152,33 @@ static int write_header(struct xdpd_writer *w, const char *ifnames)
 }
 
 static int writer_flush(struct xdpd_writer *w);
+static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget);
 
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size)
 {
+    struct xdpd_writer_options o = {.format = format, .snaplen = snaplen, .linktype = LINKTYPE_ETHERNET,
+                                    .ifnames = ifnames, .buf_size = buf_size};
+    return xdpd_writer_open(out, rr, fd, &o, NULL);
+}
+
+static void writer_free(struct xdpd_writer *w)
+{
+    free(w->rot);
+    free(w->ifnames);
+    free(w->buf);
+    free(w);
+}
+
+int xdpd_writer_open(xdpd_writer **out, xdpd_record_ring *rr, int fd, const struct xdpd_writer_options *o,
+                     const struct xdpd_rotation_spec *rot)
+{
+    int format = o->format;
     int nano = !!(format & XDPD_FMT_NANO);   /* pcapng is nanoseconds either way */
     format &= ~XDPD_FMT_NANO;
+    uint32_t snaplen = o->snaplen;
+    const char *ifnames = o->ifnames;
+    size_t buf_size = o->buf_size;
     if (format != XDPD_FMT_PCAP && format != XDPD_FMT_PCAPNG)
         return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "capture file format %d", format);
     if (!ifnames)
@@ -163,6 +196,24 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
     }
     w->rr = rr;
     w->fd = fd;
+    w->linktype = o->linktype;
+    w->unbuffered = o->unbuffered;
+    w->ifnames = strdup(ifnames);
+    w->rot = rot ? calloc(1, sizeof(*w->rot)) : NULL;
+    if (!w->ifnames || (rot && !w->rot)) {
+        writer_free(w);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "the writer's names");
+    }
+    if (rot) {
+        /* The first file is created here, during set-up: a directory that cannot take it fails now. */
+        int err = xdpd_rot_init(w->rot, rot);
+        fd = err ? err : xdpd_rot_open(w->rot, -1);
+        if (fd < 0) {
+            writer_free(w);
+            return fd;
+        }
+        w->fd = fd;
+    }
     w->format = format;
     w->nano = nano;
     w->snaplen = snaplen;
@@ -189,8 +240,9 @@ int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int form
         err = w->slot < 0 ? w->slot : 0;
     }
     if (err) {
-        free(w->buf);
-        free(w);
+        if (w->rot)
+            close(w->fd);
+        writer_free(w);
         return err;
     }
     *out = w;
@@ -204,8 +256,9 @@ int xdpd_writer_destroy(xdpd_writer *w)
     /* What is buffered is whole records (or just the file header): the file stays valid. */
     int err = writer_flush(w);
     xdpd_rr_consumer_unregister(w->rr, w->slot);
-    free(w->buf);
-    free(w);
+    if (w->rot)
+        close(w->fd);   /* the writer made it: its own to close (a plain -w target stays the caller's) */
+    writer_free(w);
     return err;
 }
 
@@ -224,8 +277,9 @@ void xdpd_writer_forget(xdpd_writer *w)
     /* After fork, in the process that does not run the writer: its copy of the buffer (the file
      * header at least) must never reach the file, and the consumer slot belongs to the other process. */
     if (w) {
-        free(w->buf);
-        free(w);
+        if (w->rot)
+            close(w->fd);   /* the archive role's now */
+        writer_free(w);
     }
 }
 
@@ -293,6 +347,7 @@ static int writer_flush(struct xdpd_writer *w)
     }
     if (w->file_end >= 0)
         w->file_end += (int64_t)w->len;
+    w->file_bytes += w->len;
     w->file_records += w->buf_records;
     w->buf_records = 0;
     w->len = 0;
@@ -352,6 +407,73 @@ static int backlog_heavy(const struct xdpd_writer *w, uint64_t backlog_bytes)
     return backlog_bytes > w->rr->data_size / 4;
 }
 
+/* Before a record: move on to the next file if the current one is done (rotation.c's rules). */
+static int writer_rotate(struct xdpd_writer *w, int64_t now_s)
+{
+    int due = xdpd_rot_due(w->rot, w->file_bytes + w->len, now_s);
+    if (due == XDPD_ROT_NONE)
+        return 0;
+    int err = writer_flush(w);
+    if (!err)
+        err = xdpd_rot_close(w->rot, w->fd);
+    if (err)
+        return err;
+    if (due == XDPD_ROT_LIMIT) {
+        /* tcpdump's words and end: no more files; the capture stops (the net role drains, the
+         * supervisor prints the summary). */
+        char line[64];
+        int n = snprintf(line, sizeof(line), "Maximum file limit reached: %d\n", w->rot->max_files);
+        if (write(2, line, (size_t)n) < 0) {
+            /* nothing else to tell */
+        }
+        w->limit_reached = 1;
+        __atomic_store_n(&w->rr->stop, 1, __ATOMIC_RELEASE);
+        return 0;
+    }
+    err = xdpd_rot_next_name(w->rot);
+    int fd = err ? err : xdpd_rot_open(w->rot, w->fd);
+    if (fd < 0) {
+        w->failed = fd;
+        return fd;
+    }
+    w->file_end = 0;
+    w->file_bytes = 0;
+    w->nifaces = 0;
+    err = write_header(w, w->ifnames);
+    return err ? err : writer_flush(w);
+}
+
+int xdpd_writer_step(xdpd_writer *w)
+{
+    return writer_step(w, 0, UINT32_MAX);
+}
+
+int xdpd_writer_limit_reached(const xdpd_writer *w)
+{
+    return w->limit_reached;
+}
+
+/* The end of a writer's run: every buffered record written, the file durable (a pipe or terminal
+ * cannot be fsync'ed, and that is fine), and a rotated file under its final name. */
+int xdpd_writer_finish(xdpd_writer *w)
+{
+    int err = writer_flush(w);
+    if (err)
+        return err;
+    if (w->rot) {
+        if (w->limit_reached)
+            return 0;   /* closed already */
+        int notify = w->rot->notify_fd;
+        w->rot->notify_fd = -1;   /* as tcpdump: -z sees the files rotation closed, not the last one */
+        err = xdpd_rot_close(w->rot, w->fd);
+        w->rot->notify_fd = notify;
+        return err;
+    }
+    if (fsync(w->fd) != 0 && errno != EINVAL && errno != EROFS)
+        return xdpd_fail(XDPD_STEP_WRITE, errno, "fsync(fd=%d) of the capture file", w->fd);
+    return 0;
+}
+
 static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
 {
     struct xdpd_rr_consumer *c = &w->rr->cons[w->slot];
@@ -370,7 +492,19 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
     uint64_t pos = c->pos;
     uint32_t n = 0;
     struct xdpd_record *rec;
+    /* -G reads the wall clock once a step (tcpdump reads it once a packet): a step lasts microseconds. */
+    int64_t now_s = w->rot && w->rot->interval_s ? (int64_t)(xdpd_realtime_ns() / 1000000000ull) : 0;
     while (n < budget && (rec = xdpd_rr_next(w->rr, &pos, prod)) != NULL) {
+        if (w->rot) {
+            int err = w->limit_reached ? 0 : writer_rotate(w, now_s);
+            if (err)
+                return err;
+            if (w->limit_reached) {   /* read and let go, as the capture stops */
+                pos += rec->rec_len;
+                n++;
+                continue;
+            }
+        }
         if (w->len + record_size(w, rec->cap_len) > w->cap) {
             /* Release what is encoded before blocking in write(), so the producer keeps going. */
             __atomic_store_n(&c->pos, pos, __ATOMIC_RELEASE);
@@ -384,6 +518,11 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
     }
     __atomic_store_n(&c->pos, pos, __ATOMIC_RELEASE);
     w->records += n;
+    if (w->unbuffered && w->len) {
+        int err = writer_flush(w);
+        if (err)
+            return err;
+    }
     return (int)n;
 }
 
@@ -410,17 +549,27 @@ int xdpd_archive_run(xdpd_writer *w)
         if (n == 0 && done && xdpd_rr_consumer_backlog(w->rr, w->slot) == 0)
             break;
     }
-    int err = writer_flush(w);
-    if (err)
-        return err;
-    if (fsync(w->fd) != 0 && errno != EINVAL && errno != EROFS)
-        return xdpd_fail(XDPD_STEP_WRITE, errno, "fsync(fd=%d) of the capture file", w->fd);
-    return 0;
+    return xdpd_writer_finish(w);
 }
 
 uint64_t xdpd_writer_records(const xdpd_writer *w)
 {
     return w->records;
+}
+
+int xdpd_writer_dir_fd(const xdpd_writer *w)
+{
+    return w->rot ? w->rot->dirfd : -1;
+}
+
+int xdpd_writer_notify_fd(const xdpd_writer *w)
+{
+    return w->rot ? w->rot->notify_fd : -1;
+}
+
+int xdpd_writer_unbuffered(const xdpd_writer *w)
+{
+    return w->unbuffered;
 }
 
 int xdpd_writer_slot(const xdpd_writer *w)

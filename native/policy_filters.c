@@ -36,9 +36,11 @@ int xdpd_net_mirror_filter(void *out, unsigned int logfile_fd, unsigned int ring
                                                                               ring_fd_first, ring_fd_last));
 }
 
-int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd)
+int xdpd_archive_filter(void *out, unsigned int logfile_fd, unsigned int archive_fd, unsigned int dir_fd,
+                        unsigned int notify_fd)
 {
-    return bytes_or_fail("archive", populate_sock_filter_policy_archive(XDPD_FILTER_MAX, out, logfile_fd, archive_fd));
+    return bytes_or_fail("archive", populate_sock_filter_policy_archive(XDPD_FILTER_MAX, out, logfile_fd, archive_fd,
+                                                                        dir_fd, notify_fd));
 }
 
 int xdpd_metrics_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd)

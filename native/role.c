@@ -169,8 +169,20 @@ void xdpd_archive_role(xdpd_writer *w, int log_fd, int sandboxed, int selftest)
         _exit(1);
     }
     if (sandboxed) {
+        /* A writer that creates its files (rotation) may do so only in its directory: Landlock where
+         * the kernel has it (the supervisor's -v banner says when not), then the seccomp filter. A
+         * descriptor number that is -1 (no rotation, no -z) matches no call's argument. */
+        int dir_fd = xdpd_writer_dir_fd(w);
+        if (dir_fd >= 0) {
+            int abi = xdpd_landlock_confine_to(dir_fd);
+            if (abi < 0 && abi != -ENOSYS && abi != -EOPNOTSUPP) {
+                role_log(log_fd, "archive", "cannot confine its files to the output directory", -abi, 1);
+                _exit(3);
+            }
+        }
         struct sock_filter filter[XDPD_FILTER_MAX];
-        int len = xdpd_archive_filter(filter, (unsigned)log_fd, (unsigned)xdpd_writer_fd(w));
+        int len = xdpd_archive_filter(filter, (unsigned)log_fd, (unsigned)xdpd_writer_fd(w), (unsigned)dir_fd,
+                                      (unsigned)xdpd_writer_notify_fd(w));
         enter_sandbox("archive", filter, len, log_fd);
     }
     if (selftest)

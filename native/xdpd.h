@@ -218,11 +218,58 @@ int xdpd_net_run(xdpd_producer *p, int stats_interval_ms);
  * forget: after fork, in the process that does not run the writer. */
 int xdpd_writer_create(xdpd_writer **out, xdpd_record_ring *rr, int fd, int format, uint32_t snaplen,
                        const char *ifnames, size_t buf_size);
+/* The same with every choice: link type, -U (unbuffered: each step's records are written before it
+ * returns), and a rotation (NULL: none; else fd is ignored and the writer creates its files in
+ * rot->dir_fd, rotation.c). step: one pass over what the ring holds, without waiting (a producer in
+ * the same process, -r -w); finish: flush, fsync, the last file under its final name. */
+struct xdpd_writer_options {
+    int format;
+    uint32_t snaplen;
+    uint32_t linktype;
+    int unbuffered;
+    const char *ifnames;
+    size_t buf_size;
+};
+struct xdpd_rotation_spec {
+    int dir_fd;                 /* the -w directory (O_PATH is enough) */
+    const char *name_template;  /* the -w name in it: one path component, strftime'd with -G */
+    int64_t size_limit;         /* -C in bytes; 0: none */
+    int interval_s;             /* -G; 0: none */
+    int max_files;              /* -W; 0: none */
+    int rename_at_close;        /* write .NAME.partial, rename to NAME once closed and fsynced */
+    int notify_fd;              /* each closed file's name as a line (the -z helper); -1: none */
+};
+int xdpd_writer_open(xdpd_writer **out, xdpd_record_ring *rr, int fd, const struct xdpd_writer_options *o,
+                     const struct xdpd_rotation_spec *rot);
+int xdpd_writer_step(xdpd_writer *w);
+int xdpd_writer_finish(xdpd_writer *w);
+/* -G with -W (and no -C): the last file was closed and the ring's stop flag raised. */
+int xdpd_writer_limit_reached(const xdpd_writer *w);
+/* The descriptor it writes (with a rotation: the one it created, whose number every file keeps). */
+int xdpd_writer_fd(const xdpd_writer *w);
 int xdpd_writer_destroy(xdpd_writer *w);
 void xdpd_writer_forget(xdpd_writer *w);
 uint64_t xdpd_writer_records(const xdpd_writer *w);
 int xdpd_writer_slot(const xdpd_writer *w);
 int xdpd_archive_run(xdpd_writer *w);
+
+/* offline_copy.c: -r FILE -w FILE [EXPR]. open reads the file's header with libpcap and compiles the
+ * expression on it (-EINVAL: error() says why in libpcap's words); copy puts each matching record
+ * (cut to snaplen) into rr and has w write it, until the end, count records, or w's -W limit. */
+typedef struct xdpd_offline xdpd_offline;
+int xdpd_offline_open(xdpd_offline **out, const char *path, const char *expression);
+const char *xdpd_offline_error(const xdpd_offline *o);
+int xdpd_offline_linktype(const xdpd_offline *o);
+uint32_t xdpd_offline_snaplen(const xdpd_offline *o);
+int xdpd_offline_copy(xdpd_offline *o, xdpd_record_ring *rr, xdpd_writer *w, uint32_t snaplen, uint64_t count,
+                      uint64_t *written);
+void xdpd_offline_close(xdpd_offline *o);
+
+/* landlock.c: Landlock's ABI version in this kernel, or -errno (-ENOSYS, -EOPNOTSUPP: not available). */
+int xdpd_landlock_abi(void);
+/* Confine this process's file system to beneath dir_fd (the archive role, before its filter): the ABI
+ * version, or -errno (-ENOSYS, -EOPNOTSUPP: Landlock is not available). */
+int xdpd_landlock_confine_to(int dir_fd);
 
 /* role.c: the sandboxed roles. Each installs its seccomp filter (sandboxed != 0), built from
  * native/generated/ with the descriptors it owns and log_fd; with selftest != 0 attempts a forbidden

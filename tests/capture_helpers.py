@@ -9,6 +9,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from netns import Netns, run
 
@@ -138,3 +139,22 @@ def tshark_payloads(path) -> list[bytes]:
 
 def xdp_attached(ns: Netns) -> dict[str, int]:
     return ns.xdp_prog_ids()
+
+
+def z_recorder(tmp_path) -> tuple[Path, Path, Path]:
+    """For -z: a script that logs `FILE NICE PACKETS` per call, its log, and an empty output directory."""
+    log = tmp_path / "z.log"
+    script = tmp_path / "z.sh"
+    script.write_text(f"#!/bin/sh\necho \"$1 $(nice) $(tcpdump -r \"$1\" 2>/dev/null | wc -l)\" >> {log}\n")
+    script.chmod(0o755)
+    outdir = tmp_path / "o"
+    outdir.mkdir()
+    return script, log, outdir
+
+
+def z_calls(log: Path, expected: int, limit_s: float = 30) -> list[list[str]]:
+    """The recorder's calls, sorted, once `expected` have come (the commands run unwaited), or at limit_s."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline and (not log.exists() or len(log.read_text().splitlines()) < expected):
+        time.sleep(0.05)
+    return sorted(ln.split() for ln in log.read_text().splitlines()) if log.exists() else []

@@ -220,8 +220,8 @@ def test_baseline_option_adds_our_capturer_with_the_other_executable(tmp_path):
     exe.write_text("#!/bin/sh\n")
     exe.chmod(0o755)
     names = [c.name for c in chosen_capturers(parse_args(["--baseline-xdpdump", str(exe)]))]
-    assert names == [capturers.NOTHING, "xdp-drop (ref)", "xdpdump", capturers.BASELINE, capturers.MIRROR,
-                     "tcpdump", "xdp-tools", "scapy"]
+    assert names == [capturers.NOTHING, "xdp-drop (ref)", "xdpdump", capturers.BASELINE, capturers.UNBUFFERED,
+                     capturers.MIRROR, "tcpdump", "xdp-tools", "scapy"]
     [ours, base] = chosen_capturers(parse_args(["--baseline-xdpdump", str(exe), "--capturer", "xdpdump",
                                                 "--capturer", capturers.BASELINE]))
     assert type(ours) is type(base) is capturers.XdpdumpCapturer

@@ -22,15 +22,18 @@ from xdpdump.plan import (
     CaptureOptions,
     CapturePlan,
     Endpoint,
+    FileRotation,
     Geometry,
     Listeners,
     ProducerKind,
+    RotationWords,
     Sandbox,
     TapOut,
     attach_modes,
     build_capture_plan,
     build_read_plan,
     build_replay_plan,
+    build_rotation,
     check_count,
     check_frame_size,
     check_ring_size,
@@ -134,7 +137,8 @@ def test_capture_plan_refuses(kw, status, message):
 
 
 @pytest.mark.parametrize(("kw", "status", "message"), [
-    ({"write": "out.pcap"}, 2, "-r with -w is not supported: filter with -r and write live captures with -w"),
+    ({"write": None, "pcapng": True}, 2, "--pcapng needs -w"),
+    ({"write": None, "rotation": RotationWords(file_size="1")}, 1, "-C, -G and --rename-at-close require -w"),
     ({"snaplen": -5}, 2, "invalid snaplen -5"),
     ({"count": 0}, 2, "invalid packet count 0"),
 ])
@@ -689,3 +693,35 @@ def test_direction_and_producer(kw, producer, direction):
 def test_mirror_ring_size_and_snaplen_from_b(kib, ring_bytes, snaplen):
     p = plan(mirror=True, buffer_kib=kib)
     assert (p.mirror_ring_bytes, p.mirror_snaplen) == (ring_bytes, snaplen)
+@pytest.mark.parametrize(("words", "write", "expected"), [
+    (RotationWords(file_size="2"), "o.pcap", FileRotation(size_limit=2_000_000)),
+    (RotationWords(file_size=" +3"), "o.pcap", FileRotation(size_limit=3_000_000)),   # as strtol reads it
+    (RotationWords(file_size="1", files=4), "o.pcap", FileRotation(size_limit=1_000_000, max_files=4)),
+    (RotationWords(seconds=60, files=2, command="gzip"), "o-%H.pcap",
+     FileRotation(interval_s=60, max_files=2, command="gzip")),
+    (RotationWords(seconds=0), "o.pcap", None),          # -G 0 rotates nothing, as tcpdump's
+    (RotationWords(rename_at_close=True), "o.pcap", FileRotation(rename_at_close=True)),
+    (None, "o.pcap", None),
+])
+def test_rotation_plan(words, write, expected):
+    assert build_rotation(words, write) == expected
+
+
+@pytest.mark.parametrize(("words", "write", "message"), [
+    (RotationWords(file_size="0"), "o", "invalid file size 0"),
+    (RotationWords(file_size="1k"), "o", "invalid file size 1k"),
+    (RotationWords(seconds=-1), "o", "invalid number of seconds -1"),
+    (RotationWords(file_size="1", files=0), "o", "invalid number of output files 0"),
+    (RotationWords(files=3), "o", "-W requires -C or -G"),
+    (RotationWords(command="gzip"), "o", "-z requires -C or -G"),
+    (RotationWords(seconds=1), None, "-C, -G and --rename-at-close require -w"),
+    (RotationWords(file_size="1"), "-", "-C, -G and --rename-at-close write files: not -w - (standard output)"),
+])
+def test_rotation_plan_refuses(words, write, message):
+    refused(1, message, build_rotation, words, write)
+
+
+def test_capture_plan_carries_rotation_and_U():
+    p = plan(write="o.pcap", rotation=RotationWords(file_size="1", files=3), unbuffered=True)
+    assert p.outputs.rotation == FileRotation(size_limit=1_000_000, max_files=3)
+    assert p.outputs.unbuffered

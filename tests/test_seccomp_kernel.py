@@ -207,7 +207,7 @@ def test_archive_role_policy(pipe, tmp_path):
     r, w = pipe
     archive = os.open(tmp_path / "out.pcap", os.O_WRONLY | os.O_CREAT, 0o600)
     try:
-        program = role_program("archive", logfile_fd=w, archive_fd=archive)
+        program = role_program("archive", logfile_fd=w, archive_fd=archive, dir_fd=0xFFFFFFFF, notify_fd=0xFFFFFFFF)
         rec = ctypes.create_string_buffer(b"\xd4\xc3\xb2\xa1")
 
         def allowed() -> int:
@@ -217,9 +217,94 @@ def test_archive_role_policy(pipe, tmp_path):
         assert exited_ok(run_child(program, allowed))
         assert (tmp_path / "out.pcap").read_bytes() == b"\xd4\xc3\xb2\xa1"
         assert killed_by_sigsys(run_child(program, lambda: sys6("write", r, ctypes.addressof(rec), 1) * 0))
-        assert killed_by_sigsys(run_child(program, lambda: sys6("close", archive) * 0))
+        # without a rotation (dir_fd -1) nothing can be created, anywhere
+        name = ctypes.create_string_buffer(b"new.pcap")
+        assert killed_by_sigsys(run_child(program, lambda: sys6("openat", AT_FDCWD, ctypes.addressof(name),
+                                                                ROTATION_FLAGS, 0o644) * 0))
     finally:
         os.close(archive)
+
+
+AT_FDCWD = (1 << 64) - 100
+# O_WRONLY|O_CREAT|O_TRUNC|O_NOFOLLOW|O_CLOEXEC: the one way rotation.c creates a file
+ROTATION_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW | os.O_CLOEXEC
+
+
+def test_archive_role_creates_files_only_in_its_directory_with_fixed_flags(pipe, tmp_path):
+    """With a rotation: openat in dir_fd with exactly rotation.c's flags, dup3 onto archive_fd,
+    renameat2 within the directory; any other directory, flag or target is refused by the kernel."""
+    _, w = pipe
+    out = tmp_path / "out"
+    out.mkdir()
+    dir_fd = os.open(out, os.O_PATH | os.O_DIRECTORY)
+    archive = os.open(out / "x.pcap", os.O_WRONLY | os.O_CREAT, 0o600)
+    notify_r, notify_w = os.pipe()
+    try:
+        program = role_program("archive", logfile_fd=w, archive_fd=archive, dir_fd=dir_fd, notify_fd=notify_w)
+        a, b = ctypes.create_string_buffer(b"x.pcap1"), ctypes.create_string_buffer(b"x.pcap2")
+        line = ctypes.create_string_buffer(b"x.pcap1\n")
+
+        def rotate() -> int:
+            fd = sys6("openat", dir_fd, ctypes.addressof(a), ROTATION_FLAGS, 0o644)
+            ok = fd >= 0 and sys6("dup3", fd, archive, os.O_CLOEXEC) == archive and sys6("close", fd) == 0
+            ok = ok and sys6("renameat2", dir_fd, ctypes.addressof(a), dir_fd, ctypes.addressof(b), 0) == 0
+            ok = ok and sys6("write", notify_w, ctypes.addressof(line), 8) == 8
+            return 0 if ok else 1
+
+        assert exited_ok(run_child(program, rotate))
+        assert (out / "x.pcap2").exists() and os.read(notify_r, 64) == b"x.pcap1\n"
+        other = os.open(tmp_path, os.O_PATH | os.O_DIRECTORY)
+        try:
+            for act in (
+                lambda: sys6("openat", other, ctypes.addressof(a), ROTATION_FLAGS, 0o644),        # elsewhere
+                lambda: sys6("openat", AT_FDCWD, ctypes.addressof(a), ROTATION_FLAGS, 0o644),
+                lambda: sys6("openat", dir_fd, ctypes.addressof(a), os.O_RDONLY, 0),              # to read
+                lambda: sys6("openat", dir_fd, ctypes.addressof(a), ROTATION_FLAGS & ~os.O_NOFOLLOW, 0o644),
+                lambda: sys6("openat", dir_fd, ctypes.addressof(a), ROTATION_FLAGS | os.O_APPEND, 0o644),
+                lambda: sys6("dup3", archive, w, os.O_CLOEXEC),                                   # onto the log
+                lambda: sys6("renameat2", dir_fd, ctypes.addressof(b), other, ctypes.addressof(a), 0),
+                lambda: sys6("renameat2", dir_fd, ctypes.addressof(b), dir_fd, ctypes.addressof(a), 1),
+            ):
+                assert killed_by_sigsys(run_child(program, lambda act=act: act() * 0))
+        finally:
+            os.close(other)
+    finally:
+        for fd in (archive, dir_fd, notify_r, notify_w):
+            os.close(fd)
+
+
+def test_landlock_confines_the_archive_role_beneath_its_directory(tmp_path):
+    """native/landlock.c: after it, files can be created beneath the directory and nowhere else,
+    whatever the flags (the second wall, without seccomp)."""
+    from xdpdump.xsk._native import lib
+
+    if lib.xdpd_landlock_abi() <= 0:
+        pytest.skip(f"Landlock is not available in this kernel ({-lib.xdpd_landlock_abi()})")
+    inside = tmp_path / "in"
+    inside.mkdir()
+    dir_fd = os.open(inside, os.O_PATH | os.O_DIRECTORY)
+    pid = os.fork()
+    if pid == 0:
+        code = 99
+        try:
+            assert lib.xdpd_landlock_confine_to(dir_fd) > 0
+            os.close(os.open(inside / "ok.pcap", os.O_WRONLY | os.O_CREAT, 0o644))
+            os.rename(inside / "ok.pcap", inside / "ok2.pcap")
+            refused = 0
+            for target, flags in ((tmp_path / "outside.pcap", os.O_WRONLY | os.O_CREAT),
+                                  ("/etc/hostname", os.O_WRONLY),
+                                  ("/etc/hostname", os.O_RDONLY)):   # reading is confined as well
+                try:
+                    os.close(os.open(target, flags, 0o644))
+                except PermissionError:
+                    refused += 1
+            code = 0 if refused == 3 else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    os.close(dir_fd)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
+    assert os.listdir(inside) == ["ok2.pcap"] and not (tmp_path / "outside.pcap").exists()
 
 
 @pytest.mark.parametrize("role", ["metrics", "gui"])

@@ -1,5 +1,5 @@
 """`xdpdump -r FILE [EXPR]`: read a capture file (`-`: standard input), filter with libpcap's semantics,
-print (a ReadPlan).
+print (a ReadPlan); with -w, offline_write.py writes the matching records instead.
 
 Owns the offline loop only: the file format is capfile's, the filter is libpcap's verdict (the same
 expression the live capture compiles into its XDP program), the lines are the printer's.
@@ -17,8 +17,19 @@ from xdpdump.printer import Printer
 
 
 def read_and_print(plan: ReadPlan) -> int:
+    if plan.write is not None:
+        from xdpdump.offline_write import read_and_write
+
+        return read_and_write(plan)
     with capfile.open_capture(plan.path) as capture:
         return _print_records(plan, capture)
+
+
+def say_reading(path: str, linktype: int, snaplen: int) -> None:
+    """tcpdump's first line on stderr when it reads a file."""
+    name = "EN10MB (Ethernet)" if linktype == LINKTYPE_ETHERNET else str(linktype)
+    sys.stderr.write(f"reading from file {path}, link-type {name}, snapshot length {snaplen}\n")
+    sys.stderr.flush()
 
 
 def _print_records(plan: ReadPlan, capture: capfile.CaptureFile) -> int:
@@ -30,9 +41,7 @@ def _print_records(plan: ReadPlan, capture: capfile.CaptureFile) -> int:
         from xdpdump.pcapfilter import compile_pcap_filter
 
         matcher = compile_pcap_filter(plan.expression, plan.snaplen)
-    name = "EN10MB (Ethernet)" if linktype == LINKTYPE_ETHERNET else str(linktype)
-    sys.stderr.write(f"reading from file {plan.path}, link-type {name}, snapshot length {capture.snaplen}\n")
-    sys.stderr.flush()
+    say_reading(plan.path, linktype, capture.snaplen)
     printer = Printer(plan.print_options)
     out = sys.stdout
     printed = 0

@@ -83,6 +83,8 @@ class CaptureOptions:
     promiscuous: bool = True        # -p turns it off
     mirror: bool = False            # --mirror: copies through BPF ring buffers, frames left to the stack
     direction: str | None = None    # -Q in|out|inout (None: inout with --mirror, in without)
+    rotation: RotationWords | None = None   # -C -G -W -z --rename-at-close
+    unbuffered: bool = False        # -U
 
     @property
     def verbose(self) -> int:
@@ -90,6 +92,60 @@ class CaptureOptions:
 
 
 TS_PRECISIONS = ("micro", "nano")  # tcpdump's --time-stamp-precision
+@dataclass(frozen=True)
+class RotationWords:
+    """-C, -G, -W, -z and --rename-at-close as typed (-C is text: its units are checked here)."""
+
+    file_size: str | None = None
+    seconds: int | None = None
+    files: int | None = None
+    command: str | None = None
+    rename_at_close: bool = False
+
+
+@dataclass(frozen=True)
+class FileRotation:
+    """How -w's files are made (native/rotation.c applies tcpdump 4.99's rules)."""
+
+    size_limit: int = 0             # -C in bytes; 0: none
+    interval_s: int = 0             # -G; 0: none
+    max_files: int = 0              # -W; 0: none
+    command: str | None = None      # -z: run as `command FILE` on each file rotation closes
+    rename_at_close: bool = False   # write .NAME.partial, rename to NAME once complete
+
+
+def parse_file_size(text: str) -> int:
+    """-C: millions of bytes, as Debian's tcpdump 4.99.3 reads it with strtol: optional blanks and
+    sign, decimal digits, nothing after (no units), more than 0."""
+    digits = text.lstrip(" \t\n\v\f\r").removeprefix("+").removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()) or int(text) <= 0:
+        raise UserError(f"invalid file size {text}")
+    return int(text) * 1_000_000
+
+
+def build_rotation(words: RotationWords | None, write: str | None) -> FileRotation | None:
+    """tcpdump's checks and errors (status 1) for -C, -G and -W, in that order; then the combinations
+    tcpdump 4.99.3 silently ignores, refused here in one line: an option that would do nothing."""
+    if words is None:
+        return None
+    size = parse_file_size(words.file_size) if words.file_size is not None else 0
+    if words.seconds is not None and words.seconds < 0:
+        raise UserError(f"invalid number of seconds {words.seconds}")
+    if words.files is not None and words.files <= 0:
+        raise UserError(f"invalid number of output files {words.files}")
+    seconds, files = words.seconds or 0, words.files or 0
+    rotates = bool(size or seconds)
+    if files and not rotates:
+        raise UserError("-W requires -C or -G")
+    if words.command is not None and not rotates:
+        raise UserError("-z requires -C or -G")
+    if (rotates or words.rename_at_close) and write is None:
+        raise UserError("-C, -G and --rename-at-close require -w")
+    if (rotates or words.rename_at_close) and write == "-":
+        raise UserError("-C, -G and --rename-at-close write files: not -w - (standard output)")
+    if not rotates and not words.rename_at_close:
+        return None
+    return FileRotation(size, seconds, files, words.command, words.rename_at_close)
 
 
 def check_snaplen(snaplen: int) -> int:
@@ -284,6 +340,8 @@ class Outputs:
     print_options: PrintOptions
     log_file: str | None
     ts_precision: str = "micro"     # pcap files: "micro" (tcpdump's default) or "nano"; pcapng is always nano
+    rotation: FileRotation | None = None   # -C/-G/--rename-at-close: the archive role makes the files
+    unbuffered: bool = False                # -U
 
     @property
     def prints(self) -> bool:
@@ -398,6 +456,7 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
     frame_size = check_frame_size("--frame-size", opts.frame_size) if opts.frame_size is not None else None
     if opts.bind_mode not in BIND_MODES:
         raise usage(f"AF_XDP bind mode {opts.bind_mode!r}: one of {', '.join(BIND_MODES)}")
+    rotation = build_rotation(opts.rotation, opts.write)
     if opts.pcapng and not opts.write:
         raise usage("--pcapng needs -w")
     if opts.time_stamp_precision not in TS_PRECISIONS:
@@ -446,7 +505,7 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         bind_mode=opts.bind_mode,
         record_ring_bytes=ring_bytes,
         outputs=Outputs(opts.write, "pcapng" if opts.pcapng else "pcap", opts.print_options, opts.log_file,
-                        opts.time_stamp_precision),
+                        opts.time_stamp_precision, rotation, opts.unbuffered),
         sandbox=Sandbox(opts.sandboxed, opts.selftest),
         force=opts.force,
         verbose=opts.verbose,
@@ -497,20 +556,30 @@ def check_listeners(opts: CaptureOptions) -> Listeners:
 
 @dataclass(frozen=True)
 class ReadPlan:
-    """`xdpdump -r FILE [EXPR]`: read, filter with libpcap's semantics, print."""
+    """`xdpdump -r FILE [EXPR]`: read, filter with libpcap's semantics, print; or with -w, write the
+    matching records to a file (with its rotation), keeping the input's link type and snap length
+    unless -s was given (snaplen_given)."""
 
     path: str
     expression: str
     snaplen: int
     count: int | None
     print_options: PrintOptions
+    write: str | None = None
+    file_format: str = "pcap"
+    rotation: FileRotation | None = None
+    unbuffered: bool = False
+    snaplen_given: bool = False
 
 
 def build_read_plan(path: str, expression: str, snaplen: int, count: int | None, write: str | None,
-                    print_options: PrintOptions) -> ReadPlan:
-    if write is not None:
-        raise usage("-r with -w is not supported: filter with -r and write live captures with -w")
-    return ReadPlan(path, expression, check_snaplen(snaplen), check_count(count), print_options)
+                    print_options: PrintOptions, *, pcapng: bool = False, rotation: RotationWords | None = None,
+                    unbuffered: bool = False, snaplen_given: bool = False) -> ReadPlan:
+    files = build_rotation(rotation, write)
+    if pcapng and write is None:
+        raise usage("--pcapng needs -w")
+    return ReadPlan(path, expression, check_snaplen(snaplen), check_count(count), print_options, write,
+                    "pcapng" if pcapng else "pcap", files, unbuffered, snaplen_given)
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,11 @@ import time
 from collections.abc import Callable
 
 from xdpdump import __version__, log, report
-from xdpdump.errors import UserError
 from xdpdump.link_watch import LinkWatch
 from xdpdump.live_feed import LiveFeed
+from xdpdump.output_files import OutputDir, open_output, open_output_dir, rotation_for
 from xdpdump.plan import LISTENER_ROLES, CapturePlan, ProducerKind
+from xdpdump.post_rotate import PostRotate
 from xdpdump.printer import Printer
 from xdpdump.producers import Producer, open_producer
 from xdpdump.promisc import Promiscuous
@@ -61,6 +62,7 @@ from xdpdump.xsk import (
     supervisor_filter,
 )
 from xdpdump.xsk._native import lib
+from xdpdump.xsk.rotation import landlock_abi
 
 IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a stop
 # The net role's kernel rings hold a few milliseconds of traffic (8192 frames: 5.5 ms at 1.5 Mpps),
@@ -84,16 +86,6 @@ class OwnedFd:
                 os.close(fd)
 
 
-def open_output(path: str) -> int:
-    """-w's target: a new descriptor (stdout's duplicate for `-`), owned by the caller."""
-    if path == "-":
-        return os.dup(sys.stdout.fileno())
-    try:
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-    except OSError as e:
-        raise UserError(f"{path}: {e.strerror}") from e
-
-
 def run_capture(plan: CapturePlan) -> int:
     """Execute plan; returns the exit status (0, or 1 when a role failed)."""
     names = plan.interface_names
@@ -103,9 +95,11 @@ def run_capture(plan: CapturePlan) -> int:
         if log_fd is not None:
             cleanup.callback(os.close, log_fd)
         logger = log.configure(log_fd)
-        out = OwnedFd(open_output(plan.outputs.write)) if plan.outputs.write is not None else None
+        files = plan.outputs.rotation  # -C/-G/--rename-at-close: the archive role makes its files
+        out = OwnedFd(open_output(plan.outputs.write)) if plan.outputs.write is not None and not files else None
         if out is not None:
             cleanup.callback(out.close)
+        outdir, helper = _open_output_dir(plan, cleanup) if files else (None, None)
         listeners = _open_listeners(plan, cleanup)  # a port taken costs nothing yet: nothing is attached
         if plan.promiscuous:  # as tcpdump, unless -p; the kernel lets go if this process dies
             cleanup.callback(Promiscuous((t.device.index, t.device.name) for t in plan.targets).close)
@@ -119,15 +113,18 @@ def run_capture(plan: CapturePlan) -> int:
         cleanup.callback(ring.close)
         producer = open_producer(plan, ring, cleanup)
         writer = None
-        if out is not None:
+        if out is not None or outdir is not None:
             # The file header carries the snap length, which auto mode knows only once the programs
             # are attached; it is written here, before producer.start(): the programs are attached
             # but their XSKMAPs are empty, so every frame still goes to the stack and nothing is
             # taken. A target that cannot be written fails here in one line, and cleanup detaches.
-            assert out.fd is not None
             label = "stdout" if plan.outputs.write == "-" else plan.outputs.write
-            writer = ArchiveWriter(ring, out.fd, plan.outputs.file_format, producer.geometry.snaplen, names,
-                                   label=label, nano=plan.outputs.ts_precision == "nano")
+            rotation = (rotation_for(files, outdir, helper.notify_fd if helper and helper.notify_fd else -1)
+                        if files and outdir else None)
+            writer = ArchiveWriter(ring, out.fd if out and out.fd is not None else -1, plan.outputs.file_format,
+                                   producer.geometry.snaplen, names, label=label,
+                                   unbuffered=plan.outputs.unbuffered, rotation=rotation,
+                                   nano=plan.outputs.ts_precision == "nano")
             cleanup.callback(writer.close)
         consumer = ring.consumer() if plan.outputs.prints else None
         region = _metrics_region(plan, producer, writer, cleanup) if listeners else None
@@ -142,12 +139,17 @@ def run_capture(plan: CapturePlan) -> int:
         if feed is not None:
             feed.publish(roles, force=True)  # live from the first request, before the banner says where
         # read from the sockets, released next
-        banner = producer.banner_lines(plan.sandbox.enabled) + _listener_banner(plan, listeners)
+        banner = (producer.banner_lines(plan.sandbox.enabled) + _listener_banner(plan, listeners)
+                  + archive_banner(plan, landlock_abi()))
         # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
         # UMEM, the capture file or the listeners, only the shared record ring (to print) and counters.
         producer.release()
         if out is not None:
             out.close()
+        if outdir is not None:
+            os.close(outdir.fd)
+        if helper is not None:
+            helper.release()  # the archive role holds the pipe's write end now
         for sock in listeners.values():
             sock.close()
         _write_stderr(banner)
@@ -201,6 +203,29 @@ def _open_listeners(plan: CapturePlan, cleanup: contextlib.ExitStack) -> dict[st
     return listeners
 
 
+def _open_output_dir(plan: CapturePlan, cleanup: contextlib.ExitStack) -> tuple[OutputDir, PostRotate | None]:
+    """With rotation: -w's directory (the archive role creates its files there), and -z's helper,
+    forked now, before any ring, UMEM or socket exists for it to inherit."""
+    assert plan.outputs.write is not None and plan.outputs.rotation is not None
+    outdir = open_output_dir(plan.outputs.write)
+    fd = OwnedFd(outdir.fd)
+    cleanup.callback(fd.close)
+    helper = None
+    if plan.outputs.rotation.command is not None:
+        helper = PostRotate.start(plan.outputs.rotation.command, outdir.prefix)
+        cleanup.callback(helper.close)
+    return outdir, helper
+
+
+def archive_banner(plan: CapturePlan, landlock: int) -> list[str]:
+    """With -v, where the archive role creates files and the kernel has no Landlock: say that only the
+    seccomp filter confines them."""
+    if not (plan.outputs.rotation and plan.verbose and plan.sandbox.enabled) or landlock:
+        return []
+    return ["xdpdump: archive role: Landlock is not available in this kernel: only its seccomp filter confines "
+            "the files it creates (openat in the -w directory, fixed flags)"]
+
+
 def _listener_banner(plan: CapturePlan, listeners: dict[str, socket.socket]) -> list[str]:
     """Where each listener role listens, with the port the kernel gave for port 0."""
     lines = []
@@ -244,8 +269,7 @@ def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer
                             lambda: producer.enter_net_role(log_target, sandboxed, selftest == "net"),
                             nice=NET_NICE))
     if writer is not None:
-        assert out is not None and out.fd is not None
-        roles.append(spawn_role("archive", {out.fd} | owned_log,
+        roles.append(spawn_role("archive", writer.role_fds | owned_log,
                                 lambda: writer.enter_archive_role(log_target, sandboxed, selftest == "archive")))
         writer.disown()  # the archive role owns the file now; this copy must never write
     for name, sock in listeners.items():

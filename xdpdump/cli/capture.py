@@ -6,6 +6,7 @@
             [--ring-size N] [--frame-size 2048|4096] [--capture-ssh] [--force]
             [--metrics [ADDR:]PORT] [--gui [ADDR:]PORT] [EXPR]
     xdpdump -r FILE [print flags] [EXPR]
+    xdpdump -r FILE -w FILE [-s SNAPLEN] [--pcapng] [-C N] [-G S] [-W N] [-z CMD] [EXPR]
     xdpdump -d EXPR | --dump-c EXPR
 
 Captured frames are consumed: the XDP program redirects each matching frame to the capture, so it
@@ -20,7 +21,7 @@ import sys
 from xdpdump.cli.common import Parser, require_bpf_privileges, run
 from xdpdump.constants import DEFAULT_RECORD_RING_KIB, DEFAULT_SNAPLEN
 from xdpdump.errors import UserError
-from xdpdump.plan import CaptureOptions, build_capture_plan, build_read_plan, check_snaplen
+from xdpdump.plan import CaptureOptions, RotationWords, build_capture_plan, build_read_plan, check_snaplen
 from xdpdump.printer.options import PrintOptions
 
 
@@ -40,9 +41,23 @@ def _parser() -> Parser:
     p.add_argument("-w", dest="write", metavar="FILE", help="write packets to FILE (pcap; - for stdout)")
     p.add_argument("--pcapng", action="store_true", help="with -w: write pcapng instead of pcap")
     p.add_argument("-r", dest="read", metavar="FILE", help="read packets from a pcap/pcapng file")
-    p.add_argument("-s", dest="snaplen", type=int, default=DEFAULT_SNAPLEN, metavar="SNAPLEN",
-                   help="bytes of each packet to keep (default %(default)s; 0 means the default); at most "
-                   "the UMEM frame size (--frame-size), which is also the largest frame AF_XDP can receive")
+    p.add_argument("-s", dest="snaplen", type=int, metavar="SNAPLEN",
+                   help=f"bytes of each packet to keep (default {DEFAULT_SNAPLEN}; 0 means the default); at most "
+                   "the UMEM frame size (--frame-size), which is also the largest frame AF_XDP can receive; "
+                   "with -r -w, the input file's unless given")
+    p.add_argument("-C", dest="file_size", metavar="N",
+                   help="with -w: before each packet, if the file is larger than N million bytes, start the next "
+                   "(FILE, FILE1, FILE2, ...)")
+    p.add_argument("-G", dest="rotate_seconds", type=int, metavar="S",
+                   help="with -w: start a new file every S seconds (at the next packet); FILE goes through strftime")
+    p.add_argument("-W", dest="max_files", type=int, metavar="N",
+                   help="with -C: a ring of N files (FILE0..); with -G alone: exit after N files")
+    p.add_argument("-z", dest="post_rotate", metavar="CMD",
+                   help="with -C or -G: run `CMD FILE` on each file rotation closed, at the lowest priority")
+    p.add_argument("--rename-at-close", action="store_true",
+                   help="with -w: write each file as .NAME.partial and rename it to NAME once complete and fsynced")
+    p.add_argument("-U", dest="unbuffered", action="store_true",
+                   help="with -w: each batch of packets reaches the file as soon as the writer has it")
     p.add_argument("-B", dest="buffer_kib", type=int, default=DEFAULT_RECORD_RING_KIB, metavar="KIB",
                    help="record ring between capture and writer/printer, in KiB, rounded up to a power of two "
                    "(at least 64; default %(default)s)")
@@ -111,11 +126,20 @@ def _capture_options(args: argparse.Namespace) -> CaptureOptions:
         print_options=_print_options(args), metrics=args.metrics, gui=args.gui,
         time_stamp_precision=args.time_stamp_precision, promiscuous=not args.no_promiscuous,
         mirror=args.mirror, direction=args.direction,
+        rotation=_rotation_words(args), unbuffered=args.unbuffered,
     )
+
+
+def _rotation_words(args: argparse.Namespace) -> RotationWords:
+    return RotationWords(args.file_size, args.rotate_seconds, args.max_files, args.post_rotate,
+                         args.rename_at_close)
 
 
 def _main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
+    snaplen_given = args.snaplen is not None
+    if not snaplen_given:
+        args.snaplen = DEFAULT_SNAPLEN
     expression = " ".join(args.expression)
     if args.dump_bpf or args.dump_c:
         from xdpdump.pcapfilter import compile_pcap_filter
@@ -129,7 +153,9 @@ def _main(argv: list[str]) -> int:
         from xdpdump.offline import read_and_print
 
         return read_and_print(build_read_plan(args.read, expression, args.snaplen, args.count, args.write,
-                                              _print_options(args)))
+                                              _print_options(args), pcapng=args.pcapng,
+                                              rotation=_rotation_words(args), unbuffered=args.unbuffered,
+                                              snaplen_given=snaplen_given))
     opts = _capture_options(args)
     if not opts.interfaces:
         raise UserError("no interface given: use -i DEV (or -r FILE)", status=2)

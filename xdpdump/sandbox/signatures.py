@@ -47,6 +47,7 @@ ARG_WIDTHS: dict[str, tuple[str, ...]] = {
     "openat": (_I, _L, _I, _I),                 # int dfd, const char *, int flags, umode_t mode
     "dup": (_I,),                               # unsigned int fildes
     "dup3": (_I, _I, _I),                       # unsigned int oldfd, unsigned int newfd, int flags
+    "renameat2": (_I, _L, _I, _L, _I),          # int olddfd, const char *, int newdfd, const char *, uint flags
     "getdents64": (_I, _L, _I),                 # unsigned int fd, struct linux_dirent64 *, unsigned int
     "ftruncate": (_I, _L),                      # unsigned int fd, off_t length
     # sockets

@@ -2,7 +2,8 @@
 
 - ``umem``: ``Umem`` (native/umem.c); ``socket``: ``XskSocket`` (socket.c, fill_ring.c, tx.c, stats.c)
 - ``record_ring``: ``RecordRing``, ``PacketConsumer``, ``Packet`` (record_ring.c)
-- ``pcap_writer``: ``ArchiveWriter`` (pcap_writer.c; the archive role, role.c)
+- ``pcap_writer``: ``ArchiveWriter`` (pcap_writer.c; the archive role, role.c); ``rotation``: ``Rotation``
+  (rotation.c) and ``landlock_abi`` (landlock.c); ``offline_copy``: ``OfflineCopy`` (offline_copy.c)
 - ``capture_loop``: ``AfXdpCapture``, ``CaptureTarget`` (capture_loop.c; the net loop, net_loop.c)
 - ``tap``: ``InlineTap``, ``TapCounters`` (tap.c)
 - ``mirror_loop``: ``MirrorLoop`` (mirror_loop.c: the mirror capture's BPF ring buffers -> record ring)

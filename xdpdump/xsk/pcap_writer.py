@@ -4,7 +4,9 @@ written to a file descriptor in large batches, whole records only.
 pcap has microsecond timestamps (magic 0xa1b2c3d4), or with ``nano`` nanosecond ones (0xa1b23c4d);
 pcapng (always nanoseconds) has one interface block per name in ``ifnames``
 (in ifslot order). Production runs it in the forked archive role (``enter_archive_role``); tests call
-``run()``, the same loop.
+``run()``, the same loop. With a ``Rotation`` (-C, -G, --rename-at-close) the writer creates its files
+itself in the rotation's directory (native/rotation.c); `-r -w` drives it in this process
+(``OfflineCopy``) and ends it with ``finish()``.
 """
 
 from __future__ import annotations
@@ -16,13 +18,18 @@ from xdpdump.constants import DEFAULT_SNAPLEN
 from xdpdump.xsk._closes import Closes
 from xdpdump.xsk._native import FORMATS, check, ffi, lib
 from xdpdump.xsk.record_ring import RecordRing
+from xdpdump.xsk.rotation import Rotation
+
+LINKTYPE_ETHERNET = 1
 
 
 class ArchiveWriter(Closes):
     """A consumer of ``ring`` writing a capture file to ``fd`` (which stays the caller's).
 
     The file header is written at once, so a target that cannot be written fails here (``label``
-    names it in the error), before any frame is captured."""
+    names it in the error), before any frame is captured. With ``rotation`` fd is ignored: the writer
+    creates its first file now, in the rotation's directory, and owns every file it creates.
+    ``unbuffered`` is -U: each batch of records reaches the file before the writer takes the next."""
 
     def __init__(
         self,
@@ -34,19 +41,26 @@ class ArchiveWriter(Closes):
         buf_size: int = 1 << 20,
         label: str = "the capture file",
         nano: bool = False,
+        linktype: int = LINKTYPE_ETHERNET,
+        unbuffered: bool = False,
+        rotation: Rotation | None = None,
     ) -> None:
         if fmt not in FORMATS:
             raise ValueError(f"unknown capture file format {fmt!r} (pcap or pcapng)")
         names = "\n".join(ifnames).encode()
         out = ffi.new("xdpd_writer **")
-        check(
-            lib.xdpd_writer_create(out, ring._handle(), fd, FORMATS[fmt] | (lib.XDPD_FMT_NANO if nano else 0),
-                                   snaplen, names, buf_size),
-            f"cannot write {label}",
-        )
+        options = ffi.new("struct xdpd_writer_options *", {
+            "format": FORMATS[fmt] | (lib.XDPD_FMT_NANO if nano else 0), "snaplen": snaplen,
+            "linktype": linktype, "unbuffered": int(unbuffered),
+            "ifnames": ffi.NULL, "buf_size": buf_size})
+        spec, _name = rotation.native() if rotation is not None else (ffi.NULL, None)
+        cnames = ffi.new("char[]", names)
+        options.ifnames = cnames
+        check(lib.xdpd_writer_open(out, ring._handle(), fd, options, spec), f"cannot write {label}")
         self._ptr: Any = out[0]
         self.ring = ring
-        self.fd = fd
+        self.rotation = rotation
+        self.fd = int(lib.xdpd_writer_fd(self._ptr))
         self.label = label
         self._slot = int(lib.xdpd_writer_slot(self._ptr))
 
@@ -54,6 +68,25 @@ class ArchiveWriter(Closes):
         """The archive role's loop: write until the producer is done and every record is written,
         flush, fsync (a pipe or terminal is fine). Does not hold the GIL while it runs."""
         check(lib.xdpd_archive_run(self._handle()), "cannot write the capture file")
+
+    def finish(self) -> None:
+        """-r -w's end: flush, fsync, the last rotated file under its final name."""
+        check(lib.xdpd_writer_finish(self._handle()), f"cannot write {self.label}")
+
+    @property
+    def limit_reached(self) -> bool:
+        """-G with -W (no -C): the last file was closed and nothing more is written."""
+        return bool(lib.xdpd_writer_limit_reached(self._handle()))
+
+    @property
+    def role_fds(self) -> set[int]:
+        """What the archive role keeps: the file, and with a rotation its directory and -z's pipe."""
+        fds = {self.fd}
+        if self.rotation is not None:
+            fds.add(self.rotation.dir_fd)
+            if self.rotation.notify_fd >= 0:
+                fds.add(self.rotation.notify_fd)
+        return fds
 
     def enter_archive_role(self, log_fd: int, sandboxed: bool, selftest: bool = False) -> NoReturn:
         """In a forked archive role: install the archive filter (built natively with log_fd and this
