@@ -136,7 +136,7 @@ def test_banner_says_when_landlock_is_missing():
     from xdpdump.supervisor import archive_banner
 
     class P:
-        outputs = Outputs("o.pcap", "pcap", PrintOptions(), None, FileRotation(size_limit=1))
+        outputs = Outputs("o.pcap", "pcap", PrintOptions(), None, rotation=FileRotation(size_limit=1))
         sandbox = Sandbox(True, None)
         verbose = 1
 
