@@ -8,10 +8,12 @@ Errors are ``xdpdump.CaptureError`` (errors.py) with the CLI's one-line messages
 
 from __future__ import annotations
 
+import atexit
 import time
-from collections.abc import Callable, Iterator, Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from types import TracebackType
-from typing import TypeVar
+from typing import NoReturn, TypeVar
 
 from xdpdump import netdev, report
 from xdpdump.api.frames import BatchBuilder, Frame
@@ -99,6 +101,7 @@ class LiveCapture:
     def __init__(self, plan: CapturePlan) -> None:
         require_bpf_privileges()  # once the options are known sound: before bcc meets EPERM
         self._session = _internal_errors(LiveSession, plan)
+        _open_captures.add(self)
         self._mode: str | None = None
         self.interfaces: list[str] = plan.interface_names
         """The devices captured on, as named (numbers resolved)."""
@@ -127,10 +130,10 @@ class LiveCapture:
             raise CaptureError("this capture is closed")
         self._mode = mode
 
-    def batches(self, timeout: float | None = None, max_batch: int = DEFAULT_MAX_BATCH) -> Iterator[list[Frame]]:
-        """Start taking frames (on the first call) and iterate over batches: each a list of the frames
-        that arrived since the last one (at most max_batch), in order. A batch's frames, and their
-        ``data``, are valid until the next batch is asked for.
+    def batches(self, timeout: float | None = None, max_batch: int = DEFAULT_MAX_BATCH) -> Batches:
+        """Start taking frames, and iterate over them in batches (once per capture): each a list of the
+        frames that arrived since the last one (at most max_batch), in order. A batch's frames, and
+        their ``data``, are valid until the next batch is asked for.
 
         timeout: seconds to wait for a frame before yielding an empty batch (None: wait as long as it
         takes), so the loop gets control back on a quiet link. The iteration ends when the capture
@@ -144,38 +147,7 @@ class LiveCapture:
         self._begin("reading batches")
         consumer = _internal_errors(self._session.start_reading, max_batch)
         view, base = self._session.ring.mapping()
-        builder = BatchBuilder(packet_layout(), view, base, self.interfaces)
-        return self._iterate(consumer, builder, timeout)
-
-    def _iterate(self, consumer: PacketConsumer, builder: BatchBuilder,
-                 timeout: float | None) -> Iterator[list[Frame]]:
-        session = self._session
-        next_look = idle_since = time.monotonic()
-        try:
-            while True:
-                consumer.release()  # the last batch: its records go back to the producer
-                now = time.monotonic()
-                wait_ms = IDLE_POLL_MS if timeout is None else max(0, min(IDLE_POLL_MS, int(
-                    (idle_since + timeout - now) * 1000)))
-                n, raw = consumer.peek(wait_ms)
-                now = time.monotonic()
-                if now >= next_look:  # at most every IDLE_POLL_MS, however busy the link
-                    next_look = now + IDLE_POLL_MS / 1000
-                    session.check()
-                if n:
-                    idle_since = now
-                    yield builder.build(n, raw)
-                    continue
-                if session.producer_done:
-                    break
-                if timeout is not None and now - idle_since >= timeout:
-                    idle_since = now
-                    yield []
-        finally:
-            consumer.release()
-        session.check()
-        if session.failure is not None:
-            raise CaptureError(session.failure)
+        return Batches(self._session, consumer, BatchBuilder(packet_layout(), view, base, self.interfaces), timeout)
 
     def write(self, path: str, *, pcapng: bool = False, duration: float | None = None) -> Stats:
         """Start taking frames into a pcap (or pcapng) file at path, written by the sandboxed archive
@@ -213,7 +185,75 @@ class LiveCapture:
 
     def close(self) -> None:
         """Stop the roles (what had arrived is drained), detach the programs, free everything. Idempotent."""
+        _open_captures.discard(self)
         self._session.close()
+
+
+# Captures still open when the interpreter exits are closed before it tears modules down (their roles
+# would end anyway with this process, but the programs' counters and the log deserve an orderly end).
+_open_captures: weakref.WeakSet[LiveCapture] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_open_captures() -> None:
+    for capture in list(_open_captures):
+        capture.close()
+
+
+class Batches:
+    """The iterator ``LiveCapture.batches()`` returns: each step a list of the frames that arrived
+    since the last one; ``poll(timeout)`` is one step with its own timeout."""
+
+    def __init__(self, session: LiveSession, consumer: PacketConsumer, builder: BatchBuilder,
+                 timeout: float | None) -> None:
+        self._session = session
+        self._consumer = consumer
+        self._builder = builder
+        self.timeout = timeout
+        self._next_look = time.monotonic()
+        self._ended = False
+
+    def __iter__(self) -> Batches:
+        return self
+
+    def __next__(self) -> list[Frame]:
+        return self.poll(self.timeout)
+
+    def poll(self, timeout: float | None = 0) -> list[Frame]:
+        """The frames that arrived since the last batch, waiting up to timeout seconds (None: as long
+        as it takes) for the first: [] when none came. Gives the last batch back to the capture (its
+        frames' data is no longer valid). StopIteration once the capture has ended and every frame
+        taken was handed out; CaptureError then if a device disappeared or a role died."""
+        if self._ended:
+            raise StopIteration
+        session, consumer = self._session, self._consumer
+        start = time.monotonic()
+        while True:
+            consumer.release()  # the last batch: its records go back to the producer
+            now = time.monotonic()
+            wait_ms = IDLE_POLL_MS if timeout is None else max(0, min(IDLE_POLL_MS, int(
+                (start + timeout - now) * 1000)))
+            # Read before the peek: a producer done by then published every record before it said so,
+            # so a peek after it that finds nothing means nothing more will come.
+            done = session.producer_done
+            n, raw = consumer.peek(wait_ms)
+            now = time.monotonic()
+            if now >= self._next_look:  # at most every IDLE_POLL_MS, however busy the link
+                self._next_look = now + IDLE_POLL_MS / 1000
+                session.check()
+            if n:
+                return self._builder.build(n, raw)
+            if done:
+                self._end()
+            if timeout is not None and now - start >= timeout:
+                return []
+
+    def _end(self) -> NoReturn:
+        self._ended = True
+        self._session.check()
+        if self._session.failure is not None:
+            raise CaptureError(self._session.failure)
+        raise StopIteration
 
 
 def _internal_errors(call: Callable[..., T], *args: object) -> T:
