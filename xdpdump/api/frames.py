@@ -14,15 +14,28 @@ shows other frames' bytes, never unmapped memory.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from itertools import repeat
-from operator import itemgetter, sub
+from operator import itemgetter
 
-_TS, _WIRE, _IF, _QUEUE, _CAP, _OFF, _BUF = range(7)
+_TS, _WIRE, _CAP, _ADDR, _SLOTQ, _SRC = range(6)
+
+
+class FrameSource:
+    """What a frame's data and interface name are read from: a view of memory starting at address
+    ``base`` (the record ring's mapping; a file record's bytes), and the interface names by slot."""
+
+    __slots__ = ("base", "names", "view")
+
+    def __init__(self, view: memoryview, base: int, names: Sequence[str]) -> None:
+        self.view = view
+        self.base = base
+        self.names = tuple(names)
 
 
 class Frame(tuple):
-    """One captured frame: ``ts_ns``, ``wire_len``, ``ifname``, ``queue``, ``caplen``, and ``data``.
+    """One captured frame: ``ts_ns``, ``wire_len``, ``caplen``, ``ifname``, ``queue``, and ``data``.
 
     ``data`` is a read-only memoryview of the ``caplen`` captured bytes (``bytes(pkt.data)`` copies
     them). In a live capture it points into the shared record ring and is valid until the next batch
@@ -33,28 +46,37 @@ class Frame(tuple):
 
     ts_ns = property(itemgetter(_TS), doc="Arrival time, nanoseconds since the epoch (CLOCK_REALTIME).")
     wire_len = property(itemgetter(_WIRE), doc="The frame's length on the wire (caplen or more).")
-    ifname = property(itemgetter(_IF), doc="The device it was captured on.")
-    queue = property(itemgetter(_QUEUE), doc="The rx queue it arrived on (0 for a capture file).")
     caplen = property(itemgetter(_CAP), doc="Bytes captured: wire_len up to the snap length.")
 
     @property
     def data(self) -> memoryview:
         """The captured bytes (read-only, not copied)."""
-        offset = self[_OFF]
-        return self[_BUF][offset:offset + self[_CAP]]
+        src = self[_SRC]
+        offset = self[_ADDR] - src.base
+        return src.view[offset:offset + self[_CAP]]
+
+    @property
+    def ifname(self) -> str:
+        """The device it was captured on (a capture file's name for a file)."""
+        return self[_SRC].names[self[_SLOTQ] & 0xFFFF]
+
+    @property
+    def queue(self) -> int:
+        """The rx queue it arrived on (0 for a capture file)."""
+        return self[_SLOTQ] >> 16
 
     def __repr__(self) -> str:
-        return (f"Frame(ts_ns={self[_TS]}, wire_len={self[_WIRE]}, ifname={self[_IF]!r}, queue={self[_QUEUE]}, "
-                f"caplen={self[_CAP]})")
+        return (f"Frame(ts_ns={self.ts_ns}, wire_len={self.wire_len}, caplen={self.caplen}, ifname={self.ifname!r}, "
+                f"queue={self.queue})")
 
 
 _new_frame = tuple.__new__
 
 
-def frame(ts_ns: int, wire_len: int, ifname: str, data: bytes | memoryview, queue: int = 0) -> Frame:
+def frame(ts_ns: int, wire_len: int, ifname: str, data: bytes | memoryview) -> Frame:
     """One Frame over data (a capture file's record)."""
     view = memoryview(data).toreadonly()
-    return _new_frame(Frame, (ts_ns, wire_len, ifname, queue, len(view), 0, view))
+    return _new_frame(Frame, (ts_ns, wire_len, len(view), 0, 0, FrameSource(view, 0, (ifname,))))
 
 
 class BatchBuilder:
@@ -64,27 +86,23 @@ class BatchBuilder:
 
     def __init__(self, layout: dict[str, int], ring_view: memoryview, base: int, ifnames: Sequence[str]) -> None:
         size = layout["size"]
-        for name, width in (("ts_ns", 8), ("data", 8), ("wire_len", 4), ("cap_len", 4), ("ifslot", 2), ("queue", 2)):
+        # ifslot and queue are read as one 32-bit word (the queue in its high half: little-endian)
+        if layout["queue"] != layout["ifslot"] + 2 or sys.byteorder != "little":
+            raise ValueError("struct xdpd_packet: ifslot and queue are not one little-endian word")
+        for name, width in (("ts_ns", 8), ("data", 8), ("wire_len", 4), ("cap_len", 4), ("ifslot", 4)):
             if layout[name] % width or size % width:
                 raise ValueError(f"struct xdpd_packet field {name} is not aligned to its width")
         self._q = (layout["ts_ns"] // 8, layout["data"] // 8, size // 8)
-        self._i = (layout["wire_len"] // 4, layout["cap_len"] // 4, size // 4)
-        self._h = (layout["ifslot"] // 2, layout["queue"] // 2, size // 2)
-        self._view = ring_view
-        self._base = base
-        self._ifnames = list(ifnames)
+        self._i = (layout["wire_len"] // 4, layout["cap_len"] // 4, layout["ifslot"] // 4, size // 4)
+        self._source = FrameSource(ring_view, base, ifnames)
 
     def build(self, n: int, raw: memoryview) -> list[Frame]:
         if not n:
             return []
         ts, addr, qstep = self._q
-        wire, cap, istep = self._i
-        slot, queue, hstep = self._h
-        q, i, h = raw.cast("Q"), raw.cast("I"), raw.cast("H")
-        caps = i[cap::istep].tolist()
-        names = (repeat(self._ifnames[0], n) if len(self._ifnames) == 1
-                 else map(self._ifnames.__getitem__, h[slot::hstep].tolist()))
-        offsets = map(sub, q[addr::qstep].tolist(), repeat(self._base))
-        rows = zip(q[ts::qstep].tolist(), i[wire::istep].tolist(), names, h[queue::hstep].tolist(), caps, offsets,
-                   repeat(self._view))
+        wire, cap, slotq, istep = self._i
+        q, i = raw.cast("Q"), raw.cast("I")
+        # Five C-level list conversions and one zip: no Python code runs per frame here.
+        rows = zip(q[ts::qstep].tolist(), i[wire::istep].tolist(), i[cap::istep].tolist(), q[addr::qstep].tolist(),
+                   i[slotq::istep].tolist(), repeat(self._source))
         return list(map(_new_frame, repeat(Frame), rows))
