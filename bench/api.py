@@ -7,7 +7,9 @@ Owns two measurements on the benchmark's topology and generator (64-byte frames,
   figure is the loop's, not the generator's (which is slower than the loop on this machine);
 - sniff(): scapy's ``sniff(prn=...)`` on ``XDPListenSocket`` and on scapy's default L2 listen socket,
   one after the other on identical traffic, with and without the filter ``udp port 9999``: frames
-  sent, those the filter matches, received by prn, lost, and the drops each socket itself reports.
+  sent, those the filter matches, received by prn, lost, and where the lost ones went: dropped and
+  counted by the socket, or taken but not yet read by scapy when it was stopped (after the counts
+  stopped growing for STABLE_S, or DRAIN_MAX_S after the sending ended).
 """
 
 from __future__ import annotations
@@ -110,17 +112,17 @@ def sniff_compare(topo: topology.Topology, trafgen: Path, frames: int, gen_cpu: 
             rows.append({"filter": expr or "(none)", "socket": "XDPListenSocket" if kind == "xdp" else
                          "scapy L2ListenSocket", "sent": sent.frames, "sent_pps": round(sent.pps),
                          "matching": matching, "received": r["received"], "lost": matching - r["received"],
-                         "socket_drops": r["socket_drops"]})
+                         "socket_drops": r["socket_drops"], "unread": r["taken"] - r["received"]})
     return rows
 
 
 def markdown(loop_rows: list[dict], sniff_rows: list[dict]) -> str:
     out = ["| loop body | frames read | seconds | Mpps (wall) | Mpps (CPU) |", "|---|---|---|---|---|"]
     out += [f"| {r['loop']} | {r['read']:,} | {r['seconds']} | {r['mpps']} | {r['cpu_mpps']} |" for r in loop_rows]
-    out += ["", "| filter | socket | sent | matching | received | lost | drops the socket reports |",
-            "|---|---|---|---|---|---|---|"]
+    out += ["", "| filter | socket | sent | matching | received | lost | of which the socket reports dropped | "
+            "taken, unread at the stop |", "|---|---|---|---|---|---|---|---|"]
     out += [f"| {r['filter']} | {r['socket']} | {r['sent']:,} | {r['matching']:,} | {r['received']:,} | "
-            f"{r['lost']:,} | {r['socket_drops']:,} |" for r in sniff_rows]
+            f"{r['lost']:,} | {r['socket_drops']:,} | {r['unread']:,} |" for r in sniff_rows]
     return "\n".join(out)
 
 

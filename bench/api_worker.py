@@ -11,7 +11,8 @@ pure Python loop over every batch until all captured frames are read (``meta``: 
 ``sniff``: scapy's ``sniff(prn=...)`` counting frames, on ``XDPListenSocket`` (xdp) or scapy's default
 L2 listen socket with an 8 MiB receive buffer, as bench/scapy_capture.py (scapy). Prints ``progress N``
 on stdout every half second, and on SIGINT one JSON line: frames received, and the drops the socket
-reports (XDP_STATISTICS through the API; PACKET_STATISTICS tp_drops).
+reports (XDP_STATISTICS through the API; PACKET_STATISTICS tp_drops), and the frames it took from the
+kernel (captured; tp_packets less tp_drops), some of which scapy may not have read when stopped.
 """
 
 from __future__ import annotations
@@ -90,11 +91,13 @@ def sniff_with(kind: str, dev: str, expr: str | None) -> dict:
               started_callback=lambda: (sys.stderr.write("api: ready\n"), sys.stderr.flush()))
     stop.set()
     if kind == "xdp":
-        drops = sock.dropped
+        stats = sock.stats()
+        taken, drops = stats.captured, stats.dropped
     else:
-        drops = struct.unpack("II", sock.ins.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))[1]
+        taken, drops = struct.unpack("II", sock.ins.getsockopt(SOL_PACKET, PACKET_STATISTICS, 8))
+        taken -= drops  # tp_packets counts the dropped too
     sock.close()
-    return {"received": received, "socket_drops": drops}
+    return {"received": received, "taken": taken, "socket_drops": drops}
 
 
 def main(argv: list[str]) -> int:
