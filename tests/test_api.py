@@ -6,6 +6,7 @@ traffic and looks at what is left behind (programs attached, processes) from out
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import subprocess
 import threading
@@ -14,7 +15,7 @@ import time
 import pytest
 from api_helpers import ApiScript, run_script
 from capture_helpers import start_capture, stop, tcpdump_read, xdp_attached
-from netns import VENV_BIN, drain, send_udp, udp_receiver
+from netns import ROOT, VENV_BIN, drain, send_udp, udp_receiver
 
 WAIT_S = 60
 
@@ -313,3 +314,30 @@ def test_help_says_enough_and_importing_xdpdump_loads_nothing_else():
     out = subprocess.run([str(VENV_BIN / "python"), "-c", probe], capture_output=True, text=True, timeout=60,
                          check=True).stdout.strip()
     assert out == "['xdpdump'] 10"
+
+
+# --- The example ------------------------------------------------------------------------------------
+
+
+def test_the_top_talkers_example_counts_each_address_pair(lab):
+    cap_ns, peer_ns = lab.netns(), lab.netns()
+    cap, peer = lab.veth(cap_ns, "xd0", peer_ns, "xd1", ipv6=True)
+    proc = cap.ns.popen([str(VENV_BIN / "python"), str(ROOT / "examples" / "top_talkers.py"), "xd0", "udp",
+                         "--interval", "1", "--duration", "6"], text=True)
+    try:
+        ready = proc.stderr.readline()  # the capture's banner: its sockets are live
+        assert ready.startswith("listening on xd0"), ready + proc.stderr.read()
+        send_udp(peer, cap, 9000, [b"v4" * 50] * 120)
+        send_udp(peer, cap, 9000, [b"v6" * 50] * 30, ipv6=True)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, err
+    total = out[out.index("top talkers, total:"):].splitlines()
+    src6, dst6 = ipaddress.ip_address(peer.ip6), ipaddress.ip_address(cap.ip6)  # as the script prints them
+    assert total[1:3] == [f"  {peer.ip4} > {cap.ip4}: 120 frames, {120 * (42 + 100)} bytes",
+                          f"  {src6} > {dst6}: 30 frames, {30 * (62 + 100)} bytes"]
+    assert total[3] == "150 captured, 150 matched by the filter, 0 dropped by the kernel"
+    assert xdp_attached(cap.ns) == {}
