@@ -53,11 +53,12 @@ def main(argv: list[str]) -> int:
     cap = None
     try:
         with xdpdump.open_live(args.dev, " ".join(args.expression), snaplen=128) as cap:
+            batches = cap.batches(timeout=0.2)  # frames are taken from here on
             print("\n".join(cap.description), file=sys.stderr, flush=True)
             started = next_table = time.monotonic()
             frames: Counter = Counter()
             sizes: Counter = Counter()
-            for batch in cap.batches(timeout=0.2):
+            for batch in batches:
                 for pkt in batch:
                     pair = talkers(pkt.data)
                     if pair is not None:
