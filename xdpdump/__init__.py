@@ -13,7 +13,8 @@ imported when first used (the command-line tools' start time matters).
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (milliseconds at every CLI start)
 
 __version__ = "0.1.0"
 
@@ -45,6 +46,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:
+    from typing import Any
+
     from xdpdump.api.files import FileCapture, open_file
     from xdpdump.api.frames import Frame
     from xdpdump.api.live import LiveCapture, open_live

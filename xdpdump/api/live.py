@@ -108,7 +108,8 @@ class LiveCapture:
 
     @property
     def description(self) -> list[str]:
-        """How the capture runs: the CLI banner's lines (XDP mode, AF_XDP mode, queues, the filter)."""
+        """How the capture runs: the CLI banner's lines (XDP mode, AF_XDP mode, queues, the filter).
+        Known once opened; frames are taken only from batches() or write() on, when the CLI prints it."""
         return list(self._session.banner)
 
     @property
