@@ -68,3 +68,27 @@ report(payloads=[bytes(p[UDP].payload).decode() for p in got], kinds=sorted({typ
     assert r["payloads"] == [f"m{i}" for i in range(40)]
     assert r["kinds"] == ["Ether"]
     assert xdp_attached(cap.ns) == {}
+
+
+def test_frames_scapy_cannot_keep_up_with_are_dropped_in_the_kernel_and_counted_on_the_socket(pair):
+    cap, peer = pair
+    script = ApiScript(cap.ns, r'''
+from scapy.all import sniff
+from xdpdump.scapy import XDPListenSocket
+
+# The smallest rings: 64 descriptors, a 64 KiB record ring; nothing is read until the test has sent.
+sock = XDPListenSocket("xd0", filter="udp port 9000", ring_size=64, buffer_kib=64)
+say("ready")
+input()
+got = sniff(opened_socket=sock, timeout=3)
+stats = sock.stats()
+report(received=len(got), dropped=sock.dropped, captured=stats.captured, matched=stats.matched)
+sock.close()
+''', stdin=True)
+    script.expect("ready")
+    send_udp(peer, cap, 9000, [b"x" * 1000] * 2000)
+    script.send("")
+    r = script.finish()
+    assert r["matched"] == 2000
+    assert r["dropped"] > 0 and r["received"] == r["captured"]
+    assert r["received"] + r["dropped"] == 2000  # every frame read or counted: none vanished
