@@ -59,6 +59,26 @@ with xdpdump.open_live("xd0", "udp port 9000", count=300) as cap:
     assert xdp_attached(cap.ns) == {}
 
 
+def test_frames_name_the_device_they_came_from(lab):
+    cap_ns, one, two = lab.netns(), lab.netns(), lab.netns()
+    a, peer_a = lab.veth(cap_ns, "xd0", one, "xd1")
+    b, peer_b = lab.veth(cap_ns, "xd2", two, "xd3", subnet=1)
+    script = ApiScript(cap_ns, r'''
+with xdpdump.open_live(["xd0", "xd2"], "udp port 9000", count=20) as cap:
+    batches = cap.batches(timeout=5)
+    say("ready")
+    got = sorted((bytes(p.data[42:]).decode(), p.ifname, p.queue) for batch in batches for p in batch)
+report(got=got, interfaces=cap.interfaces)
+''')
+    script.expect("ready")
+    send_udp(peer_a, a, 9000, payloads(10, "a"))
+    send_udp(peer_b, b, 9000, payloads(10, "b"))
+    r = script.finish()
+    assert r["interfaces"] == ["xd0", "xd2"]
+    assert r["got"] == [[p.decode(), "xd0", 0] for p in payloads(10, "a")] + [
+        [p.decode(), "xd2", 0] for p in payloads(10, "b")]
+
+
 def test_an_idle_timeout_yields_an_empty_batch_and_stop_ends_the_iteration(pair):
     cap, _ = pair
     r = run_script(cap.ns, r'''

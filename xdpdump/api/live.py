@@ -31,7 +31,7 @@ DEFAULT_MAX_BATCH = 4096  # records per batch at most (the peek's array: 32 byte
 
 
 def open_live(
-    dev: str | Sequence[str],
+    dev: str | int | Sequence[str | int],
     expression: str = "",
     *,
     snaplen: int = DEFAULT_SNAPLEN,
@@ -85,7 +85,7 @@ def open_live(
     if mirror:
         raise CaptureError("mirror=True is not available yet: captured frames are consumed (they do not also "
                            "reach the stack); use mirror=False")
-    names = (dev,) if isinstance(dev, str) else tuple(dev)
+    names = (str(dev),) if isinstance(dev, str | int) else tuple(map(str, dev))
     opts = CaptureOptions(
         interfaces=names, expression=expression, count=count, snaplen=snaplen, buffer_kib=buffer_kib,
         queue=str(queue), xdp_mode=mode, bind_mode=bind_mode, ring_size=ring_size, frame_size=frame_size,
@@ -225,7 +225,7 @@ class Batches:
         as it takes) for the first: [] when none came. Gives the last batch back to the capture (its
         frames' data is no longer valid). StopIteration once the capture has ended and every frame
         taken was handed out; CaptureError then if a device disappeared or a role died."""
-        if self._ended:
+        if self._ended or self._session.final is not None:  # ended, or the capture was closed
             raise StopIteration
         session, consumer = self._session, self._consumer
         start = time.monotonic()
