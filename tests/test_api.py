@@ -175,6 +175,53 @@ report(kids=kids, gone=gone, after=children(), taken=taken, caught=caught)
     assert r["caught"] == (None if how == "break" else "the caller's own bug")
 
 
+# --- Ends that are failures -------------------------------------------------------------------------
+
+
+def test_a_device_that_disappears_ends_the_batches_with_the_clis_words(lab):
+    cap_ns, peer_ns = lab.netns(), lab.netns()
+    cap, peer = lab.veth(cap_ns, "xd0", peer_ns, "xd1")
+    script = ApiScript(cap_ns, r'''
+n = 0
+try:
+    with xdpdump.open_live("xd0", "udp port 9000") as cap:
+        batches = cap.batches(timeout=0.5)
+        say("ready")
+        for batch in batches:
+            n += len(batch)
+except xdpdump.CaptureError as e:
+    error = [type(e).__name__, str(e)]
+report(n=n, error=error, after=children())
+''')
+    script.expect("ready")
+    send_udp(peer, cap, 9000, payloads(25))
+    time.sleep(1)
+    peer.ns.ip("link", "del", "xd1")  # the veth pair goes: xd0 with it
+    r = script.finish()
+    assert r["n"] == 25  # what was taken before comes first
+    assert r["error"] == ["CaptureError", "xd0: The interface disappeared"]
+    assert r["after"] == []
+
+
+def test_a_net_role_that_dies_ends_the_batches_with_what_happened_to_it(pair):
+    cap, _ = pair
+    r = run_script(cap.ns, r'''
+import signal
+try:
+    with xdpdump.open_live("xd0", "udp port 9000") as cap:
+        batches = cap.batches(timeout=0.2)
+        net = children()[0]
+        os.kill(net, signal.SIGKILL)
+        for batch in batches:
+            pass
+except xdpdump.CaptureError as e:
+    error = str(e)
+report(error=error, net=net, after=children())
+''')
+    assert r["error"] == f"net role (pid {r['net']}) was killed by SIGKILL (killed)"
+    assert r["after"] == [] and xdp_attached(cap.ns) == {}
+
+
 # --- Stats ------------------------------------------------------------------------------------------
 
 
