@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -104,10 +105,15 @@ with xdpdump.open_live("xd0", "udp port 9000") as cap:
         time.sleep(0.01)
     roles = {pid: (status_field(pid, "Seccomp"), status_field(pid, "CapEff")) for pid in kids}
     me = status_field(os.getpid(), "Seccomp")
-report(roles=list(roles.values()), me=me, after=children())
+with xdpdump.open_live("xd0", "udp port 9000", sandbox=False) as cap:  # --no-sandbox
+    cap.batches(timeout=0)
+    time.sleep(0.5)
+    unfiltered = [status_field(pid, "Seccomp") for pid in children()]
+report(roles=list(roles.values()), me=me, after=children(), unfiltered=unfiltered)
 ''')
     assert r["roles"] == [["2", "0000000000000000"]]  # the net role only, confined as the CLI's
     assert r["me"] == "0" and r["after"] == []
+    assert r["unfiltered"] == ["0"]
 
 
 # --- Leaving, however it happens -------------------------------------------------------------------
@@ -337,6 +343,27 @@ report(captured=stats.captured, roles_left=roles_left, back=back, fstats=fstats)
     assert [b[2] for b in r["back"]] == [p.decode() for p in sent]
     assert {b[1] for b in r["back"]} == {out.name}
     assert r["fstats"]["captured"] == r["fstats"]["matched"] == 120
+
+
+def test_write_returns_once_stopped_by_a_signal_handler_with_every_frame_taken_in_the_file(pair, tmp_path):
+    cap, peer = pair
+    out = tmp_path / "stopped.pcap"
+    script = ApiScript(cap.ns, rf'''
+import signal
+with xdpdump.open_live("xd0", "udp port 9000") as cap:
+    signal.signal(signal.SIGUSR1, lambda *_: cap.stop())
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    signal.signal(signal.SIGALRM, lambda *_: say("ready"))
+    stats = cap.write({str(out)!r}, duration=120)
+report(captured=stats.captured, dropped=stats.dropped)
+''')
+    script.expect("ready")
+    send_udp(peer, cap, 9000, payloads(77))
+    time.sleep(0.5)
+    script.proc.send_signal(signal.SIGUSR1)
+    r = script.finish()
+    assert r == {"captured": 77, "dropped": 0}
+    assert len(tcpdump_read(out)) == 77
 
 
 def test_open_file_filters_with_libpcaps_verdict_and_reports_a_bad_file(tmp_path):
