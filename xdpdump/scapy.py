@@ -70,7 +70,7 @@ class XDPListenSocket(SuperSocket):
         if self._ended:
             return True  # recv_raw reports the end (EOFError), which sniff() handles
         try:
-            self._pending, self._next = self._batches.poll(timeout), 0
+            self._pending, self._next = list(self._batches.poll(timeout)), 0
         except StopIteration:
             self._pending, self._next, self._ended = [], 0, True
         return self._ended or bool(self._pending)

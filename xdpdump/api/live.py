@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import NoReturn, TypeVar
 
 from xdpdump import netdev, report
-from xdpdump.api.frames import BatchBuilder, Frame
+from xdpdump.api.frames import EMPTY_BATCH, Batch, BatchBuilder
 from xdpdump.api.stats import Stats
 from xdpdump.cli.common import require_bpf_privileges
 from xdpdump.constants import DEFAULT_RECORD_RING_KIB, DEFAULT_SNAPLEN
@@ -55,7 +55,7 @@ def open_live(
 
         import xdpdump
         with xdpdump.open_live("eth0", "udp port 53", snaplen=256) as cap:
-            for batch in cap.batches(timeout=1.0):   # frames arrived since the last batch ([] after 1 s idle)
+            for batch in cap.batches(timeout=1.0):   # frames arrived since the last batch (empty after 1 s idle)
                 for pkt in batch:                     # pkt.ts_ns, pkt.wire_len, pkt.ifname, pkt.data
                     print(pkt.ifname, pkt.wire_len, bytes(pkt.data[:14]).hex())
                 if cap.stats().captured >= 1000:
@@ -217,12 +217,12 @@ class Batches:
     def __iter__(self) -> Batches:
         return self
 
-    def __next__(self) -> list[Frame]:
+    def __next__(self) -> Batch:
         return self.poll(self.timeout)
 
-    def poll(self, timeout: float | None = 0) -> list[Frame]:
+    def poll(self, timeout: float | None = 0) -> Batch:
         """The frames that arrived since the last batch, waiting up to timeout seconds (None: as long
-        as it takes) for the first: [] when none came. Gives the last batch back to the capture (its
+        as it takes) for the first: an empty batch when none came. Gives the last batch back to the capture (its
         frames' data is no longer valid). StopIteration once the capture has ended and every frame
         taken was handed out; CaptureError then if a device disappeared or a role died."""
         if self._ended or self._session.final is not None:  # ended, or the capture was closed
@@ -247,7 +247,7 @@ class Batches:
             if done:
                 self._end()
             if timeout is not None and now - start >= timeout:
-                return []
+                return EMPTY_BATCH
 
     def _end(self) -> NoReturn:
         self._ended = True
