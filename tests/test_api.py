@@ -143,12 +143,13 @@ class Flood:
         self.thread.join(10)
 
 
-@pytest.mark.parametrize("how", ["break", "exception"])
+@pytest.mark.parametrize("how", ["break", "exception", "ctrl-c"])
 def test_leaving_the_with_block_under_load_leaves_nothing_behind(pair, how):
     cap, peer = pair
-    leave = "break" if how == "break" else 'raise RuntimeError("the caller\'s own bug")'
+    leave = {"break": "break", "exception": 'raise RuntimeError("the caller\'s own bug")',
+             "ctrl-c": 'say("reading")'}[how]
     script = ApiScript(cap.ns, rf'''
-kids, taken = [], 0
+kids, taken, said = [], 0, False
 try:
     with xdpdump.open_live("xd0", "udp") as cap:
         batches = cap.batches(timeout=5)
@@ -156,10 +157,13 @@ try:
         say("ready")
         for batch in batches:
             taken += len(batch)
-            if taken >= 5000:
+            if taken >= 5000 and not said:
+                said = True
                 {leave}
 except RuntimeError as e:
     caught = str(e)
+except KeyboardInterrupt:
+    caught = "KeyboardInterrupt"
 else:
     caught = None
 gone = [not os.path.exists(f"/proc/{{pid}}") for pid in kids]
@@ -170,6 +174,9 @@ report(kids=kids, gone=gone, after=children(), taken=taken, caught=caught)
     script.expect("ready")
     flood = Flood(peer, cap, 9000)
     try:
+        if how == "ctrl-c":
+            script.expect("reading")
+            script.proc.send_signal(signal.SIGINT)  # as Ctrl-C in a terminal: KeyboardInterrupt in the loop
         script.expect("left")
         assert xdp_attached(cap.ns) == {}
         script.send("")
@@ -178,7 +185,7 @@ report(kids=kids, gone=gone, after=children(), taken=taken, caught=caught)
         flood.end()
     assert flood.sent > 5000 and r["taken"] >= 5000
     assert len(r["kids"]) == 1 and r["gone"] == [True] and r["after"] == []
-    assert r["caught"] == (None if how == "break" else "the caller's own bug")
+    assert r["caught"] == {"break": None, "exception": "the caller's own bug", "ctrl-c": "KeyboardInterrupt"}[how]
 
 
 # --- Ends that are failures -------------------------------------------------------------------------
