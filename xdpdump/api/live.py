@@ -126,14 +126,15 @@ class LiveCapture:
 
     def _begin(self, mode: str) -> None:
         if self._mode is not None:
-            raise CaptureError(f"this capture is already {self._mode}; open another to {mode.split()[0]}")
+            raise CaptureError(f"this capture is already {self._mode}: a capture is either read or written once "
+                               "(open another)")
         if self._session.final is not None:
             raise CaptureError("this capture is closed")
         self._mode = mode
 
     def batches(self, timeout: float | None = None, max_batch: int = DEFAULT_MAX_BATCH) -> Batches:
-        """Start taking frames, and iterate over them in batches (once per capture): each a list of the
-        frames that arrived since the last one (at most max_batch), in order. A batch's frames, and
+        """Start taking frames, and iterate over them in batches (once per capture): each a sequence of
+        the frames that arrived since the last one (at most max_batch), in order. A batch's frames, and
         their ``data``, are valid until the next batch is asked for.
 
         timeout: seconds to wait for a frame before yielding an empty batch (None: wait as long as it
@@ -163,8 +164,8 @@ class LiveCapture:
         if not session.wait_roles(deadline):
             session.request_stop()
             session.wait_roles(None)
-        stats = self.stats()
         self.close()
+        stats = self.stats()  # the final figures
         archive = [r for r in session.roles if r.name == "archive"]
         if archive and archive[0].failed:
             raise CaptureError(f"{writer.records_in_file} packets written to {path} before writing it failed")
