@@ -89,9 +89,15 @@ with xdpdump.open_live("xd0", "udp port 9000") as cap:
         seen.append(len(batch))
         if len(seen) == 3:
             cap.stop()
-    report(seen=seen)
+    try:
+        cap.write("/dev/null")
+    except xdpdump.CaptureError as e:
+        again = str(e)
+    report(seen=seen, again=again)
 ''')
     assert r["seen"] == [0, 0, 0]
+    assert r["again"] == ("this capture is already reading batches: a capture is either read or written once "
+                          "(open another)")
 
 
 def test_the_net_role_is_sandboxed_and_the_calling_process_is_not(pair):
