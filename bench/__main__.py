@@ -56,6 +56,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--startup-runs", type=int, metavar="N",
                    help="start-up timings per kind (xdpdump cold, warm; tcpdump); default 5, 3 with --quick, 0: none")
     p.add_argument("--startup-only", action="store_true", help="only the start-up timings")
+    p.add_argument("--api", action="store_true",
+                   help="only the Python API: a pure Python loop over cap.batches(), and scapy's sniff() on "
+                   "xdpdump.scapy.XDPListenSocket beside scapy's own socket (--frames per run, default 1,000,000)")
     p.add_argument("--printing", action="store_true",
                    help="only the printing speed: xdpdump -r -n against tcpdump -n -r on 300,000 UDP lines "
                    "(--frames to change; no root needed)")
@@ -104,6 +107,11 @@ def main(argv: list[str]) -> int:
     if os.geteuid() != 0:
         sys.stderr.write("scripts/bench: needs root (namespaces, XDP)\n")
         return 1
+    if args.api:
+        from bench import api
+
+        with tempfile.TemporaryDirectory(prefix="xdpdump-bench-") as tmp:
+            return api.main(args.frames or 1_000_000, *cpus(), Path(tmp))
     chosen_cases = [c for c in cases(args.quick, args.frames) if not args.case or c.name in args.case]
     if args.startup_only:
         chosen_cases = []

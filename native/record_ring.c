@@ -35,6 +35,11 @@ int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size)
     return 0;
 }
 
+uint64_t xdpd_rr_map_len(const xdpd_record_ring *rr)
+{
+    return rr->map_len;
+}
+
 int xdpd_rr_destroy(xdpd_record_ring *rr)
 {
     if (rr && munmap(rr, rr->map_len))

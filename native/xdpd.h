@@ -159,6 +159,8 @@ int xdpd_socket_stats(const xdpd_socket *s, struct xdpd_xsk_stats *out);
  * consumers. set_producer_done tells consumers nothing more will come (the net loop does it at its end). */
 int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size);
 int xdpd_rr_destroy(xdpd_record_ring *rr);
+/* Bytes mapped from rr on: every record, and so every copied frame a peek hands out, lies inside. */
+uint64_t xdpd_rr_map_len(const xdpd_record_ring *rr);
 void xdpd_rr_counters(const xdpd_record_ring *rr, struct xdpd_ring_counters *out);
 int xdpd_rr_socket_counters(const xdpd_record_ring *rr, uint32_t slot, struct xdpd_socket_counters *out);
 void xdpd_rr_request_stop(xdpd_record_ring *rr);

@@ -21,7 +21,7 @@ from pathlib import Path
 from xdpdump import bpfsys, log
 from xdpdump.bpf_cache import BpfCache, cache_key
 from xdpdump.bpf_image import BadImage, NotCacheable, ProgramImage, image_of_loaded
-from xdpdump.errors import PRIVILEGES_NEEDED, UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, FilterError, PrivilegeError, UserError
 from xdpdump.verifier import captured_stderr, verifier_reason
 
 XDP = 6  # BPF_PROG_TYPE_XDP (bcc's BPF.XDP)
@@ -190,8 +190,8 @@ def _compile_with_bcc(text: str, flags: list[str], source_name: str):
             module = None
     if module is None:
         if "Operation not permitted" in log_text[0]:  # bcc creates the maps while compiling: EPERM
-            raise UserError(PRIVILEGES_NEEDED)
-        raise UserError(f"bcc could not compile {source_name}: {_clang_reason(log_text[0])}")
+            raise PrivilegeError(PRIVILEGES_NEEDED)
+        raise FilterError(f"bcc could not compile {source_name}: {_clang_reason(log_text[0])}")
     return module
 
 
@@ -213,8 +213,8 @@ def _load_func(module, function: str, prog_type: int, source_name: str) -> int:
             fn = module.load_func(function.encode(), prog_type)
         except Exception as e:
             if isinstance(e, PermissionError) or "Operation not permitted" in str(e):
-                raise UserError(PRIVILEGES_NEEDED) from e
+                raise PrivilegeError(PRIVILEGES_NEEDED) from e
             fn = None
     if fn is None:
-        raise UserError(f"the kernel verifier rejected {function} from {source_name}: {verifier_reason(log_text[0])}")
+        raise FilterError(f"the kernel verifier rejected {function} from {source_name}: {verifier_reason(log_text[0])}")
     return fn.fd

@@ -19,7 +19,7 @@ from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
 from xdpdump import bpfsys, loader, netdev
-from xdpdump.errors import PRIVILEGES_NEEDED, UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, PrivilegeError, UserError
 
 
 @dataclass
@@ -62,7 +62,7 @@ def attach_held(prog_fd: int, device: netdev.Device, modes: Sequence[str]) -> He
         except OSError as e:
             last = e
             if e.errno == errno.EPERM:
-                raise UserError(PRIVILEGES_NEEDED) from e
+                raise PrivilegeError(PRIVILEGES_NEEDED) from e
             if e.errno == errno.EBUSY:
                 raise UserError(f"{device.name} already has an XDP program attached") from e
             if e.errno == errno.EINVAL and mode == modes[-1]:

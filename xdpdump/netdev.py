@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError
 
-from xdpdump.errors import UserError
+from xdpdump.errors import NoSuchDeviceError, UserError
 
 IFF_UP = 0x1
 # IFLA_XDP_ATTACHED, as numbers or as pyroute2's names for them.
@@ -124,7 +124,7 @@ def lookup(name: str, ipr: IPRoute | None = None) -> Device:
             msgs = ipr.link("get", ifname=name)
         except NetlinkError as e:
             if e.code in (19, 22):  # ENODEV; EINVAL for names longer than IFNAMSIZ
-                raise UserError(f"{name}: no such device") from e
+                raise NoSuchDeviceError(f"{name}: no such device") from e
             raise UserError(f"{name}: {os.strerror(e.code)}") from e
         return _device(msgs[0])
 
@@ -212,10 +212,10 @@ def capture_device_name(arg: str, ipr: IPRoute | None = None) -> str:
         return arg
     number = int(arg)
     if number < 1:
-        raise UserError(f"invalid adapter index {arg}")
+        raise NoSuchDeviceError(f"invalid adapter index {arg}")
     names = pcap_device_names(ipr)
     if number > len(names):
-        raise UserError(f"invalid adapter index {number}: only {len(names)} interfaces found")
+        raise NoSuchDeviceError(f"invalid adapter index {number}: only {len(names)} interfaces found")
     return names[number - 1]
 
 

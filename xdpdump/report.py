@@ -12,13 +12,18 @@ def packets(n: int) -> str:
     return f"{n} packet{'' if n == 1 else 's'}"
 
 
+def filter_totals(counters: list[dict[str, int]]) -> tuple[int, int]:
+    """The capture programs' frames matched ("received by filter") and passed to the stack, all devices."""
+    return sum(c["matched"] for c in counters), sum(c["passed"] for c in counters)
+
+
 def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: list[str], verbose: int,
                   more: list[str] | None = None, newline_first: bool = False) -> None:
     """tcpdump's three lines (with -v, drop reasons and per-queue lines), then `more` (a forward's).
 
     newline_first: Ctrl-C in a terminal left the echoed `^C` where the summary would start; tcpdump
     starts it on a line of its own."""
-    matched = sum(c["matched"] for c in counters)
+    matched, passed = filter_totals(counters)
     lines = [
         f"{packets(stats.captured)} captured",
         f"{packets(matched)} received by filter",
@@ -26,7 +31,6 @@ def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: li
     ]
     if verbose:
         lines += [f"  {n} {reason}" for reason, n in stats.drop_reasons().items()]
-        passed = sum(c["passed"] for c in counters)
         lines.append(f"{passed} frames left to the stack (not matched, or no socket on their queue)")
         lines.append(f"{stats.ring_full_events} times the capture waited for a reader (record ring full)")
         lines += [

@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from typing import Any
 
-from xdpdump.errors import UserError
+from xdpdump.errors import FilterError
 
 # Lines of the verifier's trace, not its verdict: "12: (71) r1 = ...", "; source @ main.c:3",
 # register dumps, the statistics footer and bcc's own banner.
@@ -57,4 +57,4 @@ def load_func_explained(bpf: Any, func_name: str, prog_type: int, what: str = "t
             return bpf.load_func(func_name, prog_type)
         except Exception as exc:
             failure = exc
-    raise UserError(f"the kernel verifier rejected {what}: {verifier_reason(log[0])}") from failure
+    raise FilterError(f"the kernel verifier rejected {what}: {verifier_reason(log[0])}") from failure

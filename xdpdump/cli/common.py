@@ -9,7 +9,7 @@ import sys
 import traceback
 from collections.abc import Callable
 
-from xdpdump.errors import PRIVILEGES_NEEDED, InternalError, UserError
+from xdpdump.errors import PRIVILEGES_NEEDED, InternalError, PrivilegeError, UserError
 
 CAP_NET_ADMIN = 12
 CAP_SYS_ADMIN = 21
@@ -87,7 +87,7 @@ def require_bpf_privileges() -> None:
     caps = effective_caps()
     has_bpf = caps & (1 << CAP_BPF) or caps & (1 << CAP_SYS_ADMIN)
     if not (caps & (1 << CAP_NET_ADMIN) and has_bpf):
-        raise UserError(PRIVILEGES_NEEDED)
+        raise PrivilegeError(PRIVILEGES_NEEDED)
 
 
 def run(prog: str, main: Callable[[list[str]], int], argv: list[str] | None) -> int:

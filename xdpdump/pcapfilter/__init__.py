@@ -13,7 +13,7 @@ import functools
 from dataclasses import dataclass
 
 from xdpdump.constants import DEFAULT_SNAPLEN
-from xdpdump.errors import UserError
+from xdpdump.errors import FilterError
 from xdpdump.pcapfilter import cbpf, libpcap, to_c
 from xdpdump.pcapfilter.cbpf import Insn, InvalidProgram
 from xdpdump.verifier import load_func_explained, verifier_reason
@@ -46,7 +46,7 @@ class PcapFilter:
             return to_c.translate(self.instructions, name=name,
                                   title=self.expression or "(empty: all)", prelude=prelude)
         except InvalidProgram as exc:
-            raise UserError(f"this filter cannot run in the XDP program: {exc}") from exc
+            raise FilterError(f"this filter cannot run in the XDP program: {exc}") from exc
 
     @functools.cached_property
     def _offline(self) -> libpcap.OfflineProgram:

@@ -12,7 +12,7 @@ import ctypes.util
 import functools
 from collections.abc import Sequence
 
-from xdpdump.errors import UserError
+from xdpdump.errors import FilterError, UserError
 from xdpdump.pcapfilter.cbpf import Insn
 
 DLT_EN10MB = 1
@@ -78,7 +78,7 @@ def compile_expression(expression: str, snaplen: int, optimize: bool = True,
     try:
         if lib.pcap_compile(handle, ctypes.byref(prog), expression.encode(), int(optimize),
                             PCAP_NETMASK_UNKNOWN) != 0:
-            raise UserError(lib.pcap_geterr(handle).decode(errors="replace"))
+            raise FilterError(lib.pcap_geterr(handle).decode(errors="replace"))
         try:
             return [Insn(prog.bf_insns[i].code, prog.bf_insns[i].jt, prog.bf_insns[i].jf,
                          prog.bf_insns[i].k) for i in range(prog.bf_len)]
