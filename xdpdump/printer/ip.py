@@ -1,23 +1,43 @@
-"""IPv4 (options, fragments) and IPv6 (extension headers) as tcpdump prints them, and the
-dispatch to what they carry (``ip_payload``).
+"""IPv4 (options, fragments) and IPv6 (with its extension headers, ipv6_ext.py) as tcpdump prints
+them, and tcpdump's ip_demux_print: the dispatch to what they carry (``ip_payload``).
 
-The IPv6 extension-header walk is bounded (``MAX_IP6_HEADERS``) as is every loop over a frame's
-contents, so a crafted frame costs at most a few dozen steps.
+Encapsulation does not recurse. A printer that ends its line with another packet (IP in IP, 6in4,
+4in6, GRE's inner packet, the datagram an ICMP error quotes with -v) returns that packet as a
+``Step`` and ``run_steps`` prints it next, so an IP-in-IP chain nested thousands deep costs one loop
+iteration per header, not a Python stack frame. Every loop over a frame's contents consumes bytes,
+so the work per frame is linear in its length.
 """
 
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
+from typing import Any
 
 from xdpdump.printer.base import IP_PROTO_NAMES, Base, Truncated, ip4_at, ip6
 
-MAX_IP6_HEADERS = 16
 _IP_OPT_NAMES = {0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR", 137: "SSRR", 131: "LSRR",
                  148: "RA", 82: "traceroute"}
+# A packet still to print: the method and its arguments after ``out``.
+Step = tuple[Callable[..., Any], tuple] | None
+# The transports tcpdump heads with addresses itself (the IP layer prints none before them).
+_ADDRESSED = (6, 17, 33, 132)
 
 
 class IpPrinter(Base):
+    def run_steps(self, out: list[str], step: Step) -> None:
+        """Print a packet and whatever it encapsulates, one header after another."""
+        while step is not None:
+            fn, args = step
+            step = fn(out, *args)
+
     def _ip4(self, out: list[str], data: bytes, off: int, wire: int) -> None:
+        self.run_steps(out, (self._ip4_step, (data, off, wire)))
+
+    def _ip6(self, out: list[str], data: bytes, off: int, wire: int) -> None:
+        self.run_steps(out, (self._ip6_step, (data, off, wire)))
+
+    def _ip4_step(self, out: list[str], data: bytes, off: int, wire: int) -> Step:
         avail = len(data) - off
         if avail < 1:
             raise Truncated("ip")
@@ -25,25 +45,25 @@ class IpPrinter(Base):
         if version != 4:
             out.append("IP6, wrong link-layer encapsulation (invalid)" if version == 6
                        else f"IP{version} (invalid)")
-            return
+            return None
         if not self.opts.link:
             out.append("IP ")
         if avail < 20:
             raise Truncated("ip")
         if wire < 20:
             out.append(f"truncated-ip {wire}")
-            return
+            return None
         vihl, tos, total, ident, frag, ttl, proto = struct.unpack_from("!BBHHHBB", data, off)
         hlen = (vihl & 0x0F) * 4
         src, dst = ip4_at(data, off + 12), ip4_at(data, off + 16)
         if hlen < 20:
             out.append(f"bad-hlen {hlen}")
-            return
+            return None
         if wire < total:
             out.append(f"truncated-ip - {total - wire} bytes missing! ")
         if total < hlen:
             out.append(f"bad-len {total}")
-            return
+            return None
         if self.opts.verbose:
             flags = [n for bit, n in ((0x2000, "+"), (0x4000, "DF"), (0x8000, "rsvd")) if frag & bit]
             ecn = ("", ",ECT(1)", ",ECT(0)", ",CE")[tos & 3]
@@ -62,15 +82,16 @@ class IpPrinter(Base):
         plen = total - hlen
         if frag & 0x1FFF:
             out.append(f"{src} > {dst}: ip-proto-{proto}")
-            return
-        if proto not in (6, 17, 132, 33):
+            return None
+        if proto not in _ADDRESSED:
             out.append(f"{src} > {dst}: ")
         if avail < hlen:
             out.append(f" [remaining caplen({avail}) < header length({hlen})]")
             raise Truncated("ip")
         # What follows the datagram (Ethernet padding) is not the payload's.
         end = off + total
-        self.ip_payload(out, data[:end] if len(data) > end else data, off + hlen, plen, proto, src, dst, 4)
+        return self.ip_payload(out, data[:end] if len(data) > end else data, off + hlen, plen, proto, src, dst, 4,
+                               bool(frag & 0x2000))
 
     def _ip4_options(self, out: list[str], data: bytes, off: int, length: int) -> bool:
         """tcpdump's ip_optprint; True when the options were cut by the capture."""
@@ -166,21 +187,24 @@ class IpPrinter(Base):
         out.append(" ^ " if ptr == pos else "")
         out.append(f" [{opt[3] >> 4} hops not recorded]}} " if opt[3] >> 4 else "}")
 
-    def _ip6(self, out: list[str], data: bytes, off: int, wire: int) -> None:
+    def _ip6_step(self, out: list[str], data: bytes, off: int, wire: int) -> Step:
         if len(data) - off < 40:
             raise Truncated("ip6")
         vcf, plen, nh, hlim = struct.unpack_from("!IHBB", data, off)
         if wire < 40:
             out.append(f"truncated-ip6 {wire}")
-            return
+            return None
         if not self.opts.link:
             out.append("IP6 ")
         if vcf >> 28 != 6:
             out.append(f"version error: {vcf >> 28} != 6")
-            return
-        if plen and wire < plen + 40:
-            out.append(f"truncated-ip6 - {plen + 40 - wire} bytes missing!")
-        src, dst = ip6(data[off + 8 : off + 24]), ip6(data[off + 24 : off + 40])
+            return None
+        if plen:
+            length = plen + 40
+            if wire < length:
+                out.append(f"truncated-ip6 - {length - wire} bytes missing!")
+        else:
+            length = (wire + 40) & 0xFFFFFFFF  # a jumbogram's length is in a hop-by-hop option
         if self.opts.verbose:
             cls, flow = (vcf >> 20) & 0xFF, vcf & 0xFFFFF
             head = ""
@@ -190,22 +214,82 @@ class IpPrinter(Base):
                 head += f"flowlabel 0x{flow:05x}, "
             name = IP_PROTO_NAMES.get(nh, "unknown")
             out.append(f"({head}hlim {hlim}, next-header {name} ({nh}) payload length: {plen}) ")
-        if nh not in (6, 17, 132, 33):
+        src, dst = ip6(data[off + 8 : off + 24]), ip6(data[off + 24 : off + 40])
+        if nh not in _ADDRESSED:
             out.append(f"{src} > {dst}: ")
-        end = off + 40 + plen
-        self.ip_payload(out, data[:end] if len(data) > end else data, off + 40, plen, nh, src, dst, 6)
+        end = off + length
+        return self.ip6_headers(out, data[:end] if len(data) > end else data, data, off, wire, length, plen, nh,
+                                src, dst)
 
-    # --- what IP carries ----------------------------------------------------------------------
+    # --- what IP carries (tcpdump's ip_demux_print) --------------------------------------------
 
-    def ip_payload(self, out: list[str], data: bytes, off: int, plen: int, proto: int,
-                   src: str, dst: str, ipv: int) -> None:
+    def ip_payload(self, out: list[str], data: bytes, off: int, plen: int, proto: int, src: str, dst: str,
+                   ipv: int, fragmented: bool = False, addressed: bool = True) -> Step:
+        """Print what IP carries; ``addressed`` is False behind an extension header or AH, where
+        tcpdump heads TCP and UDP with their ports only."""
+        plen &= 0xFFFFFFFF  # tcpdump's lengths are unsigned: AH longer than the datagram wraps
+        while proto == 51:  # AH: its next header follows, with the AH's length taken off
+            if len(data) <= off:
+                raise Truncated("ah")
+            proto, advance = data[off], self._ah(out, data, off)
+            off, plen, addressed = off + advance, (plen - advance) & 0xFFFFFFFF, False
         if proto == 6:
-            self._tcp(out, data, off, plen, src, dst, ipv)
+            self._tcp(out, data, off, plen, src, dst, ipv, ports_only=not addressed)
         elif proto == 17:
-            self._udp(out, data, off, plen, src, dst, ipv)
-        elif proto == 1 and ipv == 4:
-            self._icmp(out, data, off, plen)
-        elif proto == 58 and ipv == 6:
-            self._icmp6(out, data, off, plen)
+            if addressed:
+                self._udp(out, data, off, plen, src, dst, ipv)
+            else:
+                self._ports_only(out, self._udp, data, off, plen, src, dst, ipv)
+        elif proto == 1:
+            if ipv == 4:
+                return self._icmp(out, data, off, plen)
+            out.append("[ICMP requires IPv4] (invalid)")
+        elif proto == 58:
+            if ipv == 6:
+                self._icmp6(out, data, off, plen)
+            else:
+                out.append("[ICMPv6 requires IPv6] (invalid)")
+        elif proto == 2:
+            if ipv == 4:
+                self._igmp(out, data, off, plen)
+            else:
+                out.append("[IGMP requires IPv4] (invalid)")
+        elif proto == 4:
+            return self._ip4_step, (data, off, plen)
+        elif proto == 41:
+            return self._ip6_step, (data, off, plen)
+        elif proto == 47:
+            return self._gre(out, data, off, plen)
+        elif proto == 50:
+            self._esp(out, data, off, plen)
+        elif proto == 77:
+            out.append(f" nd {plen}")
+        elif proto == 59:
+            out.append("no next header")
+        elif proto == 143 and ipv == 4:
+            out.append("[Ethernet requires IPv6] (invalid)")
         else:
             out.append(f" ip-proto-{proto} {plen}")
+        return None
+
+    @staticmethod
+    def _ports_only(out: list[str], printer: Callable[..., None], data: bytes, off: int, plen: int, src: str,
+                    dst: str, ipv: int) -> None:
+        """Run a transport printer that heads its line with addresses, keeping its ports only.
+
+        tcpdump's UDP names the addresses only when IP's own next header is UDP; behind extension
+        headers it prints ``sport > dport:``, and nothing at all when the ports were not captured.
+        """
+        mine: list[str] = []
+        try:
+            printer(mine, data, off, plen, src, dst, ipv)
+        finally:
+            text = "".join(mine)
+            if len(data) - off >= 4:
+                sport, dport = struct.unpack_from("!HH", data, off)
+                full = f"{src}.{sport} > {dst}.{dport}:"
+                if text.startswith(full):
+                    text = f"{sport} > {dport}:" + text[len(full):]
+            elif text.startswith(f"{src} > {dst}:"):
+                text = text[len(f"{src} > {dst}:"):].lstrip(" ")
+            out.append(text)

@@ -15,13 +15,15 @@ _TCP_OPT_NAMES = {0: "eol", 1: "nop", 2: "mss", 3: "wscale", 4: "sackOK", 5: "sa
 
 
 class TcpPrinter(Base):
-    def _tcp(self, out: list[str], data: bytes, off: int, plen: int, src: str, dst: str, ipv: int) -> None:
+    def _tcp(self, out: list[str], data: bytes, off: int, plen: int, src: str, dst: str, ipv: int,
+             ports_only: bool = False) -> None:
+        """``ports_only``: behind IPv6 extension headers or AH tcpdump heads the line with the ports."""
         avail = len(data) - off
         if avail < 4:
             out.append(f"{src} > {dst}:")
             raise Truncated("tcp")
         sport, dport = struct.unpack_from("!HH", data, off)
-        out.append(f"{src}.{sport} > {dst}.{dport}:")
+        out.append(f"{sport} > {dport}:" if ports_only else f"{src}.{sport} > {dst}.{dport}:")
         if avail < 20:
             out.append(" ")
             raise Truncated("tcp")

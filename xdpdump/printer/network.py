@@ -1,0 +1,12 @@
+"""The protocol mixins ``LineFormatter`` takes beyond its core ones: IPv6 extension headers, IGMP,
+GRE, IPsec (ESP and AH), MPLS. One list, so a new printer is added here and nowhere else."""
+
+from __future__ import annotations
+
+from xdpdump.printer.gre import GrePrinter
+from xdpdump.printer.igmp import IgmpPrinter
+from xdpdump.printer.ipsec import IpsecPrinter
+from xdpdump.printer.ipv6_ext import Ip6ExtPrinter
+from xdpdump.printer.mpls import MplsPrinter
+
+NETWORK_PRINTERS = (Ip6ExtPrinter, IgmpPrinter, GrePrinter, IpsecPrinter, MplsPrinter)
