@@ -41,7 +41,7 @@ class GrePrinter(Base):
 
         proto = take(2)
         if version == 1:
-            return self._gre1(out, flags, proto, take, length)
+            return self._gre1(out, flags, proto, take, length, lambda: len(data) - pos)
         if flags & (_CP | _RP):
             checksum = take(2)
             if self.opts.verbose:
@@ -77,7 +77,7 @@ class GrePrinter(Base):
         out.append(f"gre-proto-0x{proto:x}")
         return None
 
-    def _gre1(self, out: list[str], flags: int, proto: int, take, length: int):
+    def _gre1(self, out: list[str], flags: int, proto: int, take, length: int, captured):
         if flags & _KP:
             out.append(f", call {take(4) & 0xFFFF}")
         if flags & _SP:
@@ -94,7 +94,10 @@ class GrePrinter(Base):
         out.append("\n\t" if self.opts.verbose else ": ")
         if proto != 0x880B:
             out.append(f"gre-proto-0x{proto:x}")
+        elif captured() <= 0:
+            raise Truncated("ppp")  # tcpdump's PPP printer finds nothing captured
         return None  # PPP inside PPTP: not decoded; tcpdump's line goes on where this stops
+
 
     def _gre_bridged(self, out: list[str], data: bytes, off: int, length: int):
         """Transparent Ethernet bridging: the inner frame, as tcpdump's ether_print."""

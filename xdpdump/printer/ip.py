@@ -25,6 +25,10 @@ _ADDRESSED = (6, 17, 33, 132)
 
 
 class IpPrinter(Base):
+    # The datagram being printed is a first fragment (IPv4 MF, an IPv6 fragment header): tcpdump's
+    # UDP then prints the UDP length without comparing it with the IP length.
+    ip_fragmented = False
+
     def run_steps(self, out: list[str], step: Step) -> None:
         """Print a packet and whatever it encapsulates, one header after another."""
         while step is not None:
@@ -228,6 +232,7 @@ class IpPrinter(Base):
         """Print what IP carries; ``addressed`` is False behind an extension header or AH, where
         tcpdump heads TCP and UDP with their ports only."""
         plen &= 0xFFFFFFFF  # tcpdump's lengths are unsigned: AH longer than the datagram wraps
+        self.ip_fragmented = fragmented
         while proto == 51:  # AH: its next header follows, with the AH's length taken off
             if len(data) <= off:
                 raise Truncated("ah")

@@ -1,0 +1,310 @@
+"""Frames of the network-layer protocols for the differential tests against tcpdump (seeded): IPv6
+extension headers, IGMP, GRE, IP in IP (IPIP, 6in4, 4in6, 6in6), ESP and AH, MPLS, TCP options and
+the TCP application suffixes. Built with scapy where it knows the header, else with ``struct``.
+
+Each ``*_frames(rng)`` returns Ethernet frames; ``NETWORK_CORPORA`` maps a name to its maker.
+Addresses are in the test ranges (198.18.0.0/15, fd00::/8); UDP and TCP ports are ones tcpdump has no
+dissector for unless a frame is about that dissector.
+"""
+
+from __future__ import annotations
+
+import random
+import struct
+
+from scapy.all import ICMP, IP, TCP, UDP, Ether, IPv6
+from scapy.layers.inet6 import ICMPv6EchoRequest
+
+MAC_A, MAC_B = "02:00:00:00:00:01", "02:00:00:00:00:02"
+
+
+def _v4(rng: random.Random) -> str:
+    return f"198.{rng.randint(18, 19)}.{rng.randint(0, 255)}.{rng.randint(1, 254)}"
+
+
+def _v6(rng: random.Random) -> str:
+    return f"fd00:{rng.randint(0, 0xFFFF):x}::{rng.randint(1, 0xFFFF):x}"
+
+
+def _bytes(rng: random.Random, most: int = 32, least: int = 0) -> bytes:
+    return bytes(rng.randint(0, 255) for _ in range(rng.randint(least, most)))
+
+
+def _ports(rng: random.Random) -> tuple[int, int]:
+    return rng.randint(40000, 59999), rng.randint(30000, 39999)
+
+
+def _upper(rng: random.Random, v6: bool):
+    """(protocol number, bytes) of an upper-layer packet (its checksum does not matter without -v)."""
+    sport, dport = _ports(rng)
+    pick = rng.randint(0, 5)
+    if pick == 0:
+        return 17, bytes(UDP(sport=sport, dport=dport) / _bytes(rng))
+    if pick == 1:
+        return 6, bytes(TCP(sport=sport, dport=dport, flags=rng.choice(["S", "PA", "R", "FA"]),
+                            seq=rng.randint(0, 2**32 - 1), ack=rng.randint(0, 2**32 - 1)) / _bytes(rng))
+    if pick == 2:
+        return (58, bytes(ICMPv6EchoRequest(id=rng.randint(0, 65535), seq=rng.randint(0, 65535)))) if v6 else (
+            1, bytes(ICMP(id=rng.randint(0, 65535), seq=rng.randint(0, 65535))))
+    if pick == 3:
+        return 59, b""
+    if pick == 4:
+        return rng.choice([99, 253, 254, 142]), _bytes(rng)
+    return (1, bytes(ICMP())) if v6 else (58, bytes(ICMPv6EchoRequest()))  # "[... requires IPvN] (invalid)"
+
+
+# --- IPv6 extension headers ------------------------------------------------------------------------
+
+def _options(rng: random.Random, room: int) -> bytes:
+    """Hop-by-hop / destination options filling ``room`` bytes (sometimes malformed on purpose)."""
+    out = b""
+    while len(out) < room:
+        left = room - len(out)
+        kind = rng.choice([0, 1, 1, 5, 0xC2, 0xC9, 0x3E, 0x1E])
+        if kind == 0 or left < 2:
+            out += b"\0"
+        elif kind == 5 and left >= 4:
+            out += struct.pack("!BBH", 5, rng.choice([2, 2, 2, 3]), rng.randint(0, 65535))
+        elif kind == 0xC2 and left >= 6:
+            out += struct.pack("!BBI", 0xC2, 4, rng.choice([0, 70000, 100, 2**32 - 1]))
+        elif kind == 0xC9 and left >= 18:
+            body = bytes.fromhex("fd00000000000000000000000000abcd") + _bytes(rng, min(left - 18, 4))
+            out += bytes([0xC9, len(body)]) + body
+        else:
+            n = rng.randint(0, left - 2)
+            out += bytes([kind if kind != 0xC9 else 1, n]) + bytes(n)
+    if rng.random() < 0.1 and out:
+        out = out[:-1] + bytes([rng.randint(0, 255)])  # an option running past the header
+    return out[:room]
+
+
+def _opts_header(rng: random.Random, nh: int) -> bytes:
+    units = rng.choice([0, 0, 1, 2])
+    return bytes([nh, units]) + _options(rng, 6 + 8 * units)
+
+
+def _routing(rng: random.Random, nh: int) -> bytes:
+    kind = rng.choice([0, 2, 4, 4, 3])
+    n = rng.randint(0, 3) if kind != 2 else 1
+    addrs = b"".join(bytes.fromhex(f"fd00{rng.randint(0, 0xFFFF):04x}" + "00" * 10 + f"{rng.randint(1, 0xFFFF):04x}")
+                     for _ in range(n))
+    hlen = 2 * n + (1 if rng.random() < 0.1 else 0)
+    if kind == 4:
+        head = struct.pack("!BBBBBBH", nh, hlen, 4, rng.randint(0, n), max(n - 1, 0), rng.choice([0, 0, 8]),
+                           rng.randint(0, 65535))
+    else:
+        head = struct.pack("!BBBBI", nh, hlen, kind, rng.randint(0, n), rng.choice([0, 0, 7]))
+    body = head + addrs
+    return body + bytes(8 * (hlen + 1) - len(body)) if 8 * (hlen + 1) > len(body) else body
+
+
+def _frag(rng: random.Random, nh: int) -> bytes:
+    return struct.pack("!BBHI", nh, 0, rng.choice([0, 0, 1, 8 * rng.randint(1, 100), 8 * rng.randint(1, 100) | 1]),
+                       rng.randint(0, 2**32 - 1))
+
+
+def ip6_chain(rng: random.Random, kinds: list[int], upper: tuple[int, bytes], plen: int | None = None) -> bytes:
+    """An IPv6 packet whose extension headers are ``kinds`` (0, 43, 44, 60) in order."""
+    nh, payload = upper
+    for kind in reversed(kinds):
+        maker = {0: _opts_header, 60: _opts_header, 43: _routing, 44: _frag}[kind]
+        payload = maker(rng, nh) + payload
+        nh = kind
+    head = struct.pack("!IHBB", 0x60000000 | rng.choice([0, 0, 0x12345]), len(payload) if plen is None else plen,
+                       nh, 64)
+    return head + bytes.fromhex("fd000000000000000000000000000001fd000000000000000000000000000002") + payload
+
+
+def ip6ext_frames(rng: random.Random) -> list[bytes]:
+    frames = []
+    for _ in range(3):
+        kinds = rng.choice([[0], [60], [43], [44], [0, 60], [0, 43, 60], [60, 44], [44, 60], [0, 0], [60, 0],
+                            [43, 43, 44], [rng.choice([0, 43, 44, 60]) for _ in range(rng.randint(1, 5))]])
+        plen = rng.choice([None, None, None, None, 0, 4])
+        frames.append(ip6_chain(rng, kinds, _upper(rng, True), plen))
+    return [bytes(Ether(src=MAC_A, dst=MAC_B, type=0x86DD)) + f for f in frames]
+
+
+# --- IGMP ------------------------------------------------------------------------------------------
+
+def _igmp(rng: random.Random) -> bytes:
+    group = struct.pack("!4B", 224 + rng.randint(0, 15), rng.randint(0, 255), rng.randint(0, 255), rng.randint(1, 255))
+    pick = rng.randint(0, 8)
+    if pick == 0:  # v1/v2 query, sometimes with a group, sometimes odd lengths
+        body = struct.pack("!BBH", 0x11, rng.choice([0, 100, 10, 255]), 0) + rng.choice([bytes(4), group])
+        return body + bytes(rng.choice([0, 0, 2]))
+    if pick == 1:
+        return struct.pack("!BBH", rng.choice([0x12, 0x16, 0x17]), 0, 0) + group + bytes(rng.choice([0, 0, 4]))
+    if pick in (2, 3):  # v3 query
+        n = rng.randint(0, 3)
+        body = struct.pack("!BBH", 0x11, rng.choice([100, 0, 50, 127, 128, 200, 255]), 0)
+        body += rng.choice([bytes(4), group]) + struct.pack("!BBH", rng.randint(0, 15), rng.randint(0, 255),
+                                                            rng.choice([n, n, n + 2]))
+        return body + b"".join(struct.pack("!4B", 198, 18, 0, i + 1) for i in range(n)) + bytes(rng.choice([0, 0, 2]))
+    if pick in (4, 5):  # v3 report
+        records = b""
+        count = rng.randint(0, 3)
+        for _ in range(count):
+            n = rng.randint(0, 2)
+            records += struct.pack("!BBH", rng.choice([1, 2, 3, 4, 5, 6, 9]), 0, n) + group
+            records += b"".join(struct.pack("!4B", 198, 19, 1, i + 1) for i in range(n))
+        return struct.pack("!BBHHH", 0x22, 0, 0, 0, rng.choice([count, count, count + 1])) + records
+    if pick == 6:  # mtrace / mresp
+        return (struct.pack("!BBH", rng.choice([0x1E, 0x1F]), 0, 0) + group + struct.pack("!4B", 198, 18, 1, 1)
+                + struct.pack("!4B", 198, 18, 1, 2) + rng.choice([group, bytes([198, 18, 1, 3])])
+                + struct.pack("!I", rng.randint(0, 2**32 - 1)))[: rng.choice([40, 40, 20])]
+    if pick == 7:
+        return struct.pack("!BBH", rng.choice([0x18, 0x30, 0x99]), 0, 0) + group
+    return bytes([0x11])  # too short for anything
+
+
+def igmp_frames(rng: random.Random) -> list[bytes]:
+    return [bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=_v4(rng), dst=_v4(rng), proto=2) / _igmp(rng))
+            for _ in range(3)]
+
+
+# --- GRE, IP in IP, IPsec, MPLS ---------------------------------------------------------------------
+
+def _inner_ip(rng: random.Random, depth: int = 0):
+    """An IPv4 or IPv6 packet, sometimes itself carrying IP (IPIP, 6in4, 4in6, 6in6)."""
+    v6 = rng.random() < 0.4
+    if depth < 2 and rng.random() < 0.3:
+        inner = _inner_ip(rng, depth + 1)
+        proto, payload = (4 if inner[0] >> 4 == 4 else 41), inner
+    else:
+        proto, payload = _upper(rng, v6)
+    if v6:
+        return bytes(IPv6(src=_v6(rng), dst=_v6(rng), nh=proto) / payload)
+    return bytes(IP(src=_v4(rng), dst=_v4(rng), proto=proto) / payload)
+
+
+def _gre(rng: random.Random) -> bytes:
+    flags = rng.choice([0, 0x2000, 0x1000, 0x3000, 0x8000, 0xB000, 0x4000, 0x0001, 0x3081, 0x2001, 0x0005])
+    inner_kind = rng.choice(["ip", "ip", "teb", "mpls", "other"])
+    if inner_kind == "ip":
+        inner = _inner_ip(rng)
+        proto = 0x0800 if inner[0] >> 4 == 4 else 0x86DD
+    elif inner_kind == "teb":
+        packet = _inner_ip(rng)
+        inner = bytes(Ether(src=MAC_B, dst=MAC_A, type=0x0800 if packet[0] >> 4 == 4 else 0x86DD)) + packet
+        proto = 0x6558
+    elif inner_kind == "mpls":
+        inner, proto = struct.pack("!I", (rng.randint(16, 99999) << 12) | 0x100 | 64) + _inner_ip(rng), 0x8847
+    else:
+        inner, proto = _bytes(rng, 16), rng.choice([0x1234, 0x88BE])
+    head = struct.pack("!HH", flags, proto)
+    version = flags & 7
+    if version == 1:
+        head = struct.pack("!HH", flags, 0x880B)
+        head += struct.pack("!I", rng.randint(0, 2**32 - 1)) * (bool(flags & 0x2000) + bool(flags & 0x1000)
+                                                                 + bool(flags & 0x0080))
+        return head  # PPTP: only the header (PPP after it is not decoded here)
+    if flags & 0xC000:
+        head += struct.pack("!HH", rng.randint(0, 65535), rng.randint(0, 65535))
+    if flags & 0x2000:
+        head += struct.pack("!I", rng.randint(0, 2**32 - 1))
+    if flags & 0x1000:
+        head += struct.pack("!I", rng.randint(0, 2**32 - 1))
+    if flags & 0x4000:
+        for _ in range(rng.randint(0, 2)):
+            af = rng.choice([0x0800, 0xFFFE, 0x1234])
+            size = 4 if af == 0x0800 else 2
+            count = rng.randint(1, 3)
+            head += struct.pack("!HBB", af, rng.choice([0, size, 1]), size * count) + _bytes(rng, 0) + bytes(
+                rng.randint(0, 255) for _ in range(size * count))
+        head += struct.pack("!HBB", 0, 0, 0)
+    return head + inner
+
+
+def gre_frames(rng: random.Random) -> list[bytes]:
+    frames = []
+    for _ in range(2):
+        payload = _gre(rng)
+        if rng.random() < 0.3:
+            frames.append(bytes(Ether(src=MAC_A, dst=MAC_B) / IPv6(src=_v6(rng), dst=_v6(rng), nh=47) / payload))
+        else:
+            frames.append(bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=_v4(rng), dst=_v4(rng), proto=47) / payload))
+    return frames
+
+
+def _ether(packet: bytes) -> bytes:
+    return bytes(Ether(src=MAC_A, dst=MAC_B, type=0x0800 if packet[0] >> 4 == 4 else 0x86DD)) + packet
+
+
+def tunnel_frames(rng: random.Random) -> list[bytes]:
+    return [_ether(_inner_ip(rng)) for _ in range(3)]
+
+
+def _ah(rng: random.Random, nh: int) -> bytes:
+    words = rng.choice([1, 4, 4, 5])  # the length field counts 4-byte words minus 2
+    body = struct.pack("!BBHII", nh, words, rng.choice([0, 0, 7]), rng.randint(0, 2**32 - 1), rng.randint(0, 2**32 - 1))
+    return body + bytes(rng.randint(0, 255) for _ in range(max((words + 2) * 4 - 12, 0)))
+
+
+def ipsec_frames(rng: random.Random) -> list[bytes]:
+    frames = []
+    for _ in range(2):
+        v6 = rng.random() < 0.4
+        if rng.random() < 0.5:
+            proto, payload = 50, struct.pack("!II", rng.randint(0, 2**32 - 1), rng.randint(0, 2**32 - 1)) + _bytes(
+                rng, 40, 0)
+        else:
+            proto, payload = _upper(rng, v6)
+            if rng.random() < 0.2:
+                payload = _ah(rng, proto) + payload
+                proto = 51
+            payload, proto = _ah(rng, proto) + payload, 51
+        ip = IPv6(src=_v6(rng), dst=_v6(rng), nh=proto) if v6 else IP(src=_v4(rng), dst=_v4(rng), proto=proto)
+        frames.append(bytes(Ether(src=MAC_A, dst=MAC_B) / ip / payload))
+    return frames
+
+
+def mpls_frames(rng: random.Random) -> list[bytes]:
+    frames = []
+    for _ in range(2):
+        depth = rng.randint(1, 4)
+        bottom = rng.choice([0, 2, 3, rng.randint(16, 2**20 - 1)])
+        labels = [rng.randint(16, 2**20 - 1) for _ in range(depth - 1)] + [bottom]
+        stack = b"".join(struct.pack("!I", (label << 12) | (rng.randint(0, 7) << 9) | (0x100 if i == depth - 1 else 0)
+                                     | rng.randint(0, 255)) for i, label in enumerate(labels))
+        payload = rng.choice([_inner_ip(rng), _inner_ip(rng), _bytes(rng, 30, 1)])
+        frames.append(bytes(Ether(src=MAC_A, dst=MAC_B, type=rng.choice([0x8847, 0x8848]))) + stack + payload)
+    return frames
+
+
+NETWORK_CORPORA = {
+    "ip6ext": ip6ext_frames,
+    "igmp": igmp_frames,
+    "gre": gre_frames,
+    "tunnel": tunnel_frames,
+    "ipsec": ipsec_frames,
+    "mpls": mpls_frames,
+}
+
+
+def network_corpus(name: str, seed: int = 1, groups: int = 60) -> list[bytes]:
+    rng = random.Random(f"{name}-{seed}")
+    frames = []
+    for _ in range(groups):
+        frames.extend(NETWORK_CORPORA[name](rng))
+    return frames
+
+
+def nested_ipip(depth: int) -> bytes:
+    """IPv4 in IPv4 ``depth`` times around a UDP datagram, in an Ethernet frame."""
+    packet = bytes(UDP(sport=40000, dport=30000) / b"x")
+    for i in range(depth):
+        packet = bytes(IP(src=f"198.18.{i % 256}.1", dst=f"198.19.{i % 256}.1", proto=17 if i == 0 else 4) / packet)
+    return _ether(packet)
+
+
+def chained_dstopts(count: int) -> bytes:
+    """An IPv6 packet with ``count`` destination-options headers before a UDP datagram."""
+    payload = bytes(UDP(sport=40000, dport=30000) / b"x")
+    nh = 17
+    for _ in range(count):
+        payload = bytes([nh, 0]) + bytes([1, 4]) + bytes(4) + payload
+        nh = 60
+    head = struct.pack("!IHBB", 0x60000000, len(payload), nh, 64) + bytes.fromhex("fd00" + "00" * 13 + "01") + \
+        bytes.fromhex("fd00" + "00" * 13 + "02")
+    return bytes(Ether(src=MAC_A, dst=MAC_B, type=0x86DD)) + head + payload
