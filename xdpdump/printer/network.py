@@ -1,5 +1,5 @@
 """The protocol mixins ``LineFormatter`` takes beyond its core ones: IPv6 extension headers, IGMP,
-GRE, IPsec (ESP and AH), MPLS. One list, so a new printer is added here and nowhere else."""
+GRE, IPsec (ESP and AH), MPLS, TCP's application suffixes. One list, so a new printer is added here and nowhere else."""
 
 from __future__ import annotations
 
@@ -8,5 +8,6 @@ from xdpdump.printer.igmp import IgmpPrinter
 from xdpdump.printer.ipsec import IpsecPrinter
 from xdpdump.printer.ipv6_ext import Ip6ExtPrinter
 from xdpdump.printer.mpls import MplsPrinter
+from xdpdump.printer.tcp_apps import TcpAppPrinter
 
-NETWORK_PRINTERS = (Ip6ExtPrinter, IgmpPrinter, GrePrinter, IpsecPrinter, MplsPrinter)
+NETWORK_PRINTERS = (Ip6ExtPrinter, IgmpPrinter, GrePrinter, IpsecPrinter, MplsPrinter, TcpAppPrinter)
