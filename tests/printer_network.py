@@ -272,7 +272,76 @@ def mpls_frames(rng: random.Random) -> list[bytes]:
     return frames
 
 
+# --- TCP options and application suffixes -----------------------------------------------------------
+
+def _tcp_option(rng: random.Random) -> bytes:
+    kind = rng.choice([0, 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 19, 20, 28, 29, 30, 34, 254, 99, 253])
+    if kind in (0, 1):
+        return bytes([kind])
+    sizes = {2: 2, 3: 1, 4: 0, 6: 4, 7: 4, 8: 8, 11: 4, 12: 4, 13: 4, 19: 16, 20: 2, 28: 2}
+    if kind in sizes:
+        size = sizes[kind] if rng.random() < 0.85 else rng.randint(0, 10)
+        return bytes([kind, size + 2]) + _bytes(rng, size, size)
+    if kind == 5:
+        n = rng.randint(1, 3)
+        return bytes([5, 2 + 8 * n + (rng.random() < 0.1)]) + _bytes(rng, 8 * n, 8 * n)
+    if kind == 30:
+        subtype = rng.randint(0, 8)
+        sizes = {0: [4, 12, 20, 22], 1: [12, 16, 24], 2: [4, 8, 12, 16, 18, 20], 3: [8, 10, 16, 18, 20, 22, 28, 30],
+                 4: [4, 5, 6], 5: [3, 4], 6: [12], 7: [12], 8: [3, 6]}
+        size = rng.choice(sizes[subtype])
+        body = bytes([(subtype << 4) | rng.choice([0, 1, 1, 2, 4, 6]), rng.choice([0, 0x80, 0x1F, 0x15, 0x05, 0x01])])
+        return bytes([30, size]) + (body + _bytes(rng, size, size))[: size - 2]
+    if kind == 34:
+        size = rng.choice([0, 4, 8, 3, 18])
+        return bytes([34, size + 2]) + _bytes(rng, size, size)
+    if kind == 254:
+        size = rng.choice([2, 6, 4, 0])
+        return bytes([254, size + 2]) + (b"\xf9\x89" if rng.random() < 0.5 else b"\x12\x34")[:size] + _bytes(
+            rng, max(size - 2, 0), max(size - 2, 0))
+    if kind == 29:
+        size = rng.choice([0, 1, 2, 6])
+        return bytes([29, size + 2]) + _bytes(rng, size, size)
+    size = rng.randint(0, 6)
+    return bytes([kind, size + 2]) + _bytes(rng, size, size)
+
+
+_APP_PAYLOADS = [
+    b"GET /index.html HTTP/1.1\r\nHost: a\r\n\r\n", b"HTTP/1.1 404 Not Found\r\n", b"post /x HTTP/1.0\n",
+    b"\x16\x03\x01\x00\x05hello", b"garbage line without end", b"PUT\r", b"USER anonymous\r\n", b"220 ready\r\n",
+    b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n", b"SSH-1.99-x\n", b"SSH-2.0-unfinished", b"SSH\x00",
+    b"OPTIONS * RTSP/1.0\r\n",
+    b"RTSP/1.0 200 OK\r\n", b"\xff" * 16 + b"\x00\x13\x04", b"example.org\r\n", b"tab\there\r\n", b"a\rb\n",
+]
+
+
+def tcp_frames(rng: random.Random) -> list[bytes]:
+    frames = []
+    sport, dport = _ports(rng)
+    if rng.random() < 0.5:
+        dport = rng.choice([80, 8080, 22, 21, 25, 43, 179, 554, 8554])
+        sport, dport = (dport, sport) if rng.random() < 0.3 else (sport, dport)
+    options = b"".join(_tcp_option(rng) for _ in range(rng.choice([0, 0, 0, 1, 2, 3, 5])))
+    options = options[:40]
+    options += bytes(-len(options) % 4)
+    payload = rng.choice([*_APP_PAYLOADS, b"", _bytes(rng, 20)])
+    for port, picks in ((22, _APP_PAYLOADS[8:12]), (80, _APP_PAYLOADS[:6]), (8080, _APP_PAYLOADS[:3]),
+                        (554, _APP_PAYLOADS[12:14]), (21, _APP_PAYLOADS[6:8])):
+        if port in (sport, dport) and rng.random() < 0.6:
+            payload = rng.choice(picks)
+    flags = rng.choice([0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x38])
+    head = struct.pack("!HHIIBBHHH", sport, dport, rng.randint(0, 2**32 - 1), rng.randint(0, 2**32 - 1),
+                       (5 + len(options) // 4) << 4, flags, rng.randint(0, 65535), 0, rng.randint(0, 65535))
+    segment = head + options + payload
+    if rng.random() < 0.3:
+        frames.append(bytes(Ether(src=MAC_A, dst=MAC_B) / IPv6(src=_v6(rng), dst=_v6(rng), nh=6) / segment))
+    else:
+        frames.append(bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=_v4(rng), dst=_v4(rng), proto=6) / segment))
+    return frames
+
+
 NETWORK_CORPORA = {
+    "tcp": tcp_frames,
     "ip6ext": ip6ext_frames,
     "igmp": igmp_frames,
     "gre": gre_frames,

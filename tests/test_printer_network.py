@@ -72,6 +72,9 @@ def test_corpora_reach_what_they_claim(tmp_path):
         "tunnel": [": IP6 fd00:", ": IP 198."],
         "ipsec": ["ESP(spi=0x", "AH(spi=0x", "reserved=0x7"],
         "mpls": ["MPLS (label", "[S]", ": IP", " IP6 "],
+        "tcp": ["mss ", "wscale ", "sackOK", "sack ", "TS val ", "md5 ", "scps ", "uto 0x", "tcp-ao", "mptcp ",
+                "tfo ", "exp-", "unknown-", "[bad opt]", "[len ", ": HTTP: ", ": SSH: ", ": FTP: ", ": BGP",
+                ": RTSP", ": WHOIS", ": SMTP"],
     }.items():
         for needle in needles:
             assert needle in text[name], (name, needle)

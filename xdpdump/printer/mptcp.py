@@ -1,6 +1,6 @@
 """The MPTCP option as tcpdump's mptcp_print prints it inside ``options [...]``: its length, the
-subtype's name and fields. ``mptcp_text`` returns None where tcpdump rejects the option (the TCP
-line then ends with ``[bad opt]``)."""
+subtype's name and fields. ``mptcp_text`` says too whether tcpdump accepted the option (if not, the
+TCP line ends with ``[bad opt]`` after what was printed)."""
 
 from __future__ import annotations
 
@@ -21,15 +21,17 @@ def _u32(b: bytes, at: int) -> int:
     return struct.unpack_from("!I", b, at)[0]
 
 
-def mptcp_text(opt: bytes, flags: int) -> str | None:
+def mptcp_text(opt: bytes, flags: int) -> tuple[str, bool]:
     """``opt`` is the whole option (kind and length included), ``flags`` the segment's TCP flags."""
     n = len(opt)
     if n < 3:
-        return None
+        return "", False
     subtype = min(opt[2] >> 4, 8)
     head = f" {n} {_SUBTYPES[subtype]}"
     body = _BODIES[subtype](opt, n, flags)
-    return None if body is None else head + body
+    if isinstance(body, tuple):  # DSS prints its fields as it reads them, then may reject the rest
+        return head + body[0], body[1]
+    return head + (body or ""), body is not None
 
 
 def _capable(opt: bytes, n: int, flags: int) -> str | None:
@@ -60,7 +62,7 @@ def _join(opt: bytes, n: int, flags: int) -> str | None:
     return text
 
 
-def _dss(opt: bytes, n: int, flags: int) -> str | None:
+def _dss(opt: bytes, n: int, flags: int) -> tuple[str, bool] | None:
     if n < 4 or flags & _SYN:
         return None
     bits = opt[3]
@@ -68,28 +70,30 @@ def _dss(opt: bytes, n: int, flags: int) -> str | None:
     at, left = 4, n - 4
     if bits & 0x01:
         size = 8 if bits & 0x02 else 4
+        text += " ack "
         if left < size:
-            return None
-        text += f" ack {int.from_bytes(opt[at:at + size], 'big')}"
+            return text, False
+        text += f"{int.from_bytes(opt[at:at + size], 'big')}"
         at, left = at + size, left - size
     if bits & 0x04:
         size = 8 if bits & 0x08 else 4
+        text += " seq "
         if left < size:
-            return None
-        text += f" seq {int.from_bytes(opt[at:at + size], 'big')}"
+            return text, False
+        text += f"{int.from_bytes(opt[at:at + size], 'big')}"
         at, left = at + size, left - size
         if left < 4:
-            return None
+            return text, False
         text += f" subseq {_u32(opt, at)}"
         at, left = at + 4, left - 4
         if left < 2:
-            return None
+            return text, False
         text += f" len {struct.unpack_from('!H', opt, at)[0]}"
         at, left = at + 2, left - 2
         if left >= 2:
             text += f" csum 0x{struct.unpack_from('!H', opt, at)[0]:x}"
             left -= 2
-    return text if left == 0 else None
+    return text, left == 0
 
 
 def _add_addr(opt: bytes, n: int, flags: int) -> str | None:

@@ -30,6 +30,7 @@ class _Stop(Exception):
 
 class TcpPrinter(Base):
     _tcp_flags = 0  # the segment's flags, for the MPTCP option
+    _tcp_proto = "tcp"  # what a truncation is named after: tcpdump's last printer (MPTCP's, once called)
 
     def _tcp(self, out: list[str], data: bytes, off: int, plen: int, src: str, dst: str, ipv: int,
              ports_only: bool = False) -> None:
@@ -47,6 +48,7 @@ class TcpPrinter(Base):
         _, _, seq, ack, doff, flags, win, _cksum, urp = struct.unpack_from("!HHIIBBHHH", data, off)
         hlen = (doff >> 4) * 4
         self._tcp_flags = flags
+        self._tcp_proto = "tcp"
         if hlen < 20:
             out.append(f" tcp {(plen - hlen) & 0xFFFFFFFF} [bad hdr length {hlen} - too short, < 20]")
             return
@@ -84,7 +86,7 @@ class TcpPrinter(Base):
             return
         if len(data) < off + hlen:
             out.append(f" [remaining caplen({len(data) - off}) < header length({hlen})]")
-            raise Truncated("tcp")
+            raise Truncated(self._tcp_proto)
         if sport in SUFFIX_TCP_PORTS or dport in SUFFIX_TCP_PORTS:
             if flags & 0x04 and self.opts.verbose:
                 return  # tcpdump -v prints a RST's data instead (not claimed here)
@@ -105,14 +107,14 @@ class TcpPrinter(Base):
                 if sep:
                     out.append(",")
                 if cp >= n:
-                    raise Truncated("tcp")
+                    raise Truncated(self._tcp_proto)
                 kind = data[cp]
                 cp += 1
                 if kind <= 1:
                     olen = 1
                 else:
                     if cp >= n:
-                        raise Truncated("tcp")
+                        raise Truncated(self._tcp_proto)
                     olen = data[cp]
                     cp += 1
                     if olen < 2 or olen > hlen:
@@ -132,7 +134,7 @@ class TcpPrinter(Base):
             if str(stop) == "bad":
                 out.append("[bad opt]" + ("]" if sep else ""))
             else:
-                out.append(" [|tcp]" + (">" if sep else ""))
+                out.append(f" [|{self._tcp_proto}]" + (">" if sep else ""))
             raise Done() from None
         out.append("]")
 
@@ -199,10 +201,11 @@ class TcpPrinter(Base):
             return datalen
         if kind == 30:
             check(datalen)
-            text = mptcp_text(data[cp - 2 : cp + datalen], self._tcp_flags)
-            if text is None:
-                raise _Stop("bad")
+            text, ok = mptcp_text(data[cp - 2 : cp + datalen], self._tcp_flags)
+            self._tcp_proto = "mptcp"  # tcpdump names later truncations after the last printer it called
             out.append(text)
+            if not ok:
+                raise _Stop("bad")
             return datalen
         if kind == 34:
             check(datalen)

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from xdpdump.printer.base import Base, Truncated
 
-_HTTP = frozenset(
-    "GET PUT COPY HEAD LOCK MOVE POLL POST BCOPY BMOVE MKCOL TRACE LABEL MERGE DELETE SEARCH UNLOCK REPORT "
-    "UPDATE NOTIFY BDELETE CONNECT OPTIONS CHECKIN PROPFIND CHECKOUT CCM_POST SUBSCRIBE PROPPATCH BPROPFIND "
-    "BPROPPATCH UNCHECKOUT MKACTIVITY MKWORKSPACE UNSUBSCRIBE RPC_CONNECT VERSION-CONTROL BASELINE-CONTROL".split())
-_RTSP = frozenset("DESCRIBE ANNOUNCE GET_PARAMETER OPTIONS PAUSE PLAY RECORD REDIRECT SETUP SET_PARAMETER "
-                  "TEARDOWN".split())
+# The methods tcpdump's http_print and rtsp_print know (a line starting with one is printed).
+_HTTP = frozenset((
+    "GET", "PUT", "COPY", "HEAD", "LOCK", "MOVE", "POLL", "POST", "BCOPY", "BMOVE", "MKCOL", "TRACE", "LABEL",
+    "MERGE", "DELETE", "SEARCH", "UNLOCK", "REPORT", "UPDATE", "NOTIFY", "BDELETE", "CONNECT", "OPTIONS",
+    "CHECKIN", "PROPFIND", "CHECKOUT", "CCM_POST", "SUBSCRIBE", "PROPPATCH", "BPROPFIND", "BPROPPATCH",
+    "UNCHECKOUT", "MKACTIVITY", "MKWORKSPACE", "UNSUBSCRIBE", "RPC_CONNECT", "VERSION-CONTROL", "BASELINE-CONTROL"
+))
+_RTSP = frozenset((
+    "DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS", "PAUSE", "PLAY", "RECORD", "REDIRECT", "SETUP",
+    "SET_PARAMETER", "TEARDOWN"
+))
 _TOKEN_BUF = 129  # tcpdump's token buffer: a token of 127 characters fits, with its NUL
 # In tcpdump's order of tests: the first port that matches either side decides.
 _ORDER = ((23, None), (25, "smtp"), (43, "whois"), (179, "bgp"), (1723, None), (6379, None), (22, "ssh"),
