@@ -340,7 +340,63 @@ def tcp_frames(rng: random.Random) -> list[bytes]:
     return frames
 
 
+# --- 802.3 / LLC / SNAP: spanning tree, CDP; LLDP ---------------------------------------------------
+
+def _bridge_id(rng: random.Random) -> bytes:
+    return struct.pack("!H", rng.choice([0x8000, 0x1000, 0])) + bytes.fromhex("0200000000") + bytes([rng.randint(1, 9)])
+
+
+def _bpdu(rng: random.Random) -> bytes:
+    version = rng.choice([0, 0, 0, 2, 2, 2, 3, 3, 4, 7])
+    kind = rng.choice([0x00, 0x02, 0x02, 0x80, 0x33]) if version else rng.choice([0x00, 0x00, 0x80])
+    body = struct.pack("!HBBB", rng.choice([0, 0, 0, 5]), version, kind, rng.randint(0, 255))
+    body += _bridge_id(rng) + struct.pack("!I", rng.randint(0, 200000)) + _bridge_id(rng)
+    body += struct.pack("!HHHHH", rng.randint(0, 0xFFFF), 0, 20 * 256, 2 * 256, 15 * 256)
+    if version >= 2:
+        body += b"\0"
+    if version >= 3 and kind == 2:
+        body += struct.pack("!H", 64 + 16 * rng.randint(0, 1)) + bytes(rng.randint(60, 84))
+        if version == 4:
+            body += struct.pack("!H", 85) + bytes(85)
+    return body[: rng.choice([len(body)] * 5 + [3, 20, 34])]
+
+
+def _cdp(rng: random.Random) -> bytes:
+    tlvs = b""
+    for _ in range(rng.randint(0, 4)):
+        kind = rng.choice([1, 1, 3, 4, 6, 0x0A, 0x0B, 0x14, 0x0C, 0x30])
+        value = rng.choice([b"switch-1", b"Gi0/1", b"\x00\x00\x00\x29", b"\x01", b"\x00\x05", b"sw\x01\xc3"])
+        tlvs += struct.pack("!HH", kind, len(value) + 4 + rng.choice([0] * 9 + [-5])) + value
+    return struct.pack("!BBH", rng.choice([1, 2]), rng.choice([180, 60]), rng.randint(0, 0xFFFF)) + tlvs
+
+
+def _lldp(rng: random.Random) -> bytes:
+    def tlv(kind: int, value: bytes) -> bytes:
+        return struct.pack("!H", (kind << 9) | len(value)) + value
+
+    body = tlv(1, b"\x04" + bytes.fromhex("020000000001")) + tlv(2, b"\x05eth0") + tlv(3, b"\x00\x78")
+    for _ in range(rng.randint(0, 3)):
+        body += rng.choice([tlv(5, b"switch-" + str(rng.randint(1, 99)).encode()), tlv(4, b"uplink"),
+                            tlv(5, b"nul\x00after"), tlv(127, b"\x00\x80\xc2\x01\x00\x01"), tlv(5, b"\x01\xff")])
+    return body + rng.choice([tlv(0, b""), b"", b"\x0a"])
+
+
+def link_frames(rng: random.Random) -> list[bytes]:
+    """One of each: 802.1D/w/s BPDU, SNAP (CDP or PVST, then an IP packet), IP over LLC, LLDP."""
+    frames = []
+    for llc in (b"\x42\x42\x03" + _bpdu(rng),
+                b"\xaa\xaa\x03\x00\x00\x0c" + rng.choice([b"\x20\x00" + _cdp(rng), b"\x01\x0b" + _bpdu(rng)]),
+                b"\xaa\xaa\x03\x00\x00\x00" + rng.choice([b"\x08\x00", b"\x86\xdd"]) + _inner_ip(rng),
+                b"\x06\x06\x03" + bytes(IP(src=_v4(rng), dst=_v4(rng)) / ICMP())):
+        length = len(llc) if rng.random() < 0.8 else rng.choice([len(llc) - 2, 1400, 3])
+        frame = bytes.fromhex("0180c2000000") + bytes.fromhex("020000000001") + struct.pack("!H", length) + llc
+        frames.append(frame + bytes(max(60 - len(frame), 0)))
+    frames.append(bytes(Ether(src=MAC_A, dst="01:80:c2:00:00:0e", type=0x88CC)) + _lldp(rng))
+    return frames
+
+
 NETWORK_CORPORA = {
+    "link": link_frames,
     "tcp": tcp_frames,
     "ip6ext": ip6ext_frames,
     "igmp": igmp_frames,

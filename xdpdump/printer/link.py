@@ -57,10 +57,12 @@ class LinkPrinter(Base):
         if etype <= 1500:
             if outer:
                 self.link_hdrlen = 14
+            # tcpdump takes an 802.3 frame's length from its length field when that is shorter.
+            length = min(etype, max(wire_len - 14, 0))
             if eflag:
-                out.append(f"{addrs}, 802.3, length {wire_len}: ")
-            self._llc(out, data, at + 14, etype, addrs, wire_len)
-            return None
+                out.append(f"{addrs}, 802.3, length {length}: ")
+            end = at + 14 + length
+            return self._llc(out, data[:end] if len(data) > end else data, at + 14, length, addrs)
         if eflag and etype in VLAN_TYPES and len(data) < at + 18:
             # tcpdump names an 802.1Q ethertype only once the tag itself was captured.
             out.append(f"{addrs}, ")
@@ -119,13 +121,20 @@ class LinkPrinter(Base):
             return None
         if etype in (0x8847, 0x8848):
             return self._mpls_step(out, data, off, wire)
+        if etype == 0x88CC:
+            self._lldp(out, data, off, wire)
+            return None
         return NOT_DECODED
 
-    def _llc(self, out: list[str], data: bytes, off: int, length: int, addrs: str, wire_len: int) -> None:
-        """802.3 frames: not decoded; tcpdump's header line with the bytes dumped."""
+    def _llc(self, out: list[str], data: bytes, off: int, length: int, addrs: str):
+        """An 802.3 frame: the LLC printers' Step, else tcpdump's generic 802.3 line and a dump."""
+        step = self.llc(out, data, off, length, addrs)
+        if step is not False:
+            return step
         if not self.opts.link:
-            out.append(f"{addrs}, 802.3, length {wire_len}: ")
+            out.append(f"{addrs}, 802.3, length {length}: ")
         self.default_print(out, data[off:])
+        return None
 
     # --- Linux cooked captures -----------------------------------------------------------------
 
