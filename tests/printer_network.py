@@ -395,7 +395,43 @@ def link_frames(rng: random.Random) -> list[bytes]:
     return frames
 
 
+# --- SCTP ------------------------------------------------------------------------------------------
+
+def _sctp_chunk(rng: random.Random) -> bytes:
+    kind = rng.choice([0, 0, 1, 2, 3, 3, 4, 6, 7, 10, 11, 14, 0xC0, 0x55])
+    if kind == 0:
+        body = struct.pack("!IHHI", rng.randint(0, 2**32 - 1), rng.randint(0, 9), rng.randint(0, 65535),
+                           rng.choice([0, 3, 18, 46, 99])) + _bytes(rng, 12, rng.choice([0, 1]))
+    elif kind in (1, 2):
+        body = struct.pack("!IIHHI", rng.randint(0, 2**32 - 1), rng.randint(0, 2**20), 10, 65535,
+                           rng.randint(0, 2**32 - 1)) + _bytes(rng, 8)
+    elif kind == 3:
+        gaps, dups = rng.randint(0, 2), rng.randint(0, 2)
+        body = struct.pack("!IIHH", rng.randint(0, 2**32 - 1), rng.randint(0, 2**20), gaps + rng.choice([0, 0, 1]),
+                           dups)
+        body += b"".join(struct.pack("!HH", 2 * i + 2, 2 * i + 3) for i in range(gaps))
+        body += b"".join(struct.pack("!I", rng.randint(0, 2**32 - 1)) for _ in range(dups))
+    else:
+        body = _bytes(rng, 12)
+    if rng.random() < 0.1:
+        body = body[: rng.randint(0, len(body))]
+    clen = 4 + len(body) + (rng.choice([0] * 12 + [-6, 3]))
+    chunk = struct.pack("!BBH", kind, rng.randint(0, 7) if kind == 0 else 0, max(clen, 0)) + body
+    return chunk + bytes(-len(chunk) % 4)
+
+
+def sctp_frames(rng: random.Random) -> list[bytes]:
+    chunks = b"".join(_sctp_chunk(rng) for _ in range(rng.randint(1, 3)))
+    head = struct.pack("!HHII", rng.choice([_ports(rng)[0], 2905, 36412]), rng.choice([_ports(rng)[1], 38412]),
+                       rng.randint(0, 2**32 - 1), 0)
+    packet = head + chunks + rng.choice([b"", b"", b"\x00\x00"])
+    if rng.random() < 0.3:
+        return [bytes(Ether(src=MAC_A, dst=MAC_B) / IPv6(src=_v6(rng), dst=_v6(rng), nh=132) / packet)]
+    return [bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=_v4(rng), dst=_v4(rng), proto=132) / packet)]
+
+
 NETWORK_CORPORA = {
+    "sctp": sctp_frames,
     "link": link_frames,
     "tcp": tcp_frames,
     "ip6ext": ip6ext_frames,

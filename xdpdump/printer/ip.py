@@ -267,6 +267,8 @@ class IpPrinter(Base):
             return self._gre(out, data, off, plen)
         elif proto == 50:
             self._esp(out, data, off, plen)
+        elif proto == 132:
+            self._sctp(out, data, off, plen, src, dst)
         elif proto == 77:
             out.append(f" nd {plen}")
         elif proto == 59:
