@@ -33,12 +33,12 @@ ETHERTYPE_NAMES = {
     0x9100: "802.1Q-9100", 0x9200: "802.1Q-9200", 0xABCD: "CFM (old)", 0xD28B: "Arista Vendor Specific Protocol",
     0xFEFE: "OSI",
 }
-# IP protocol names as tcpdump's -v header lines print them (ipproto_values).
+# IP protocol names as tcpdump's -v header lines print them (ipproto_values, tcpdump 4.99's table).
 IP_PROTO_NAMES = {
-    0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP", 29: "TP",
-    41: "IPv6", 43: "Routing", 44: "Frag", 46: "RSVP", 47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6",
-    59: "NONE", 60: "DSTOPT", 64: "ND", 88: "EIGRP", 89: "OSPF", 103: "PIM", 108: "Compressed IP",
-    112: "VRRP", 113: "PGM", 132: "SCTP", 135: "Mobility", 136: "UDPLite", 33: "DCCP",
+    0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP", 33: "DCCP",
+    41: "IPv6", 43: "Routing", 44: "Fragment", 46: "RSVP", 47: "GRE", 50: "ESP", 51: "AH", 55: "Mobile IP",
+    58: "ICMPv6", 62: "Mobile IP (old)", 88: "EIGRP", 89: "OSPF", 103: "PIM", 108: "Compressed IP", 112: "VRRP",
+    113: "PGM", 132: "SCTP", 135: "Mobility", 143: "Ethernet",
 }
 
 

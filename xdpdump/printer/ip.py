@@ -18,6 +18,24 @@ from xdpdump.printer.base import IP_PROTO_NAMES, Base, Truncated, ip4_at, ip6
 
 _IP_OPT_NAMES = {0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR", 137: "SSRR", 131: "LSRR",
                  148: "RA", 82: "traceroute"}
+
+
+def fold(total: int) -> int:
+    """Fold a one's-complement sum to 16 bits (tcpdump's in_cksum_shouldbe folds twice)."""
+    total = (total & 0xFFFF) + (total >> 16)
+    return (total & 0xFFFF) + (total >> 16)
+
+
+def ip_checksum(header: bytes) -> int:
+    """The Internet checksum of ``header`` as tcpdump's in_cksum: 0 when the stored one is right."""
+    if len(header) % 2:
+        header += b"\0"
+    total = sum(struct.unpack(f"!{len(header) // 2}H", header))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+
+
 # A packet still to print: the method and its arguments after ``out``.
 Step = tuple[Callable[..., Any], tuple] | None
 # The transports tcpdump heads with addresses itself (the IP layer prints none before them).
@@ -75,13 +93,19 @@ class IpPrinter(Base):
             out.append(f"(tos 0x{tos:x}{ecn}{ttl_s}, id {ident}, offset {(frag & 0x1FFF) * 8}, "
                        f"flags [{', '.join(flags) or 'none'}], "
                        f"proto {IP_PROTO_NAMES.get(proto, 'unknown')} ({proto}), length {total}")
+            cut = False
             if hlen > 20:
                 out.append(", options (")
                 cut = self._ip4_options(out, data, off + 20, hlen - 20)
                 out.append(")")
-                if cut:
-                    out.append(f")\n    {src} > {dst}: ")
-                    raise Truncated("ip")
+            if len(data) >= off + hlen:
+                computed = ip_checksum(data[off : off + hlen])
+                if computed:
+                    given = struct.unpack_from("!H", data, off + 10)[0]
+                    out.append(f", bad cksum {given:x} (->{fold(given + computed):x})!")
+            if cut:
+                out.append(f")\n    {src} > {dst}: ")
+                raise Truncated("ip")
             out.append(")\n    ")
         plen = total - hlen
         if frag & 0x1FFF:

@@ -53,7 +53,9 @@ class TcpPrinter(Base):
             out.append(f" tcp {(plen - hlen) & 0xFFFFFFFF} [bad hdr length {hlen} - too short, < 20]")
             return
         if self.opts.quiet:
-            out.append(f"tcp {max(plen - hlen, 0)}")
+            out.append(f"tcp {(plen - hlen) & 0xFFFFFFFF}")
+            if hlen > plen:
+                out.append(f" [bad hdr length {hlen} - too long, > {plen}]")
             return
         fl = "".join(n for bit, n in _TCP_FLAGS if flags & bit) or "none"
         out.append(f"Flags [{fl}]")
