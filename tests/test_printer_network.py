@@ -53,6 +53,26 @@ def test_same_lines_with_link_header(tmp_path, name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_same_lines_quiet(tmp_path, name):
+    path = _write(tmp_path, network_corpus(name, seed=4))
+    assert_same(xdpdump_lines(path, PrintOptions(quiet=True)), tcpdump_lines(path, "-q"))
+
+
+def test_verbose_ipv4_header_names_a_bad_checksum(tmp_path):
+    """-v's IPv4 header line, checksum verdict included, for tunnels whose outer checksum is broken."""
+    frames = []
+    for i, frame in enumerate(network_corpus("tunnel", seed=5) + network_corpus("gre", seed=5)):
+        if frame[12:14] == b"\x08\x00" and i % 2:
+            frame = frame[:24] + bytes([frame[24] ^ 0x5A]) + frame[25:]  # the header checksum's first byte
+        frames.append(frame)
+    path = _write(tmp_path, frames)
+    ref = [line for line in tcpdump_lines(path, "-v") if " IP (tos " in line]
+    mine = [line for line in xdpdump_lines(path, PrintOptions(verbose=1)) if " IP (tos " in line]
+    assert sum("bad cksum" in line for line in ref) > 20
+    assert_same(mine, ref)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_same_lines_when_snapped(tmp_path, name):
     frames = network_corpus(name, seed=3)
     rng = random.Random(name)

@@ -60,6 +60,14 @@ def test_same_lines_with_link_header(tmp_path, name):
 
 
 @pytest.mark.parametrize("name", PLAIN)
+def test_same_lines_quiet(tmp_path, name):
+    """-q: NULL's short family names, no dump of what is not decoded (but ARP's), -q -e's link line."""
+    linktype, frames = corpus(name, seed=4)
+    _compare(tmp_path, linktype, frames, ("-q",), PrintOptions(quiet=True))
+    _compare(tmp_path, linktype, frames, ("-q", "-e"), PrintOptions(quiet=True, link=True))
+
+
+@pytest.mark.parametrize("name", PLAIN)
 def test_same_lines_when_snapped(tmp_path, name):
     linktype, frames = corpus(name, seed=3)
     rng = random.Random(name)

@@ -89,10 +89,11 @@ class Base:
 
     opts: PrintOptions
 
-    def default_print(self, out: list[str], payload: bytes) -> None:
-        """tcpdump's ND_DEFAULTPRINT: a hex-and-ASCII dump of what it did not decode, unless -x/-X
-        already dumps the whole packet."""
-        if not (self.opts.hex or self.opts.hex_ascii):
+    def default_print(self, out: list[str], payload: bytes, suppressible: bool = True) -> None:
+        """tcpdump's ND_DEFAULTPRINT: a hex-and-ASCII dump of what it did not decode. Most of its
+        printers skip it when -x/-X already dump the packet or -q asked for less (tcpdump's
+        suppress_default_print); ARP's and LLC's do not (``suppressible=False``)."""
+        if not suppressible or not (self.opts.hex or self.opts.hex_ascii or self.opts.quiet):
             out.append(hex_ascii_lines(payload))
 
     @staticmethod

@@ -200,7 +200,10 @@ class LinkPrinter(Base):
         if not big_endian and fam & 0xFFFF0000:
             fam = int.from_bytes(data[:4], "big")  # written on a host of the other byte order
         self.link_hdrlen = 4
-        head = f"AF {_AF_NAMES.get(fam, 'Unknown')} ({fam}), length {wire_len}: "
+        if self.opts.quiet:
+            head = f"{_AF_NAMES.get(fam, f'Unknown AF {fam}')}, length {wire_len}: "
+        else:
+            head = f"AF {_AF_NAMES.get(fam, 'Unknown')} ({fam}), length {wire_len}: "
         if self.opts.link:
             out.append(head)
         if fam == _AF_IP:

@@ -21,7 +21,7 @@ class LlcPrinter(Base):
         caplen = len(data) - off
         if caplen < 3 or length < 3:
             out.append(" [|llc]")
-            self.default_print(out, data[off:])
+            self.default_print(out, data[off:], suppressible=False)
             return None
         dsap_field, ssap_field, control = data[off], data[off + 1], data[off + 2]
         dsap, ssap = dsap_field & 0xFE, ssap_field & 0xFE
