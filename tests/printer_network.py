@@ -313,21 +313,27 @@ _APP_PAYLOADS = [
     b"OPTIONS * RTSP/1.0\r\n",
     b"RTSP/1.0 200 OK\r\n", b"\xff" * 16 + b"\x00\x13\x04", b"example.org\r\n", b"tab\there\r\n", b"a\rb\n",
 ]
+_RESP_PAYLOADS = [
+    b"*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n", b"+OK\r\n", b"-ERR unknown\r\n", b":1000\r\n", b"$-1\r\n", b"*-1\r\n",
+    b"*0\r\n", b"$0\r\n\r\n", b"PING\r\n", b"\r\nINFO server\n", b"*3\r\n*1\r\n:1\r\n$2\r\nab\r\n+x\r\n",
+    b"$99999999999\r\n", b"$-5\r\n", b"*x\r\n", b"$3\r\nabcde\r\n", b"*2\r\n$3\r\nGET\r\n", b"$3\r\nab",
+    b"+no end", b"\x01\x80ctl\r\n",
+]
 
 
 def tcp_frames(rng: random.Random) -> list[bytes]:
     frames = []
     sport, dport = _ports(rng)
     if rng.random() < 0.5:
-        dport = rng.choice([80, 8080, 22, 21, 25, 43, 179, 554, 8554])
+        dport = rng.choice([80, 8080, 22, 21, 25, 43, 179, 554, 8554, 6379])
         sport, dport = (dport, sport) if rng.random() < 0.3 else (sport, dport)
     options = b"".join(_tcp_option(rng) for _ in range(rng.choice([0, 0, 0, 1, 2, 3, 5])))
     options = options[:40]
     options += bytes(-len(options) % 4)
     payload = rng.choice([*_APP_PAYLOADS, b"", _bytes(rng, 20)])
     for port, picks in ((22, _APP_PAYLOADS[8:12]), (80, _APP_PAYLOADS[:6]), (8080, _APP_PAYLOADS[:3]),
-                        (554, _APP_PAYLOADS[12:14]), (21, _APP_PAYLOADS[6:8])):
-        if port in (sport, dport) and rng.random() < 0.6:
+                        (554, _APP_PAYLOADS[12:14]), (21, _APP_PAYLOADS[6:8]), (6379, _RESP_PAYLOADS)):
+        if port in (sport, dport) and rng.random() < (0.9 if port == 6379 else 0.6):
             payload = rng.choice(picks)
     flags = rng.choice([0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x38])
     head = struct.pack("!HHIIBBHHH", sport, dport, rng.randint(0, 2**32 - 1), rng.randint(0, 2**32 - 1),

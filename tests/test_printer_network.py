@@ -100,7 +100,7 @@ def test_corpora_reach_what_they_claim(tmp_path):
                  "[Bad chunk length"],
         "tcp": ["mss ", "wscale ", "sackOK", "sack ", "TS val ", "md5 ", "scps ", "uto 0x", "tcp-ao", "mptcp ",
                 "tfo ", "exp-", "unknown-", "[bad opt]", "[len ", ": HTTP: ", ": SSH: ", ": FTP: ", ": BGP",
-                ": RTSP", ": WHOIS", ": SMTP"],
+                ": RTSP", ": WHOIS", ": SMTP", ": RESP "],
     }.items():
         for needle in needles:
             assert needle in text[name], (name, needle)

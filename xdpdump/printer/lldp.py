@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import struct
 
-from xdpdump.printer.base import Base, Truncated
+from xdpdump.printer.base import Base, Truncated, print_char
 from xdpdump.printer.hexdump import hex_lines
 
 _CDP_TLVS = {1: ("Device-ID", -1, -1), 2: ("Address", -1, -1), 3: ("Port-ID", -1, -1), 4: ("Capability", 4, 4),
@@ -16,16 +16,6 @@ _CDP_TLVS = {1: ("Device-ID", -1, -1), 2: ("Address", -1, -1), 3: ("Port-ID", -1
              0x12: ("AVVID trust bitmap", 1, 1), 0x13: ("AVVID untrusted ports CoS", 1, 1),
              0x14: ("System Name", -1, -1), 0x15: ("System Object ID (not decoded)", -1, -1),
              0x16: ("Management Addresses", 4, -1), 0x17: ("Physical Location", 1, -1)}
-
-
-def print_char(c: int) -> str:
-    """tcpdump's fn_print_char: M- for bytes above 0x7f, ^X for control characters."""
-    text = ""
-    if c >= 0x80:
-        text, c = "M-", c & 0x7F
-    if not 0x20 <= c <= 0x7E:
-        text, c = text + "^", c ^ 0x40
-    return text + chr(c)
 
 
 def _hex(data: bytes, ident: str) -> str:
