@@ -13,7 +13,7 @@ import random
 import struct
 
 from scapy.all import ICMP, IP, TCP, UDP, Ether, IPv6
-from scapy.layers.inet6 import ICMPv6EchoRequest
+from scapy.layers.inet6 import ICMPv6DestUnreach, ICMPv6EchoRequest
 
 MAC_A, MAC_B = "02:00:00:00:00:01", "02:00:00:00:00:02"
 
@@ -122,6 +122,10 @@ def ip6ext_frames(rng: random.Random) -> list[bytes]:
                             [43, 43, 44], [rng.choice([0, 43, 44, 60]) for _ in range(rng.randint(1, 5))]])
         plen = rng.choice([None, None, None, None, 0, 4])
         frames.append(ip6_chain(rng, kinds, _upper(rng, True), plen))
+    # An ICMPv6 port unreachable quoting a datagram with extension headers (tcpdump walks them).
+    quoted = ip6_chain(rng, rng.choice([[], [0], [60, 43], [44], [60, 44]]),
+                       rng.choice([_upper(rng, True)] * 3 + [(6, b"")]))
+    frames.append(bytes(IPv6(src=_v6(rng), dst=_v6(rng)) / ICMPv6DestUnreach(code=4) / quoted))
     return [bytes(Ether(src=MAC_A, dst=MAC_B, type=0x86DD)) + f for f in frames]
 
 

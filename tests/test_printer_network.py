@@ -84,8 +84,9 @@ def test_corpora_reach_what_they_claim(tmp_path):
     """Each corpus prints the forms it is there for (a generator that lost them would pass vacuously)."""
     text = {name: "\n".join(xdpdump_lines(_write(tmp_path, network_corpus(name)), PrintOptions())) for name in NAMES}
     for name, needles in {
-        "ip6ext": ["HBH ", "DSTOPT ", "RT6 (len=", "type=4", "frag (0|", "[|hbhopt]", "(invalid)", "no next header",
-                   "requires IPv4"],
+        "ip6ext": ["HBH ", "DSTOPT ", "RT6 (len=", "unreachable port, fd00::2 udp port",
+                   "unreachable port, fd00::2 tcp port", "type=4", "frag (0|", "[|hbhopt]", "(invalid)",
+                   "no next header", "requires IPv4"],
         "igmp": ["igmp query v1", "igmp query v2", "igmp query v3", "igmp v3 report, ", "igmp leave", "mtrace ",
                  "igmp v1 report", "igmp v2 report", "[invalid len"],
         "gre": ["GREv0, length", "key=0x", ", seq ", "GREv1", "gre-proto-0x", "(rtaf=ip", ": IP 198.", "MPLS (label"],
