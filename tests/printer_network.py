@@ -440,7 +440,45 @@ def sctp_frames(rng: random.Random) -> list[bytes]:
     return [bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src=_v4(rng), dst=_v4(rng), proto=132) / packet)]
 
 
+# --- IPv4 options and fragments -----------------------------------------------------------------------
+
+def _ip_option(rng: random.Random) -> bytes:
+    kind = rng.choice([0, 1, 7, 131, 137, 68, 148, 130, 82, 99])
+    if kind in (0, 1):
+        return bytes([kind])
+    if kind in (7, 131, 137):  # routes: lengths and pointers right and wrong
+        n = rng.randint(0, 3)
+        size = 3 + 4 * n + rng.choice([0, 0, 1])
+        return bytes([kind, size, rng.choice([4, 8, 4 + 4 * n, 5, 40])]) + _bytes(rng, size - 3, size - 3)
+    if kind == 68:  # timestamps of each flavour
+        flag = rng.choice([0, 1, 3, 2])
+        hop = 4 if flag == 0 else 8
+        size = 4 + hop * rng.randint(0, 2) + rng.choice([0, 0, 2])
+        return bytes([68, size, rng.choice([5, 5 + hop, 9, 13, 1]), (rng.randint(0, 3) << 4) | flag]) + _bytes(
+            rng, size - 4, size - 4)
+    if kind == 148:
+        return bytes([148, rng.choice([4, 4, 2, 3]), 0, rng.choice([0, 1])])
+    size = rng.randint(0, 8)
+    return bytes([kind, size]) + bytes(max(size - 2, 0))
+
+
+def ipopt_frames(rng: random.Random) -> list[bytes]:
+    """IPv4 with options (well-formed or not) and fragments, the header checksum right."""
+    options = b"".join(_ip_option(rng) for _ in range(rng.randint(1, 3)))[:40]
+    options += bytes(-len(options) % 4)
+    payload = bytes(UDP(sport=40000, dport=30000) / bytes(8))
+    head = bytes(IP(src=_v4(rng), dst=_v4(rng), flags=rng.choice([0, 1, 2]), frag=rng.choice([0, 0, 0, 5]),
+                    proto=rng.choice([17, 1, 6, 99]), ihl=5 + len(options) // 4, len=20 + len(options) + len(payload),
+                    chksum=0))[:20]
+    total = sum(struct.unpack(f"!{(20 + len(options)) // 2}H", head + options))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    head = head[:10] + struct.pack("!H", ~total & 0xFFFF) + head[12:]
+    return [bytes(Ether(src=MAC_A, dst=MAC_B, type=0x0800)) + head + options + payload]
+
+
 NETWORK_CORPORA = {
+    "ipopt": ipopt_frames,
     "sctp": sctp_frames,
     "link": link_frames,
     "tcp": tcp_frames,

@@ -58,6 +58,19 @@ def test_same_lines_quiet(tmp_path, name):
     assert_same(xdpdump_lines(path, PrintOptions(quiet=True)), tcpdump_lines(path, "-q"))
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_verbose_ipv4_options_as_tcpdump(tmp_path, seed):
+    """-v's IPv4 header line with options, well-formed or not, read past their end as tcpdump
+    reads them, whole and snapped."""
+    frames = network_corpus("ipopt", seed=seed, groups=200)
+    rng = random.Random(seed)
+    path = _write(tmp_path, frames, {i: rng.randint(20, len(f)) for i, f in enumerate(frames) if i % 3 == 0})
+    ref = [line for line in tcpdump_lines(path, "-v") if " IP (tos " in line]
+    mine = [line for line in xdpdump_lines(path, PrintOptions(verbose=1)) if " IP (tos " in line]
+    assert sum("[bad " in line for line in ref) > 20 and sum("[truncated-option]" in line for line in ref) > 3
+    assert_same(mine, ref)
+
+
 def test_verbose_ipv4_header_names_a_bad_checksum(tmp_path):
     """-v's IPv4 header line, checksum verdict included, for tunnels whose outer checksum is broken."""
     frames = []
@@ -99,6 +112,7 @@ def test_corpora_reach_what_they_claim(tmp_path):
         "sctp": [": sctp (1) [DATA] (B)", "[INIT] [init tag: ", "[INIT ACK]", "[SACK] [cum ack ", "[gap ack block #1",
                  "[dup TSN #1", ", (2) [", "[HB REQ]", "Unknown chunk type: 0x55", "bogus chunk length", "[PPID M3UA]",
                  "[Bad chunk length"],
+        "ipopt": ["IP 198.", "ip-proto-99"],
         "tcp": ["mss ", "wscale ", "sackOK", "sack ", "TS val ", "md5 ", "scps ", "uto 0x", "tcp-ao", "mptcp ",
                 "tfo ", "exp-", "unknown-", "[bad opt]", "[len ", ": HTTP: ", ": SSH: ", ": FTP: ", ": BGP",
                 ": RTSP", ": WHOIS", ": SMTP", ": RESP "],

@@ -38,8 +38,9 @@ def ip_checksum(header: bytes) -> int:
 
 # A packet still to print: the method and its arguments after ``out``.
 Step = tuple[Callable[..., Any], tuple] | None
-# The transports tcpdump heads with addresses itself (the IP layer prints none before them).
-_ADDRESSED = (6, 17, 33, 132)
+# The transports tcpdump heads with addresses itself (the IP layer prints none before them). DCCP is
+# one too, but is not decoded here: the IP layer names the addresses for its generic line.
+_ADDRESSED = (6, 17, 132)
 
 
 class IpPrinter(Base):
@@ -96,8 +97,9 @@ class IpPrinter(Base):
             cut = False
             if hlen > 20:
                 out.append(", options (")
-                cut = self._ip4_options(out, data, off + 20, hlen - 20)
-                out.append(")")
+                cut = self._ip4_options(out, data[: off + total] if len(data) > off + total else data, off + 20,
+                                        hlen - 20)
+                out.append(" [truncated-option])" if cut else ")")
             if len(data) >= off + hlen:
                 computed = ip_checksum(data[off : off + hlen])
                 if computed:
@@ -122,98 +124,107 @@ class IpPrinter(Base):
                                bool(frag & 0x2000))
 
     def _ip4_options(self, out: list[str], data: bytes, off: int, length: int) -> bool:
-        """tcpdump's ip_optprint; True when the options were cut by the capture."""
+        """tcpdump's ip_optprint over ``length`` bytes at ``off``; True when an option was cut by the
+        capture (tcpdump's [truncated-option]). Like tcpdump, a route or timestamp option is read by
+        its own length and pointer, which may run past it into what follows: only the captured end
+        stops the reading (a byte tcpdump must have and does not is its [|ip])."""
+        n = len(data)
+
+        def byte(at: int) -> int:
+            if at >= n:
+                raise Truncated("ip")
+            return data[at]
+
         sep = ""
         while length > 0:
             out.append(sep)
             sep = ","
-            if off >= len(data):
-                return True
-            code = data[off]
+            code = byte(off)
             out.append(_IP_OPT_NAMES.get(code, f"unknown {code}"))
             if code in (0, 1):
                 olen = 1
             else:
-                if off + 1 >= len(data):
-                    return True
-                olen = data[off + 1]
+                olen = byte(off + 1)
                 if olen < 2:
                     out.append(f" [bad length {olen}]")
                     return False
             if olen > length:
                 out.append(f" [bad length {olen}]")
                 return False
-            if off + olen > len(data):
+            if off + olen > n:
                 return True
-            opt = data[off:off + olen]
             if code == 0:
                 return False
             if code == 68:
-                self._ip4_ts(out, opt)
+                if self._ip4_ts(out, data, off, olen, byte):
+                    return True
             elif code in (7, 131, 137):
-                self._ip4_route(out, opt)
+                if self._ip4_route(out, data, off, olen, byte):
+                    return True
             elif code == 148:
                 if olen < 4:
                     out.append(f" [bad length {olen}]")
-                elif struct.unpack_from("!H", opt, 2)[0]:
-                    out.append(f" value {struct.unpack_from('!H', opt, 2)[0]}")
+                else:
+                    if off + 4 > n:
+                        return True
+                    value = struct.unpack_from("!H", data, off + 2)[0]
+                    if value:
+                        out.append(f" value {value}")
             off += olen
             length -= olen
         return False
 
     @staticmethod
-    def _ip4_route(out: list[str], opt: bytes) -> None:
-        length = len(opt)
+    def _ip4_route(out: list[str], data: bytes, at: int, length: int, byte) -> bool:
+        """tcpdump's ip_printroute; True when an address was not captured."""
         if length < 3:
             out.append(f" [bad length {length}]")
-            return
+            return False
         if (length + 1) & 3:
             out.append(f" [bad length {length}]")
-        ptr = opt[2] - 1
+        ptr = byte(at + 2) - 1
         if ptr < 3 or (ptr + 1) & 3 or ptr > length + 1:
-            out.append(f" [bad ptr {opt[2]}]")
-        pos = 3
-        while pos < length:
-            if pos + 4 > length:
-                raise Truncated("ip")  # tcpdump needs all four bytes of an address it prints
-            out.append(" " + ip4_at(opt, pos))
-            if ptr > pos:
-                out.append(",")
-            pos += 4
+            out.append(f" [bad ptr {ptr + 1}]")
+        for pos in range(3, length, 4):
+            if at + pos + 4 > len(data):
+                return True
+            out.append(" " + ip4_at(data, at + pos) + ("," if ptr > pos else ""))
+        return False
 
     @staticmethod
-    def _ip4_ts(out: list[str], opt: bytes) -> None:
-        length = len(opt)
+    def _ip4_ts(out: list[str], data: bytes, at: int, length: int, byte) -> bool:
+        """tcpdump's ip_printts; True when a stamp was not captured."""
         if length < 4:
             out.append(f"[bad length {length}]")
-            return
+            return False
         out.append(" TS{")
-        flag = opt[3] & 0xF
-        hop = 4 if flag == 0 else 8
+        flag_byte = byte(at + 3)
+        hop = 4 if flag_byte & 0xF == 0 else 8
         if (length - 4) & (hop - 1):
             out.append(f"[bad length {length}]")
-        ptr = opt[2] - 1
-        if ptr < 4 or (ptr - 4) & (hop - 1) or ptr > length + 1:
-            out.append(f"[bad ptr {opt[2]}]")
+        ptr = byte(at + 2) - 1
         pos = 0
-        names = {0: "TSONLY", 1: "TS+ADDR", 3: "PRESPEC"}
-        if flag in names:
-            out.append(names[flag])
-            kind = " "
-            pos = 4
-            while pos < length:
-                if ptr == pos:
-                    kind = " ^ "
-                if pos + hop > length:
-                    raise Truncated("ip")
-                stamp = struct.unpack_from("!I", opt, pos + hop - 4)[0]
-                out.append(f"{kind}{stamp}@{ip4_at(opt, pos) if hop == 8 else ''}")
-                kind = " "
-                pos += hop
+        if ptr < 4 or (ptr - 4) & (hop - 1) or ptr > length + 1:
+            out.append(f"[bad ptr {ptr + 1}]")
+        kind = {0: "TSONLY", 1: "TS+ADDR", 3: "PRESPEC"}.get(flag_byte & 0xF)
+        if kind is None:
+            out.append(f"[bad ts type {flag_byte & 0xF}]")
         else:
-            out.append(f"[bad ts type {flag}]")
+            out.append(kind)
+            mark = " "
+            for pos in range(4, length, hop):
+                if ptr == pos:
+                    mark = " ^ "
+                if at + pos + hop > len(data):
+                    return True
+                stamp = struct.unpack_from("!I", data, at + pos + hop - 4)[0]
+                out.append(f"{mark}{stamp}@{ip4_at(data, at + pos) if hop == 8 else ''}")
+                mark = " "
+            else:  # tcpdump's loop variable ends one stamp past the last (4 if there was none)
+                pos = max(pos + hop, 4) if length > 4 else 4
         out.append(" ^ " if ptr == pos else "")
-        out.append(f" [{opt[3] >> 4} hops not recorded]}} " if opt[3] >> 4 else "}")
+        out.append(f" [{flag_byte >> 4} hops not recorded]}} " if flag_byte >> 4 else "}")
+        return False
 
     def _ip6_step(self, out: list[str], data: bytes, off: int, wire: int) -> Step:
         if len(data) - off < 40:
