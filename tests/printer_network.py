@@ -317,7 +317,12 @@ _APP_PAYLOADS = [
     b"OPTIONS * RTSP/1.0\r\n",
     b"RTSP/1.0 200 OK\r\n", b"\xff" * 16 + b"\x00\x13\x04", b"example.org\r\n", b"tab\there\r\n", b"a\rb\n",
 ]
-_RESP_PAYLOADS = [
+TELNET_PAYLOADS = [
+    b"\xff\xfb\x01\xff\xfd\x03", b"\xff\xfa\x18\x01\xff\xf0", b"\xff\xfa\x25\x00\x02\x05\xff\xf0login:",
+    b"\xff\xfa\x26\x01\x01\x07\x09\xff\xf0", b"\xff\xff", b"\xff\xf1\xff\xf6", b"\xff\xfd\x63", b"\xff\xfa\x18\x01",
+    b"\xff\x10", b"\xff", b"login: ", b"\xff\xfe\x22\xff\xfa\x1f\x00\x50\x00\x18\xff\xf0",
+]
+RESP_PAYLOADS = [
     b"*2\r\n$3\r\nGET\r\n$3\r\nkey\r\n", b"+OK\r\n", b"-ERR unknown\r\n", b":1000\r\n", b"$-1\r\n", b"*-1\r\n",
     b"*0\r\n", b"$0\r\n\r\n", b"PING\r\n", b"\r\nINFO server\n", b"*3\r\n*1\r\n:1\r\n$2\r\nab\r\n+x\r\n",
     b"$99999999999\r\n", b"$-5\r\n", b"*x\r\n", b"$3\r\nabcde\r\n", b"*2\r\n$3\r\nGET\r\n", b"$3\r\nab",
@@ -326,18 +331,23 @@ _RESP_PAYLOADS = [
 
 
 def tcp_frames(rng: random.Random) -> list[bytes]:
+    return [frame for _ in range(3) for frame in _tcp_frame(rng)]
+
+
+def _tcp_frame(rng: random.Random) -> list[bytes]:
     frames = []
     sport, dport = _ports(rng)
     if rng.random() < 0.5:
-        dport = rng.choice([80, 8080, 22, 21, 25, 43, 179, 554, 8554, 6379])
+        dport = rng.choice([80, 8080, 22, 21, 25, 43, 179, 554, 8554, 6379, 23])
         sport, dport = (dport, sport) if rng.random() < 0.3 else (sport, dport)
     options = b"".join(_tcp_option(rng) for _ in range(rng.choice([0, 0, 0, 1, 2, 3, 5])))
     options = options[:40]
     options += bytes(-len(options) % 4)
     payload = rng.choice([*_APP_PAYLOADS, b"", _bytes(rng, 20)])
     for port, picks in ((22, _APP_PAYLOADS[8:12]), (80, _APP_PAYLOADS[:6]), (8080, _APP_PAYLOADS[:3]),
-                        (554, _APP_PAYLOADS[12:14]), (21, _APP_PAYLOADS[6:8]), (6379, _RESP_PAYLOADS)):
-        if port in (sport, dport) and rng.random() < (0.9 if port == 6379 else 0.6):
+                        (554, _APP_PAYLOADS[12:14]), (21, _APP_PAYLOADS[6:8]), (6379, RESP_PAYLOADS),
+                        (23, TELNET_PAYLOADS)):
+        if port in (sport, dport) and rng.random() < (0.9 if port in (23, 6379) else 0.6):
             payload = rng.choice(picks)
     flags = rng.choice([0x02, 0x12, 0x10, 0x18, 0x11, 0x04, 0x14, 0x38])
     head = struct.pack("!HHIIBBHHH", sport, dport, rng.randint(0, 2**32 - 1), rng.randint(0, 2**32 - 1),

@@ -13,8 +13,18 @@ import time
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from printer_network import NETWORK_CORPORA, chained_dstopts, nested_ipip, network_corpus
+from printer_network import (
+    MAC_A,
+    MAC_B,
+    NETWORK_CORPORA,
+    RESP_PAYLOADS,
+    TELNET_PAYLOADS,
+    chained_dstopts,
+    nested_ipip,
+    network_corpus,
+)
 from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap, xdpdump_lines
+from scapy.all import IP, TCP, Ether
 from test_printer_protocols import generic_or_same
 
 from xdpdump.printer import Printer, PrintOptions
@@ -128,10 +138,25 @@ def test_corpora_reach_what_they_claim(tmp_path):
         "ipopt": ["IP 198.", "ip-proto-99"],
         "tcp": ["mss ", "wscale ", "sackOK", "sack ", "TS val ", "md5 ", "scps ", "uto 0x", "tcp-ao", "mptcp ",
                 "tfo ", "exp-", "unknown-", "[bad opt]", "[len ", ": HTTP: ", ": SSH: ", ": FTP: ", ": BGP",
-                ": RTSP", ": WHOIS", ": SMTP", ": RESP "],
+                ": RTSP", ": WHOIS", ": SMTP", ": RESP ", " [telnet "],
     }.items():
         for needle in needles:
             assert needle in text[name], (name, needle)
+
+
+def test_resp_and_telnet_with_every_single_byte_changed(tmp_path):
+    """RESP and telnet payloads with each byte in turn set to a value their parsers treat specially."""
+    payloads = [(6379, p) for p in [*RESP_PAYLOADS, b"$2147483647\r\n", b"$2147483648\r\n", b"*-01\r\n"]]
+    payloads += [(23, p) for p in TELNET_PAYLOADS]
+    frames = []
+    for port, base in payloads:
+        for i in range(len(base)):
+            for value in (0x30, 0x41, 0x0D, 0x0A, 0x2D, 0xFF, 0x24, 0x2A, 0xF0, 0xFA, 0x25):
+                payload = base[:i] + bytes([value]) + base[i + 1 :]
+                frames.append(bytes(Ether(src=MAC_A, dst=MAC_B, type=0x0800) / IP(src="198.18.0.1", dst="198.18.0.2")
+                                    / TCP(sport=40000, dport=port, flags="PA") / payload))
+    path = _write(tmp_path, frames)
+    assert_same(xdpdump_lines(path, PrintOptions()), tcpdump_lines(path))
 
 
 # --- mutated frames: never raise, never a line tcpdump would not print -----------------------------

@@ -65,11 +65,12 @@ class _Cursor:
             c = self.byte(self.pos)
             if not 0x30 <= c <= 0x39:
                 if not digits:
-                    self.pos += 1
+                    self.pos, self.left = self.pos + 1, self.left - 1  # tcpdump skips the bad byte
                     return -5
                 break
             c -= 0x30
-            if result > _INT_MAX // 10 or (result == _INT_MAX // 10 * 10 and c > _INT_MAX % 10):
+            # tcpdump's int overflow checks: before multiplying by ten, and before adding the digit
+            if result > _INT_MAX // 10 or (result == _INT_MAX // 10 and c > _INT_MAX % 10):
                 too_large = True
             else:
                 result = result * 10 + c
@@ -78,7 +79,7 @@ class _Cursor:
             if expect == 0x0A and self.left == 0:
                 return -2
             if self.byte(self.pos) != expect:
-                self.pos += 1
+                self.pos, self.left = self.pos + 1, self.left - 1
                 return -5
             self.pos, self.left = self.pos + 1, self.left - 1
         if neg:

@@ -1,14 +1,15 @@
 """What tcpdump 4.99 appends to a TCP line for the ports it names (tcp.py's ``SUFFIX_TCP_PORTS``):
 the first line of HTTP, RTSP, FTP, SMTP and WHOIS (its txtproto_print), SSH's version banner,
-``: BGP`` and Redis's RESP (resp.py). The other named ports (telnet, PPTP, BEEP, OpenFlow, DNS over
-TCP, MSDP, RPKI-RTR, LDP, NFS) are not decoded here: their line stops after the TCP part, where
-tcpdump's goes on.
+``: BGP``, Redis's RESP (resp.py) and telnet's negotiation (telnet.py). The other named ports (PPTP,
+BEEP, OpenFlow, DNS over TCP, MSDP, RPKI-RTR, LDP, NFS) are not decoded here: their line stops after
+the TCP part, where tcpdump's goes on.
 """
 
 from __future__ import annotations
 
 from xdpdump.printer.base import Base, Truncated
 from xdpdump.printer.resp import resp_text
+from xdpdump.printer.telnet import telnet_text
 
 # The methods tcpdump's http_print and rtsp_print know (a line starting with one is printed).
 _HTTP = frozenset((
@@ -23,7 +24,7 @@ _RTSP = frozenset((
 ))
 _TOKEN_BUF = 129  # tcpdump's token buffer: a token of 127 characters fits, with its NUL
 # In tcpdump's order of tests: the first port that matches either side decides.
-_ORDER = ((23, None), (25, "smtp"), (43, "whois"), (179, "bgp"), (1723, None), (6379, "resp"), (22, "ssh"),
+_ORDER = ((23, "telnet"), (25, "smtp"), (43, "whois"), (179, "bgp"), (1723, None), (6379, "resp"), (22, "ssh"),
           (10288, None), (6633, None), (6653, None), (21, "ftp"), (80, "http"), (8080, "http"), (554, "rtsp"),
           (8554, "rtsp"))
 
@@ -68,6 +69,8 @@ class TcpAppPrinter(Base):
             out.append(": BGP")
         elif proto == "resp":
             resp_text(data, off, length, out)
+        elif proto == "telnet":
+            telnet_text(data, off, length, out)
         elif proto == "ssh":
             self._ssh(out, data, off, length)
         else:
