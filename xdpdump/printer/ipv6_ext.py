@@ -15,6 +15,17 @@ from xdpdump.printer.base import Base, Truncated, ip6
 _PAD1, _PADN, _RTALERT, _JUMBO, _HOMEADDR = 0, 1, 0x05, 0xC2, 0xC9
 
 
+def _option_length(data: bytes, at: int, i: int, length: int) -> int | None:
+    """The length of the option at ``at + i`` in an area of ``length`` bytes, None if it does not fit."""
+    if data[at + i] == _PAD1:
+        olen = 1
+    elif i + 1 < length:
+        olen = data[at + i + 1] + 2
+    else:
+        return None
+    return olen if i + olen <= length else None
+
+
 class Ip6ExtPrinter(Base):
     def ip6_headers(self, out: list[str], data: bytes, outer: bytes, ip: int, wire: int, length: int,
                     payload_len: int, nh: int, src: str, dst: str):
@@ -117,13 +128,8 @@ class Ip6ExtPrinter(Base):
         i = 0
         while i < length:
             kind = data[at + i]
-            if kind == _PAD1:
-                olen = 1
-            elif i + 1 < length:
-                olen = data[at + i + 1] + 2
-            else:
-                return False, jumbo
-            if i + olen > length:
+            olen = _option_length(data, at, i, length)
+            if olen is None:
                 return False, jumbo
             left = length - i
             if kind == _PAD1:
@@ -188,13 +194,8 @@ class Ip6ExtPrinter(Base):
         i = 0
         while i < length:
             kind = data[at + i]
-            if kind == _PAD1:
-                olen = 1
-            elif i + 1 < length:
-                olen = data[at + i + 1] + 2
-            else:
-                return False
-            if i + olen > length:
+            olen = _option_length(data, at, i, length)
+            if olen is None:
                 return False
             if kind == _PAD1:
                 out.append(", pad1")

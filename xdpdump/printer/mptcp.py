@@ -68,20 +68,17 @@ def _dss(opt: bytes, n: int, flags: int) -> tuple[str, bool] | None:
     bits = opt[3]
     text = " fin" if bits & 0x10 else ""
     at, left = 4, n - 4
-    if bits & 0x01:
-        size = 8 if bits & 0x02 else 4
-        text += " ack "
+    # The data ACK, then the data sequence number: each 4 or 8 bytes, named before it is read.
+    for name, present, wide in ((" ack ", 0x01, 0x02), (" seq ", 0x04, 0x08)):
+        if not bits & present:
+            continue
+        size = 8 if bits & wide else 4
+        text += name
         if left < size:
             return text, False
-        text += f"{int.from_bytes(opt[at:at + size], 'big')}"
+        text += str(int.from_bytes(opt[at : at + size], "big"))
         at, left = at + size, left - size
     if bits & 0x04:
-        size = 8 if bits & 0x08 else 4
-        text += " seq "
-        if left < size:
-            return text, False
-        text += f"{int.from_bytes(opt[at:at + size], 'big')}"
-        at, left = at + size, left - size
         if left < 4:
             return text, False
         text += f" subseq {_u32(opt, at)}"

@@ -59,6 +59,28 @@ def _token(data: bytes, idx: int, end: int) -> tuple[int, bytes]:
     return idx, token
 
 
+def _line_end(data: bytes, idx: int, end: int, proto: str, allow_tab: bool) -> int | None:
+    """Where the text line from ``idx`` ends (before its CR LF or LF), as tcpdump's print_txt_line
+    and ssh_print_version scan it: None for a byte that is not text or a CR not followed by LF,
+    ``-end`` when the payload ends first; a byte not captured is tcpdump's [|proto]."""
+    while idx < end:
+        if idx >= len(data):
+            raise Truncated(proto)  # tcpdump prints the line only once it has found its end
+        c = data[idx]
+        if c == 0x0A:
+            return idx
+        if c == 0x0D:
+            if idx + 1 >= end:
+                return None
+            if idx + 1 >= len(data):
+                raise Truncated(proto)
+            return idx if data[idx + 1] == 0x0A else None
+        if not (_printable(c) or (allow_tab and c == 0x09)):
+            return None
+        idx += 1
+    return -end
+
+
 class TcpAppPrinter(Base):
     def tcp_application(self, out: list[str], data: bytes, off: int, length: int, sport: int, dport: int) -> None:
         """Append tcpdump's application part for a TCP payload of ``length`` bytes at ``off``."""
@@ -93,26 +115,11 @@ class TcpAppPrinter(Base):
             return
         if self.opts.verbose:
             return  # -v prints every line; not claimed here
-        idx = off
-        while idx < end:
-            if idx >= len(data):
-                raise Truncated(proto)  # tcpdump prints the line only once it has found its end
-            c = data[idx]
-            if c == 0x0A:
-                break
-            if c == 0x0D:
-                if idx + 1 >= end:
-                    return
-                if idx + 1 >= len(data):
-                    raise Truncated(proto)
-                if data[idx + 1] == 0x0A:
-                    break
-                return
-            if not _printable(c) and c != 0x09:
-                return
-            idx += 1
-        else:
-            out.append(": " + data[off:idx].decode("ascii") + f" [|{proto}]")
+        idx = _line_end(data, off, off + length, proto, allow_tab=True)
+        if idx is None:
+            return
+        if idx < 0:  # the payload ended without an end of line: printed, then marked cut
+            out.append(": " + data[off:-idx].decode("ascii") + f" [|{proto}]")
             return
         out.append(": " + data[off:idx].decode("ascii"))
 
@@ -123,24 +130,6 @@ class TcpAppPrinter(Base):
                 raise Truncated("ssh")
             if data[off + i] != c:
                 return
-        idx, end = off + 4, off + length
-        while idx < end:
-            if idx >= len(data):
-                raise Truncated("ssh")
-            c = data[idx]
-            if c == 0x0A:
-                break
-            if c == 0x0D:
-                if idx + 1 >= end:
-                    return
-                if idx + 1 >= len(data):
-                    raise Truncated("ssh")
-                if data[idx + 1] == 0x0A:
-                    break
-                return
-            if not _printable(c):
-                return
-            idx += 1
-        else:
-            return
-        out.append(": SSH: " + data[off:idx].decode("ascii"))
+        idx = _line_end(data, off + 4, off + length, "ssh", allow_tab=False)
+        if idx is not None and idx >= 0:
+            out.append(": SSH: " + data[off:idx].decode("ascii"))
