@@ -7,6 +7,7 @@ deep encapsulation is checked to cost a bounded number of steps.
 from __future__ import annotations
 
 import random
+import re
 import sys
 
 import pytest
@@ -151,6 +152,10 @@ def test_resp_and_telnet_with_every_single_byte_changed(tmp_path):
 
 # --- mutated frames: never raise, never a line tcpdump would not print -----------------------------
 
+# Where a line may stop short of tcpdump's: after a header whose payload is not decoded here, after
+# an SCTP chunk header, after a TCP line's length.
+STOPS_EARLY = re.compile(r"(?:: |: sctp|\] |, length \d+)$")
+
 @settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(NAMES), seed=st.integers(0, 2**32 - 1),
@@ -164,7 +169,7 @@ def test_mutated_frames(tmp_path, name, seed, edits):
     # Inside a protocol decoded here, one that is not (PPP in PPTP, OSI in MPLS, ForCES in SCTP, an
     # application on a TCP port tcpdump names) ends the line where tcpdump's goes on: a prefix.
     bad = [(a, b) for a, b in generic_or_same(mine, tcpdump_lines(path))
-           if not (b.startswith(a) and (a.endswith(": ") or " sctp" in a or "Flags [" in a))]
+           if not (b.startswith(a) and STOPS_EARLY.search(a) and b[len(a):][:2] in (": ", " [", "", "\t"))]
     assert not bad, "\n".join(f"xdpdump: {a}\ntcpdump: {b}" for a, b in bad[:5])
 
 
