@@ -2,12 +2,14 @@
 
 Shared by the printer's differential tests. ``write_pcap`` writes any link type; ``tcpdump_lines`` runs
 Debian's ``tcpdump -n [flags] -r FILE`` in a fixed time zone; ``xdpdump_lines`` reads the same file with
-xdpdump.capfile and formats it with xdpdump.printer; ``differences`` pairs the lines that differ.
+xdpdump.capfile and formats it with xdpdump.printer; ``differences`` pairs the lines that differ;
+``mutate`` changes bytes of frames, reproducibly.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import shutil
 import struct
 import subprocess
@@ -69,3 +71,17 @@ def assert_same(mine: Sequence[str], ref: Sequence[str]) -> None:
     diffs = differences(mine, ref)
     shown = "\n".join(f"line {i}:\n  xdpdump: {a}\n  tcpdump: {b}" for i, a, b in diffs[:10])
     assert not diffs, f"{len(diffs)} lines differ (of {len(ref)}):\n{shown}"
+
+
+def mutate(frames: Sequence[bytes], edits: Sequence[tuple[int, int]], seed: int) -> list[bytes]:
+    """Each frame with ``edits`` applied: (position, value) pairs, the position moved on by up to 40
+    bytes (wrapping), the value kept or replaced by a random byte, all from ``seed``."""
+    rng = random.Random(seed)
+    mutated = []
+    for frame in frames:
+        b = bytearray(frame)
+        for pos, val in edits:
+            at = (pos + rng.randint(0, 40)) % len(b)
+            b[at] = val if rng.random() < 0.5 else rng.randint(0, 255)
+        mutated.append(bytes(b))
+    return mutated

@@ -15,7 +15,7 @@ import time
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap, xdpdump_lines
+from printer_oracle import TCPDUMP, TZ, assert_same, mutate, tcpdump_lines, write_pcap, xdpdump_lines
 from printer_protocols import corpus
 
 from xdpdump.printer import PrintOptions
@@ -57,6 +57,14 @@ def test_same_lines(tmp_path, name):
 def test_same_lines_with_link_header(tmp_path, name):
     linktype, frames = corpus(name, seed=2)
     _compare(tmp_path, linktype, frames, ("-e",), PrintOptions(link=True))
+
+
+@pytest.mark.parametrize("name", PLAIN)
+def test_same_lines_quiet(tmp_path, name):
+    """-q: NULL's short family names, no dump of what is not decoded (but ARP's), -q -e's link line."""
+    linktype, frames = corpus(name, seed=4)
+    _compare(tmp_path, linktype, frames, ("-q",), PrintOptions(quiet=True))
+    _compare(tmp_path, linktype, frames, ("-q", "-e"), PrintOptions(quiet=True, link=True))
 
 
 @pytest.mark.parametrize("name", PLAIN)
@@ -110,14 +118,7 @@ MUTATED = ["arp", "icmp", "icmp6", "sll", "null", "raw"]
        edits=st.lists(st.tuples(st.integers(0, 80), st.integers(0, 255)), min_size=1, max_size=4))
 def test_mutated_frames(tmp_path, name, seed, edits):
     linktype, frames = corpus(name, seed=seed % 1000, groups=12)
-    rng = random.Random(seed)
-    mutated = []
-    for f in frames:
-        b = bytearray(f)
-        for pos, val in edits:
-            at = (pos + rng.randint(0, 40)) % len(b)
-            b[at] = val if rng.random() < 0.5 else rng.randint(0, 255)
-        mutated.append(bytes(b))
+    mutated = mutate(frames, edits, seed)
     path = tmp_path / f"m-{name}-{seed}.pcap"
     write_pcap(path, _stamped(mutated), linktype=linktype)
     for flags, opts in (((), PrintOptions()), (("-e",), PrintOptions(link=True))):

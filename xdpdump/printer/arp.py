@@ -41,7 +41,7 @@ class ArpPrinter(Base):
             raise Truncated("arp")
         hrd, pro, hln, pln, op = struct.unpack_from("!HHBBH", data, off)
         if hrd == 19:
-            self.default_print(out, data[off:])  # ATM ARP: tcpdump has its own printer, not this one
+            self.default_print(out, data[off:], suppressible=False)  # ATM ARP: tcpdump has its own printer
             return
         sha = off + 8
         spa = sha + hln
@@ -87,6 +87,6 @@ class ArpPrinter(Base):
         elif op == 9:
             out.append(f"{haddr(sha)} at {paddr(spa)}")
         else:
-            self.default_print(out, data[off:])
+            self.default_print(out, data[off:], suppressible=False)
             return
         out.append(f", length {wire}")

@@ -33,12 +33,12 @@ ETHERTYPE_NAMES = {
     0x9100: "802.1Q-9100", 0x9200: "802.1Q-9200", 0xABCD: "CFM (old)", 0xD28B: "Arista Vendor Specific Protocol",
     0xFEFE: "OSI",
 }
-# IP protocol names as tcpdump's -v header lines print them (ipproto_values).
+# IP protocol names as tcpdump's -v header lines print them (ipproto_values, tcpdump 4.99's table).
 IP_PROTO_NAMES = {
-    0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP", 29: "TP",
-    41: "IPv6", 43: "Routing", 44: "Frag", 46: "RSVP", 47: "GRE", 50: "ESP", 51: "AH", 58: "ICMPv6",
-    59: "NONE", 60: "DSTOPT", 64: "ND", 88: "EIGRP", 89: "OSPF", 103: "PIM", 108: "Compressed IP",
-    112: "VRRP", 113: "PGM", 132: "SCTP", 135: "Mobility", 136: "UDPLite", 33: "DCCP",
+    0: "Options", 1: "ICMP", 2: "IGMP", 4: "IPIP", 6: "TCP", 8: "EGP", 9: "IGRP", 17: "UDP", 33: "DCCP",
+    41: "IPv6", 43: "Routing", 44: "Fragment", 46: "RSVP", 47: "GRE", 50: "ESP", 51: "AH", 55: "Mobile IP",
+    58: "ICMPv6", 62: "Mobile IP (old)", 88: "EIGRP", 89: "OSPF", 103: "PIM", 108: "Compressed IP", 112: "VRRP",
+    113: "PGM", 132: "SCTP", 135: "Mobility", 143: "Ethernet",
 }
 
 
@@ -78,6 +78,16 @@ def linkaddr(b: bytes) -> str:
     return b.hex(":")
 
 
+def print_char(c: int) -> str:
+    """tcpdump's fn_print_char: M- for bytes above 0x7f, ^X for control characters."""
+    text = ""
+    if c >= 0x80:
+        text, c = "M-", c & 0x7F
+    if not 0x20 <= c <= 0x7E:
+        text, c = text + "^", c ^ 0x40
+    return text + chr(c)
+
+
 def need(data: bytes, end: int, proto: str) -> None:
     """Raise ``Truncated(proto)`` unless ``data`` holds bytes up to ``end``."""
     if len(data) < end:
@@ -89,10 +99,11 @@ class Base:
 
     opts: PrintOptions
 
-    def default_print(self, out: list[str], payload: bytes) -> None:
-        """tcpdump's ND_DEFAULTPRINT: a hex-and-ASCII dump of what it did not decode, unless -x/-X
-        already dumps the whole packet."""
-        if not (self.opts.hex or self.opts.hex_ascii):
+    def default_print(self, out: list[str], payload: bytes, suppressible: bool = True) -> None:
+        """tcpdump's ND_DEFAULTPRINT: a hex-and-ASCII dump of what it did not decode. Most of its
+        printers skip it when -x/-X already dump the packet or -q asked for less (tcpdump's
+        suppress_default_print); ARP's and LLC's do not (``suppressible=False``)."""
+        if not suppressible or not (self.opts.hex or self.opts.hex_ascii or self.opts.quiet):
             out.append(hex_ascii_lines(payload))
 
     @staticmethod

@@ -38,7 +38,8 @@ def _lifetime(t: int) -> str:
 
 
 class IcmpPrinter(Base):
-    def _icmp(self, out: list[str], data: bytes, off: int, plen: int) -> None:
+    def _icmp(self, out: list[str], data: bytes, off: int, plen: int):
+        """The ICMP line; with -v an error's quoted datagram is returned as the next Step (ip.py)."""
         if len(data) - off < 2:
             raise Truncated("icmp")
         typ, code = data[off], data[off + 1]
@@ -48,7 +49,8 @@ class IcmpPrinter(Base):
             out.append("\n\t")
             inner = off + 8
             total = struct.unpack_from("!H", data, inner + 2)[0] if len(data) >= inner + 4 else 0
-            self._ip4(out, data, inner, total)
+            return self._ip4_step, (data, inner, total)
+        return None
 
     def _icmp_text(self, data: bytes, off: int, typ: int, code: int) -> str:
         avail = len(data) - off

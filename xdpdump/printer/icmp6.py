@@ -15,6 +15,32 @@ _TYPE_NAMES = {1: "destination unreachable", 2: "packet too big", 3: "time excee
 _NAMES = {141: "inverse neighbor solicitation", 142: "inverse neighbor advertisement"}
 
 
+def _quoted_upper_layer(data: bytes, ip: int) -> tuple[int, int]:
+    """tcpdump's get_upperlayer: walk the quoted datagram's extension headers (and AH) to its TCP or
+    UDP header; (protocol, offset). Anything else, or a header not captured, is tcpdump's [|icmp6].
+    Each step moves forward by at least eight bytes, and the walk stops at the captured end."""
+    if len(data) < ip + 7:
+        raise Truncated("icmp6")
+    nh, at, hlen = data[ip + 6], ip, 40
+    while at < len(data):
+        at += hlen
+        if nh in (6, 17):
+            if len(data) < at + 4:
+                break
+            return nh, at
+        if nh in (0, 43, 60, 51):
+            if len(data) < at + 2:
+                break
+            nh, hlen = data[at], ((data[at + 1] + 2) << 2) if nh == 51 else ((data[at + 1] + 1) << 3)
+        elif nh == 44:
+            if len(data) < at + 4 or struct.unpack_from("!H", data, at + 2)[0] & 0xFFF8:
+                break
+            nh, hlen = data[at], 8
+        else:
+            break
+    raise Truncated("icmp6")
+
+
 class Icmp6Printer(Base):
     def _icmp6(self, out: list[str], data: bytes, off: int, plen: int) -> None:
         avail = len(data) - off
@@ -63,13 +89,13 @@ class Icmp6Printer(Base):
             if code == 2:
                 return head + f"beyond scope {addr(32)}, source address {addr(16)}", True
             if code == 4:
+                try:
+                    nh, at = _quoted_upper_layer(data, off + 8)
+                except Truncated:
+                    out.append(head + "unreachable port")  # tcpdump names the code before the walk
+                    raise
                 dst = addr(32)
-                need(8 + 40)
-                nh = data[off + 14]
-                if nh not in (6, 17):
-                    raise Truncated("icmp6")  # tcpdump walks the quoted extension headers; not decoded
-                need(8 + 40 + 4)
-                port = struct.unpack_from("!H", data, off + 50)[0]
+                port = struct.unpack_from("!H", data, at + 2)[0]
                 return head + f"unreachable port, {dst} {'tcp' if nh == 6 else 'udp'} port {port}", True
             out.append(head + f"unknown unreach code ({code})")
             self.unknown_data(out, data[off : off + plen])

@@ -13,6 +13,7 @@ import struct
 from xdpdump.printer.base import ETHERTYPE_NAMES, Base, Truncated, linkaddr, mac, u16
 
 VLAN_TYPES = (0x8100, 0x88A8, 0x9100)
+NOT_DECODED = (None, ())  # ethertype_step's answer for what tcpdump does not decode here
 # Linux cooked captures: the packet's direction, as tcpdump's sll_pkttype_values.
 _SLL_DIRECTION = {0: "In", 1: "B", 2: "M", 3: "P", 4: "Out"}
 # BSD address families of NULL/LOOP (tcpdump's bsd_af_values): IPv6 has a number per BSD flavour.
@@ -43,24 +44,32 @@ class LinkPrinter(Base):
     # --- Ethernet ------------------------------------------------------------------------------
 
     def _ether(self, out: list[str], data: bytes, wire_len: int) -> None:
-        if len(data) < 14:
+        self.run_steps(out, self._ether_step(out, data, 0, wire_len, True))
+
+    def _ether_step(self, out: list[str], data: bytes, at: int, wire_len: int, outer: bool = False):
+        """An Ethernet header at ``at`` and what it carries (a Step); ``outer`` for the frame's own
+        (its length is what -x/-X skip), not one inside a tunnel (GRE's transparent bridging)."""
+        if len(data) < at + 14:
             raise Truncated("ether")
         eflag, qflag = self.opts.link, self.opts.quiet
-        etype = u16(data, 12)[0]
-        addrs = f"{mac(data[6:12])} > {mac(data[0:6])}"
+        etype = u16(data, at + 12)[0]
+        addrs = f"{mac(data[at + 6:at + 12])} > {mac(data[at:at + 6])}"
         if etype <= 1500:
-            self.link_hdrlen = 14
+            if outer:
+                self.link_hdrlen = 14
+            # tcpdump takes an 802.3 frame's length from its length field when that is shorter.
+            length = min(etype, max(wire_len - 14, 0))
             if eflag:
-                out.append(f"{addrs}, 802.3, length {wire_len}: ")
-            self._llc(out, data, 14, etype, addrs, wire_len)
-            return
-        if eflag and etype in VLAN_TYPES and len(data) < 18:
+                out.append(f"{addrs}, 802.3, length {length}: ")
+            end = at + 14 + length
+            return self._llc(out, data[:end] if len(data) > end else data, at + 14, length, addrs)
+        if eflag and etype in VLAN_TYPES and len(data) < at + 18:
             # tcpdump names an 802.1Q ethertype only once the tag itself was captured.
             out.append(f"{addrs}, ")
             raise Truncated("vlan")
         if eflag:
             out.append(self._ether_type_head(addrs, etype, wire_len))
-        off = 14
+        off = at + 14
         while etype in VLAN_TYPES:
             if len(data) < off + 4:
                 raise Truncated("vlan")
@@ -75,12 +84,16 @@ class LinkPrinter(Base):
                     raise Truncated("vlan")
                 out.append(f"{vlan_tci(tci)}, {inner}, ")
             off += 4
-        self.link_hdrlen = off
-        rest = max(wire_len - off, 0)
-        if not self.ethertype(out, etype, data, off, rest):
+        if outer:
+            self.link_hdrlen = off
+        rest = max(wire_len - (off - at), 0)
+        step = self.ethertype_step(out, etype, data, off, rest)
+        if step is NOT_DECODED:
             if not eflag:
                 out.append(self._ether_type_head(addrs, etype, wire_len))
             self.default_print(out, data[off:])
+            return None
+        return step
 
     def _ether_type_head(self, addrs: str, etype: int, wire_len: int) -> str:
         if self.opts.quiet:
@@ -90,21 +103,38 @@ class LinkPrinter(Base):
 
     def ethertype(self, out: list[str], etype: int, data: bytes, off: int, wire: int) -> bool:
         """Print what an ethertype carries; False when tcpdump would not decode it here either."""
-        if etype == 0x0800:
-            self._ip4(out, data, off, wire)
-        elif etype == 0x86DD:
-            self._ip6(out, data, off, wire)
-        elif etype in (0x0806, 0x8035):
-            self._arp(out, data, off, wire)
-        else:
+        step = self.ethertype_step(out, etype, data, off, wire)
+        if step is NOT_DECODED:
             return False
+        self.run_steps(out, step)
         return True
 
-    def _llc(self, out: list[str], data: bytes, off: int, length: int, addrs: str, wire_len: int) -> None:
-        """802.3 frames: not decoded; tcpdump's header line with the bytes dumped."""
+    def ethertype_step(self, out: list[str], etype: int, data: bytes, off: int, wire: int):
+        """What an ethertype carries as a Step (None once printed); NOT_DECODED when tcpdump would
+        not decode it here either."""
+        if etype == 0x0800:
+            return self._ip4_step, (data, off, wire)
+        if etype == 0x86DD:
+            return self._ip6_step, (data, off, wire)
+        if etype in (0x0806, 0x8035):
+            self._arp(out, data, off, wire)
+            return None
+        if etype in (0x8847, 0x8848):
+            return self._mpls_step(out, data, off, wire)
+        if etype == 0x88CC:
+            self._lldp(out, data, off, wire)
+            return None
+        return NOT_DECODED
+
+    def _llc(self, out: list[str], data: bytes, off: int, length: int, addrs: str):
+        """An 802.3 frame: the LLC printers' Step, else tcpdump's generic 802.3 line and a dump."""
+        step = self.llc(out, data, off, length, addrs)
+        if step is not False:
+            return step
         if not self.opts.link:
-            out.append(f"{addrs}, 802.3, length {wire_len}: ")
+            out.append(f"{addrs}, 802.3, length {length}: ")
         self.default_print(out, data[off:])
+        return None
 
     # --- Linux cooked captures -----------------------------------------------------------------
 
@@ -170,7 +200,10 @@ class LinkPrinter(Base):
         if not big_endian and fam & 0xFFFF0000:
             fam = int.from_bytes(data[:4], "big")  # written on a host of the other byte order
         self.link_hdrlen = 4
-        head = f"AF {_AF_NAMES.get(fam, 'Unknown')} ({fam}), length {wire_len}: "
+        if self.opts.quiet:
+            head = f"{_AF_NAMES.get(fam, f'Unknown AF {fam}')}, length {wire_len}: "
+        else:
+            head = f"AF {_AF_NAMES.get(fam, 'Unknown')} ({fam}), length {wire_len}: "
         if self.opts.link:
             out.append(head)
         if fam == _AF_IP:

@@ -20,6 +20,7 @@ from xdpdump.printer.icmp import IcmpPrinter
 from xdpdump.printer.icmp6 import Icmp6Printer
 from xdpdump.printer.ip import IpPrinter
 from xdpdump.printer.link import LinkPrinter
+from xdpdump.printer.network import NETWORK_PRINTERS
 from xdpdump.printer.options import PrintOptions
 from xdpdump.printer.tcp import TcpPrinter
 from xdpdump.printer.tcp_seq import TcpSeqTracker
@@ -50,7 +51,7 @@ def format_timestamp(ts_ns: int) -> str:
 
 
 class LineFormatter(LinkPrinter, ArpPrinter, IpPrinter, TcpPrinter, UdpPrinter, IcmpPrinter,
-                    Icmp6Printer):
+                    Icmp6Printer, *NETWORK_PRINTERS):
     """Formats frames into tcpdump lines; holds the TCP state that relative numbering needs."""
 
     def __init__(self, opts: PrintOptions) -> None:

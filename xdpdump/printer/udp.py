@@ -26,7 +26,7 @@ class UdpPrinter(Base):
         if ulen < 8:
             out.append(f"truncated-udplength {ulen}")
             return
-        if ulen > plen:
+        if ulen > plen and not self.ip_fragmented:  # tcpdump trusts a fragment's UDP length
             out.append(f"UDP, bad length {ulen - 8} > {plen - 8}")
             return
         out.append(f"UDP, length {ulen - 8}")

@@ -1,0 +1,212 @@
+"""Network-layer protocols against Debian's tcpdump: IPv6 extension headers, IGMP, GRE, IP in IP,
+ESP/AH, MPLS (tests/printer_network.py builds the frames). Whole corpora, every frame snapped at a
+random length, and byte-mutated frames (hypothesis) are compared line by line with ``tcpdump -n``;
+deep encapsulation is checked to cost a bounded number of steps.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from printer_network import (
+    MAC_A,
+    MAC_B,
+    NETWORK_CORPORA,
+    RESP_PAYLOADS,
+    TELNET_PAYLOADS,
+    chained_dstopts,
+    nested_ipip,
+    network_corpus,
+)
+from printer_oracle import TCPDUMP, assert_same, mutate, tcpdump_lines, write_pcap, xdpdump_lines
+from scapy.all import IP, TCP, Ether
+from test_printer_protocols import generic_or_same, local_zone  # noqa: F401 (the local time zone, autouse)
+
+from xdpdump.printer import Printer, PrintOptions
+
+pytestmark = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
+
+T0 = 1_700_000_000_000_000_000
+NAMES = list(NETWORK_CORPORA)
+
+
+def _write(tmp_path, frames: list[bytes], snap: dict[int, int] | None = None):
+    path = tmp_path / "n.pcap"
+    write_pcap(path, [(T0 + i * 1_000_003, f) for i, f in enumerate(frames)], snap=snap)
+    return path
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_lines(tmp_path, name):
+    path = _write(tmp_path, network_corpus(name))
+    assert_same(xdpdump_lines(path, PrintOptions()), tcpdump_lines(path))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_lines_with_link_header(tmp_path, name):
+    path = _write(tmp_path, network_corpus(name, seed=2))
+    assert_same(xdpdump_lines(path, PrintOptions(link=True)), tcpdump_lines(path, "-e"))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_lines_quiet(tmp_path, name):
+    path = _write(tmp_path, network_corpus(name, seed=4))
+    assert_same(xdpdump_lines(path, PrintOptions(quiet=True)), tcpdump_lines(path, "-q"))
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_verbose_ipv4_options_as_tcpdump(tmp_path, seed):
+    """-v's IPv4 header line with options, well-formed or not, read past their end as tcpdump
+    reads them, whole and snapped."""
+    frames = network_corpus("ipopt", seed=seed, groups=200)
+    rng = random.Random(seed)
+    path = _write(tmp_path, frames, {i: rng.randint(20, len(f)) for i, f in enumerate(frames) if i % 3 == 0})
+    ref = [line for line in tcpdump_lines(path, "-v") if " IP (tos " in line]
+    mine = [line for line in xdpdump_lines(path, PrintOptions(verbose=1)) if " IP (tos " in line]
+    assert sum("[bad " in line for line in ref) > 20 and sum("[truncated-option]" in line for line in ref) > 3
+    assert_same(mine, ref)
+
+
+def test_verbose_ipv6_extension_headers_as_tcpdump(tmp_path):
+    """-v names each hop-by-hop and destination option, the fragment's identification and the
+    routing header's reserved field; compared where nothing after them has a checksum to verify."""
+    path = _write(tmp_path, network_corpus("ip6ext", seed=6, groups=150))
+
+    def keep(line: str) -> bool:  # -v verifies ICMPv6, UDP and TCP checksums: not claimed here
+        return not any(name in line for name in (" ICMP6", "UDP", "Flags [", "ICMP ")) and " IP6 (" in line
+    ref = [line for line in tcpdump_lines(path, "-v") if keep(line)]
+    mine = [line for line in xdpdump_lines(path, PrintOptions(verbose=1)) if keep(line)]
+    assert sum("(padn)" in line or "(rtalert" in line or "(jumbo" in line for line in ref) > 10
+    assert_same(mine, ref)
+
+
+def test_verbose_ipv4_header_names_a_bad_checksum(tmp_path):
+    """-v's IPv4 header line, checksum verdict included, for tunnels whose outer checksum is broken."""
+    frames = []
+    for i, frame in enumerate(network_corpus("tunnel", seed=5) + network_corpus("gre", seed=5)):
+        if frame[12:14] == b"\x08\x00" and i % 2:
+            frame = frame[:24] + bytes([frame[24] ^ 0x5A]) + frame[25:]  # the header checksum's first byte
+        frames.append(frame)
+    path = _write(tmp_path, frames)
+    ref = [line for line in tcpdump_lines(path, "-v") if " IP (tos " in line]
+    mine = [line for line in xdpdump_lines(path, PrintOptions(verbose=1)) if " IP (tos " in line]
+    assert sum("bad cksum" in line for line in ref) > 20
+    assert_same(mine, ref)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_same_lines_when_snapped(tmp_path, name):
+    frames = network_corpus(name, seed=3)
+    rng = random.Random(name)
+    path = _write(tmp_path, frames, {i: rng.randint(1, len(f)) for i, f in enumerate(frames)})
+    assert_same(xdpdump_lines(path, PrintOptions()), tcpdump_lines(path))
+
+
+def test_corpora_reach_what_they_claim(tmp_path):
+    """Each corpus prints the forms it is there for (a generator that lost them would pass vacuously)."""
+    text = {name: "\n".join(xdpdump_lines(_write(tmp_path, network_corpus(name)), PrintOptions())) for name in NAMES}
+    for name, needles in {
+        "ip6ext": ["HBH ", "DSTOPT ", "RT6 (len=", "unreachable port, fd00::2 udp port",
+                   "unreachable port, fd00::2 tcp port", "type=4", "frag (0|", "[|hbhopt]", "(invalid)",
+                   "no next header", "requires IPv4"],
+        "igmp": ["igmp query v1", "igmp query v2", "igmp query v3", "igmp v3 report, ", "igmp leave", "mtrace ",
+                 "igmp v1 report", "igmp v2 report", "[invalid len"],
+        "gre": ["GREv0, length", "key=0x", ", seq ", "GREv1", "gre-proto-0x", "(rtaf=ip", ": IP 198.", "MPLS (label"],
+        "tunnel": [": IP6 fd00:", ": IP 198."],
+        "ipsec": ["ESP(spi=0x", "AH(spi=0x", "reserved=0x7"],
+        "mpls": ["MPLS (label", "[S]", ": IP", " IP6 "],
+        "link": ["STP 802.1d, Config, Flags", "STP 802.1w, Rapid STP", "STP 802.1s, Rapid STP, CIST Flags",
+                 "Topology Change", "CDPv", ", Device-ID '", "LLDP, length", ": switch-",
+                 "unknown STP version", "(invalid)"],
+        "sctp": [": sctp (1) [DATA] (B)", "[INIT] [init tag: ", "[INIT ACK]", "[SACK] [cum ack ", "[gap ack block #1",
+                 "[dup TSN #1", ", (2) [", "[HB REQ]", "Unknown chunk type: 0x55", "bogus chunk length", "[PPID M3UA]",
+                 "[Bad chunk length"],
+        "ipopt": ["IP 198.", "ip-proto-99"],
+        "tcp": ["mss ", "wscale ", "sackOK", "sack ", "TS val ", "md5 ", "scps ", "uto 0x", "tcp-ao", "mptcp ",
+                "tfo ", "exp-", "unknown-", "[bad opt]", "[len ", ": HTTP: ", ": SSH: ", ": FTP: ", ": BGP",
+                ": RTSP", ": WHOIS", ": SMTP", ": RESP ", " [telnet "],
+    }.items():
+        for needle in needles:
+            assert needle in text[name], (name, needle)
+
+
+def test_resp_and_telnet_with_every_single_byte_changed(tmp_path):
+    """RESP and telnet payloads with each byte in turn set to a value their parsers treat specially."""
+    payloads = [(6379, p) for p in [*RESP_PAYLOADS, b"$2147483647\r\n", b"$2147483648\r\n", b"*-01\r\n"]]
+    payloads += [(23, p) for p in TELNET_PAYLOADS]
+    frames = []
+    for port, base in payloads:
+        for i in range(len(base)):
+            for value in (0x30, 0x41, 0x0D, 0x0A, 0x2D, 0xFF, 0x24, 0x2A, 0xF0, 0xFA, 0x25):
+                payload = base[:i] + bytes([value]) + base[i + 1 :]
+                frames.append(bytes(Ether(src=MAC_A, dst=MAC_B, type=0x0800) / IP(src="198.18.0.1", dst="198.18.0.2")
+                                    / TCP(sport=40000, dport=port, flags="PA") / payload))
+    path = _write(tmp_path, frames)
+    assert_same(xdpdump_lines(path, PrintOptions()), tcpdump_lines(path))
+
+
+# --- mutated frames: never raise, never a line tcpdump would not print -----------------------------
+
+# Where a line may stop short of tcpdump's: after a header whose payload is not decoded here, after
+# an SCTP chunk header, after a TCP line's length.
+STOPS_EARLY = re.compile(r"(?:: |: sctp|\] |, length \d+)$")
+
+@settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.sampled_from(NAMES), seed=st.integers(0, 2**32 - 1),
+       edits=st.lists(st.tuples(st.integers(14, 120), st.integers(0, 255)), min_size=1, max_size=4))
+def test_mutated_frames(tmp_path, name, seed, edits):
+    frames = network_corpus(name, seed=seed % 1000, groups=10)
+    mutated = mutate(frames, edits, seed)
+    path = _write(tmp_path, mutated)
+    mine = xdpdump_lines(path, PrintOptions())
+    assert not any("printer error" in line for line in mine)
+    # Inside a protocol decoded here, one that is not (PPP in PPTP, OSI in MPLS, ForCES in SCTP, an
+    # application on a TCP port tcpdump names) ends the line where tcpdump's goes on: a prefix.
+    bad = [(a, b) for a, b in generic_or_same(mine, tcpdump_lines(path))
+           if not (b.startswith(a) and STOPS_EARLY.search(a) and b[len(a):][:2] in (": ", " [", "", "\t"))]
+    assert not bad, "\n".join(f"xdpdump: {a}\ntcpdump: {b}" for a, b in bad[:5])
+
+
+# --- bounded work ---------------------------------------------------------------------------------
+
+def _calls_while_printing(frame: bytes) -> tuple[str, int]:
+    """The line for ``frame`` and how many Python functions ran to print it."""
+    printer = Printer(PrintOptions())
+    calls = 0
+
+    def count(_frame, event, _arg):
+        nonlocal calls
+        if event == "call":
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        line = printer.format(T0, frame, len(frame))
+    finally:
+        sys.setprofile(None)
+    return line, calls
+
+
+@pytest.mark.parametrize(("maker", "depth"), [(nested_ipip, 70), (chained_dstopts, 150)])
+def test_deep_encapsulation_prints_tcpdump_line_in_bounded_steps(tmp_path, maker, depth):
+    """IP in IP 70 deep and 150 chained destination options: tcpdump's line, no recursion, and the
+    functions called grow with the headers, not faster (a few calls per header)."""
+    frame = maker(depth)
+    path = _write(tmp_path, [frame])
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(60)  # a printer recursing per header would need more than this
+    try:
+        mine = xdpdump_lines(path, PrintOptions())
+    finally:
+        sys.setrecursionlimit(limit)
+    assert_same(mine, tcpdump_lines(path))
+    line, calls = _calls_while_printing(frame)
+    assert line.count("IP " if maker is nested_ipip else "DSTOPT ") == depth
+    _, small = _calls_while_printing(maker(2))
+    assert calls <= small + 12 * depth, (calls, small)
