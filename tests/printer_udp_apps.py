@@ -187,10 +187,60 @@ def mdns_frames(rng: random.Random) -> list[bytes]:
             udp_frame(rng, rng.randint(40000, 59999), 5355, dns_message(rng))]
 
 
+def _inner_frame(rng: random.Random) -> bytes:
+    """An Ethernet frame to carry in a tunnel: IPv4/IPv6 UDP or ICMP, ARP, or an unknown ethertype."""
+    from scapy.all import ARP, ICMP
+
+    e = Ether(src=MAC_B, dst=MAC_A)
+    pick = rng.randint(0, 4)
+    if pick == 0:
+        return bytes(e / IP(src=_v4(rng), dst=_v4(rng)) / ICMP(id=rng.randint(0, 65535)) / _bytes(rng, 20))
+    if pick == 1:
+        return bytes(e / IPv6(src=_v6(rng), dst=_v6(rng)) / UDP(sport=rng.randint(40000, 50000), dport=40000)
+                     / _bytes(rng, 20))
+    if pick == 2:
+        return bytes(e / ARP(op=rng.choice([1, 2]), hwsrc=MAC_B, psrc=_v4(rng), pdst=_v4(rng)))
+    if pick == 3:  # DNS inside the tunnel
+        return bytes(e / IP(src=_v4(rng), dst=_v4(rng)) / UDP(sport=40000, dport=53)) + dns_message(rng)
+    return bytes(Ether(src=MAC_B, dst=MAC_A, type=rng.choice([0x1234, 0x9999]))) + _bytes(rng, 20)
+
+
+def vxlan_frames(rng: random.Random) -> list[bytes]:
+    flags = rng.choice([0x08, 0x08, 0x08, 0x00, 0x0C, 0xFF])
+    head = struct.pack("!B3s3sB", flags, _bytes(rng, 0) + bytes(3), rng.randint(0, 2**24 - 1).to_bytes(3, "big"),
+                       rng.choice([0, 0, 7]))
+    sport = rng.randint(40000, 59999)
+    return [udp_frame(rng, sport, 4789, head + _inner_frame(rng)),
+            udp_frame(rng, sport, 4789, head[: rng.randint(0, 8)]),  # shorter than a VXLAN header
+            udp_frame(rng, 4789, sport, head + _inner_frame(rng)[: rng.randint(0, 20)])]
+
+
+def geneve_frames(rng: random.Random) -> list[bytes]:
+    options = b""
+    for _ in range(rng.choice([0, 0, 1, 2])):
+        words = rng.randint(0, 3)
+        options += struct.pack("!HBB", rng.choice([0x0000, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104, 0x0200, 0xFFF5]),
+                               rng.randint(0, 255), words | rng.choice([0, 0, 0xE0])) + _bytes(rng, 0) + bytes(
+                                   rng.randint(0, 255) for _ in range(4 * words))
+    inner = _inner_frame(rng)
+    proto = rng.choice([0x6558, 0x6558, 0x0800, 0x86DD, 0x0806, 0x88B5, 0x1234])
+    if proto in (0x0800, 0x86DD, 0x0806):
+        inner = inner[14:]
+    opt_words = len(options) // 4 if rng.random() < 0.9 else rng.randint(0, 63)
+    ver = 0 if rng.random() < 0.9 else rng.randint(1, 3)
+    head = struct.pack("!BBH3sB", ver << 6 | opt_words, rng.choice([0, 0, 0x80, 0x40, 0xC0, 0x3F]), proto,
+                       rng.randint(0, 2**24 - 1).to_bytes(3, "big"), rng.choice([0, 0, 5]))
+    sport = rng.randint(40000, 59999)
+    return [udp_frame(rng, sport, 6081, head + options + inner),
+            udp_frame(rng, sport, 6081, (head + options)[: rng.randint(0, 12)])]
+
+
 # name: maker
 MAKERS = {
     "dns": dns_frames,
     "mdns": mdns_frames,
+    "vxlan": vxlan_frames,
+    "geneve": geneve_frames,
 }
 
 

@@ -18,6 +18,7 @@ import struct
 
 from xdpdump.printer.base import Truncated
 from xdpdump.printer.escape import escape
+from xdpdump.printer.giveup import GiveUp
 
 # A full-size DNS message walks a few hundred labels; a crafted one is cut here.
 MAX_STEPS = 2000
@@ -50,7 +51,7 @@ T_OPT, T_SOA, T_TSIG = 41, 6, 250
 _RELTS = ((31536000, "y"), (604800, "w"), (86400, "d"), (3600, "h"), (60, "m"), (1, "s"))
 
 
-class TooMuchWork(Exception):
+class TooMuchWork(GiveUp):
     """The frame needs more than ``MAX_STEPS`` steps; print the generic line instead."""
 
 

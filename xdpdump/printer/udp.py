@@ -14,7 +14,8 @@ import socket
 import struct
 
 from xdpdump.printer.base import Truncated, u16
-from xdpdump.printer.dns import TooMuchWork, domain
+from xdpdump.printer.dns import domain
+from xdpdump.printer.giveup import GiveUp
 from xdpdump.printer.vxlan import VxlanPrinter
 
 # (ports, which side: "" either, "s" source, "d" destination, tcpdump's printer). Names starting
@@ -106,8 +107,8 @@ class UdpPrinter(VxlanPrinter):
             except Truncated:
                 out.extend(app)
                 raise
-            except TooMuchWork:
-                pass  # a crafted datagram: the generic line below
+            except GiveUp:
+                pass  # a crafted datagram, or a part tcpdump decodes and this printer does not
             else:
                 out.extend(app)
                 return
@@ -129,7 +130,7 @@ class UdpPrinter(VxlanPrinter):
             domain(out, data, off, length, name == "mdns", self.opts.verbose)
         elif name in ("vxlan", "geneve"):
             if self.tunnel_depth >= MAX_TUNNEL_DEPTH:
-                raise TooMuchWork
+                raise GiveUp
             self.tunnel_depth += 1
             saved = self.link_hdrlen
             try:

@@ -7,11 +7,17 @@ from __future__ import annotations
 import struct
 
 from xdpdump.printer.base import ETHERTYPE_NAMES, Base, Truncated
-from xdpdump.printer.dns import TooMuchWork
+from xdpdump.printer.giveup import GiveUp
 
 _GENEVE_FLAGS = ((0x80, "O"), (0x40, "C"), (0x20, "R1"), (0x10, "R2"), (0x08, "R3"), (0x04, "R4"),
                  (0x02, "R5"), (0x01, "R6"))
 _ETHERTYPE_TEB = 0x6558
+# The ethertypes tcpdump 4.99's ethertype_print decodes (print-ether.c); for any other a Geneve
+# payload prints as geneve-proto-0xNNNN.
+_TCPDUMP_ETHERTYPES = frozenset((
+    0x0800, 0x86DD, 0x0806, 0x8035, 0x6003, 0x809B, 0x80F3, 0x8137, 0xFEFE, 0x8863, 0x8864, 0x3C12, 0x3C13,
+    0x888E, 0x8899, 0x880B, 0x8808, 0x8809, 0x8902, 0xABCD, 0x88CC, 0x894F, 0x9000, 0x8847, 0x8848, 0x88CA,
+    0x886F, 0x0707, 0x8947, 0x1111, 0x88A2, 0x88F7))
 
 
 def _opt_class(cls: int) -> str:
@@ -83,12 +89,13 @@ class VxlanPrinter(Base):
         off += opts_len
         length -= opts_len
         out.append("\n\t" if self.opts.verbose else ": ")
-        if prot == _ETHERTYPE_TEB:
+        if prot in _TCPDUMP_ETHERTYPES:
+            if not self.ethertype(out, prot, data, off, length):
+                raise GiveUp  # tcpdump decodes it, this printer does not: the generic line
+        elif prot == _ETHERTYPE_TEB:
             self._inner_ether(out, data, off, length)
-        elif prot in (0x0800, 0x86DD, 0x0806, 0x8035):
-            self.ethertype(out, prot, data, off, length)
         else:
-            raise TooMuchWork  # an ethertype tcpdump may decode and this printer does not: generic line
+            out.append(f"geneve-proto-0x{prot:x}")
 
     def _geneve_opts(self, out: list[str], data: bytes, off: int, length: int) -> None:
         sep = ""
