@@ -235,11 +235,71 @@ def geneve_frames(rng: random.Random) -> list[bytes]:
             udp_frame(rng, sport, 6081, (head + options)[: rng.randint(0, 12)])]
 
 
+def _dhcp_options(rng: random.Random) -> bytes:
+    opts = bytes([53, 1, rng.choice([1, 2, 3, 5, 6, 7, 8, 13, 9, 77])])
+    for _ in range(rng.randint(0, 8)):
+        tag = rng.choice([1, 2, 3, 6, 12, 15, 19, 21, 23, 25, 26, 28, 33, 43, 46, 50, 51, 52, 54, 55, 57, 60,
+                          61, 61, 77, 77, 91, 116, 121, 121, 249, 150, 200, 230, 53, 0, 0])
+        if tag == 0:
+            opts += b"\0" * rng.randint(1, 3)
+            continue
+        if tag in (3, 6, 28, 50, 54, 1, 150):
+            body = bytes([198, 18, rng.randint(0, 255), rng.randint(1, 254)] * rng.randint(1, 2))
+        elif tag in (12, 15, 60):
+            body = _label(rng).encode() if rng.random() < 0.8 else HOSTILE_LABEL[:30]
+        elif tag == 55:
+            body = bytes(rng.sample([1, 3, 6, 12, 15, 28, 42, 119, 121, 252, 200], rng.randint(0, 9)))
+        elif tag == 61:
+            body = bytes([rng.choice([0, 1, 6, 99])]) + _bytes(rng, 8)
+        elif tag == 77:
+            body = b"".join(bytes([len(x)]) + x for x in (_label(rng).encode() for _ in range(rng.randint(1, 2))))
+            if rng.random() < 0.3:
+                body = _bytes(rng, 6)
+        elif tag in (121, 249):
+            body = b""
+            for _ in range(rng.randint(1, 3)):
+                width = rng.choice([0, 8, 16, 24, 25, 32, 33])
+                body += bytes([width]) + bytes([10, 1, 2, 3][: (width + 7) // 8]) + bytes([198, 18, 0, 1])
+            if rng.random() < 0.2:
+                body = body[: rng.randint(0, len(body))]
+        elif tag in (46, 52):
+            body = bytes([rng.choice([1, 2, 3, 4, 8, 9])]) + _bytes(rng, 0)
+        else:
+            body = _bytes(rng, 9)
+        opts += bytes([tag, len(body)]) + body
+    return opts + (b"\xff" if rng.random() < 0.8 else b"") + bytes(rng.randint(0, 8))
+
+
+def dhcp_message(rng: random.Random) -> bytes:
+    op = rng.choice([1, 1, 2, 2, 3])
+    htype, hlen = rng.choice([(1, 6), (1, 6), (1, 6), (6, 6), (1, 8), (32, 20)])
+    head = struct.pack("!BBBBIHH", op, htype, hlen, rng.choice([0, 0, 1]), rng.choice([0, rng.randint(0, 2**32 - 1)]),
+                       rng.choice([0, 0, 7]), rng.choice([0, 0x8000, 0x0001]))
+    addrs = b"".join(bytes([198, 18, 0, rng.randint(1, 254)]) if rng.random() < 0.4 else bytes(4) for _ in range(4))
+    chaddr = bytes.fromhex("020000000001") + bytes(10)
+    sname = (_label(rng).encode() if rng.random() < 0.2 else b"").ljust(64, b"\0")
+    file = (b"pxelinux.0" if rng.random() < 0.2 else b"").ljust(128, b"\0")
+    if rng.random() < 0.05:
+        sname = b"x" * 64  # no NUL: tcpdump's [|bootp]
+    vend = rng.choice([bytes((99, 130, 83, 99)) + _dhcp_options(rng)] * 6
+                      + [bytes(64), b"\x01\x02\x03\x04" + bytes(60)])
+    return head + addrs + chaddr + sname + file + vend
+
+
+def dhcp_frames(rng: random.Random) -> list[bytes]:
+    msg = dhcp_message(rng)
+    ip = IP(src=_v4(rng), dst=rng.choice(["255.255.255.255", _v4(rng)]))
+    sport, dport = rng.choice([(68, 67), (67, 68), (67, 67)])
+    return [bytes(Ether(src=MAC_A, dst=MAC_B) / ip / UDP(sport=sport, dport=dport) / msg),
+            udp_frame(rng, 68, 67, msg[: rng.randint(0, 240)])]
+
+
 # name: maker
 MAKERS = {
     "dns": dns_frames,
     "mdns": mdns_frames,
     "vxlan": vxlan_frames,
+    "dhcp": dhcp_frames,
     "geneve": geneve_frames,
 }
 

@@ -14,6 +14,7 @@ import socket
 import struct
 
 from xdpdump.printer.base import Truncated, u16
+from xdpdump.printer.dhcp import bootp
 from xdpdump.printer.dns import domain
 from xdpdump.printer.giveup import GiveUp
 from xdpdump.printer.vxlan import VxlanPrinter
@@ -22,7 +23,7 @@ from xdpdump.printer.vxlan import VxlanPrinter
 # with "-" are printers tcpdump has and this module does not decode.
 _RULES: tuple[tuple[tuple[int, ...], str, str], ...] = (
     ((53,), "", "domain"), ((5353,), "", "mdns"), ((525,), "", "-timed"), ((69,), "", "-tftp"),
-    ((68, 67), "", "-bootp"), ((520,), "", "-rip"), ((654,), "", "-aodv"), ((500,), "", "-isakmp"),
+    ((68, 67), "", "bootp"), ((520,), "", "-rip"), ((654,), "", "-aodv"), ((500,), "", "-isakmp"),
     ((4500,), "", "-isakmp"), ((7500, 8500), "", "-isakmp"), ((161, 162), "", "-snmp"), ((123,), "", "-ntp"),
     ((88, 750), "", "-krb"), ((1701,), "", "-l2tp"), ((137,), "", "-nbt"), ((138,), "", "-nbt"),
     ((3456,), "d", "-vat"), ((2103, 2104), "", "-zephyr"), (tuple(range(7000, 7010)), "", "-rx"),
@@ -128,6 +129,8 @@ class UdpPrinter(VxlanPrinter):
     def _udp_app(self, out: list[str], name: str, data: bytes, off: int, length: int) -> None:
         if name in ("domain", "mdns"):
             domain(out, data, off, length, name == "mdns", self.opts.verbose)
+        elif name == "bootp":
+            bootp(out, data, off, length, self.opts.verbose)
         elif name in ("vxlan", "geneve"):
             if self.tunnel_depth >= MAX_TUNNEL_DEPTH:
                 raise GiveUp
