@@ -149,20 +149,21 @@ class _Dns:
         return i
 
     def blabel(self, cp: int) -> None:
+        """A bit label, ``\\[xHEX/BITS]``; what was printed stays when the capture cuts it."""
+        out = self.out
         bitlen = self.u8(cp) or 256
         lim = cp + 1 + (bitlen + 3) // 4
-        text = ["\\[x"]
+        out.append("\\[x")
         bitp, b = cp + 1, bitlen
         while bitp < lim and b > 7:
-            text.append(f"{self.u8(bitp):02x}")
+            out.append(f"{self.u8(bitp):02x}")
             b -= 8
             bitp += 1
         if b > 4:
-            text.append(f"{self.u8(bitp) & (0xFF << (8 - b)) & 0xFF:02x}")
+            out.append(f"{self.u8(bitp) & (0xFF << (8 - b)) & 0xFF:02x}")
         elif b > 0:
-            text.append(f"{(self.u8(bitp) >> 4) & (0x0F << (4 - b)) & 0x0F:x}")
-        text.append(f"/{bitlen}]")
-        self.out.append("".join(text))
+            out.append(f"{(self.u8(bitp) >> 4) & (0x0F << (4 - b)) & 0x0F:x}")
+        out.append(f"/{bitlen}]")
 
     def fqdn(self, cp: int, bp: int) -> int | None:
         """tcpdump's fqdn_print: prints the name at ``cp`` (pointers relative to ``bp``); returns the
