@@ -294,12 +294,43 @@ def dhcp_frames(rng: random.Random) -> list[bytes]:
             udp_frame(rng, 68, 67, msg[: rng.randint(0, 240)])]
 
 
+def ntp_frames(rng: random.Random) -> list[bytes]:
+    status = rng.choice([0, 0x40, 0x80, 0xC0]) | rng.choice([3, 4]) << 3 | rng.choice([1, 2, 3, 3, 4, 4, 5, 6, 7, 0])
+    stratum = rng.choice([0, 1, 2, 3, 15, 16, 62, 63, 200])
+    stamps = b"".join(struct.pack("!II", rng.choice([0, rng.randint(3_800_000_000, 3_999_999_999),
+                                                     rng.randint(1, 2**32 - 1)]), rng.randint(0, 2**32 - 1))
+                      for _ in range(4))
+    refid = b"GPS\0" if stratum == 1 and rng.random() < 0.7 else _bytes(rng, 0) + bytes(
+        rng.randint(0, 255) for _ in range(4))
+    msg = struct.pack("!BBbbHHHH", status, stratum, rng.randint(-40, 40), rng.randint(-30, 0), rng.randint(0, 9),
+                      rng.randint(0, 65535), rng.randint(0, 9), rng.randint(0, 65535)) + refid + stamps
+    msg += rng.choice([b"", b"", struct.pack("!I", rng.randint(0, 2**32 - 1)), _bytes(rng, 0) + bytes(20),
+                       bytes(rng.randint(0, 255) for _ in range(24)), _bytes(rng, 30)])
+    if status & 7 == 6:  # a control message
+        count = rng.choice([0, 4, 12, 200])
+        msg = struct.pack("!BBHHHHH", status, rng.randint(0, 255), rng.randint(0, 65535), rng.choice([0, 0x615, 5]),
+                          rng.randint(0, 9), 0, count) + bytes(rng.choice([0, count]))
+    if rng.random() < 0.1:
+        msg = msg[: rng.randint(1, 47)]
+    sport = rng.choice([123, rng.randint(40000, 59999)])
+    return [udp_frame(rng, sport, 123, msg)]
+
+
+def syslog_frames(rng: random.Random) -> list[bytes]:
+    pri = rng.choice([0, 13, 34, 86, 165, 191, 192, 999, rng.randint(0, 999)])
+    text = rng.choice([b"<%d>" % pri, b"<%d>" % pri, b"<%d" % pri, b"%d>" % pri, b"<0013>", b"<>"])
+    text += rng.choice([b"Nov 30 12:00:00 host app[1]: started", HOSTILE_LABEL, _bytes(rng, 40), b""])
+    return [udp_frame(rng, rng.randint(40000, 59999), 514, text)]
+
+
 # name: maker
 MAKERS = {
     "dns": dns_frames,
     "mdns": mdns_frames,
     "vxlan": vxlan_frames,
     "dhcp": dhcp_frames,
+    "ntp": ntp_frames,
+    "syslog": syslog_frames,
     "geneve": geneve_frames,
 }
 

@@ -17,6 +17,8 @@ from xdpdump.printer.base import Truncated, u16
 from xdpdump.printer.dhcp import bootp
 from xdpdump.printer.dns import domain
 from xdpdump.printer.giveup import GiveUp
+from xdpdump.printer.ntp import ntp
+from xdpdump.printer.syslog import syslog
 from xdpdump.printer.vxlan import VxlanPrinter
 
 # (ports, which side: "" either, "s" source, "d" destination, tcpdump's printer). Names starting
@@ -24,7 +26,7 @@ from xdpdump.printer.vxlan import VxlanPrinter
 _RULES: tuple[tuple[tuple[int, ...], str, str], ...] = (
     ((53,), "", "domain"), ((5353,), "", "mdns"), ((525,), "", "-timed"), ((69,), "", "-tftp"),
     ((68, 67), "", "bootp"), ((520,), "", "-rip"), ((654,), "", "-aodv"), ((500,), "", "-isakmp"),
-    ((4500,), "", "-isakmp"), ((7500, 8500), "", "-isakmp"), ((161, 162), "", "-snmp"), ((123,), "", "-ntp"),
+    ((4500,), "", "-isakmp"), ((7500, 8500), "", "-isakmp"), ((161, 162), "", "-snmp"), ((123,), "", "ntp"),
     ((88, 750), "", "-krb"), ((1701,), "", "-l2tp"), ((137,), "", "-nbt"), ((138,), "", "-nbt"),
     ((3456,), "d", "-vat"), ((2103, 2104), "", "-zephyr"), (tuple(range(7000, 7010)), "", "-rx"),
     ((521,), "", "-ripng"), ((546, 547), "", "-dhcp6"), ((5359,), "", "-ahcp"), ((6696, 6697), "", "-babel"),
@@ -33,7 +35,7 @@ _RULES: tuple[tuple[tuple[int, ...], str, str], ...] = (
     ((646,), "", "-ldp"), ((698,), "", "-olsr"), ((3503,), "", "-lspping"), ((49152,), "s", "-bcm-li"),
     ((3784, 4784, 6784, 3785), "d", "-bfd"), ((701,), "", "-lmp"), ((1589,), "", "-vqp"), ((6343,), "", "-sflow"),
     ((12223,), "d", "-lwapp"), ((12223,), "s", "-lwapp"), ((12222,), "", "-lwapp"), ((5060,), "", "-sip"),
-    ((514,), "", "-syslog"), ((8472,), "", "-otv"), ((4789,), "", "vxlan"), ((6081,), "", "geneve"),
+    ((514,), "", "syslog"), ((8472,), "", "-otv"), ((4789,), "", "vxlan"), ((6081,), "", "geneve"),
     ((4342,), "", "-lisp"), ((4790,), "", "-vxlan-gpe"), ((17754,), "", "-zep"), ((6635,), "", "-mpls"),
     ((319, 320), "", "-ptp"), ((30490,), "", "-someip"),
 )
@@ -131,6 +133,10 @@ class UdpPrinter(VxlanPrinter):
             domain(out, data, off, length, name == "mdns", self.opts.verbose)
         elif name == "bootp":
             bootp(out, data, off, length, self.opts.verbose)
+        elif name == "ntp":
+            ntp(out, data, off, length, self.opts.verbose)
+        elif name == "syslog":
+            syslog(out, data, off, length, self.opts.verbose)
         elif name in ("vxlan", "geneve"):
             if self.tunnel_depth >= MAX_TUNNEL_DEPTH:
                 raise GiveUp
