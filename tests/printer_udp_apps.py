@@ -323,6 +323,14 @@ def syslog_frames(rng: random.Random) -> list[bytes]:
     return [udp_frame(rng, rng.randint(40000, 59999), 514, text)]
 
 
+def dhcp6_frames(rng: random.Random) -> list[bytes]:
+    msg = bytes([rng.choice([*range(17), 200])]) + _bytes(rng, 0) + bytes(
+        rng.randint(0, 255) for _ in range(3)) + _bytes(rng, 40)
+    ip = IPv6(src=_v6(rng), dst=rng.choice(["ff02::1:2", _v6(rng)]))
+    sport, dport = rng.choice([(546, 547), (547, 546), (40000, 547)])
+    return [bytes(Ether(src=MAC_A, dst=MAC_B) / ip / UDP(sport=sport, dport=dport) / msg[: rng.choice([1, 3, 44])])]
+
+
 # name: maker
 MAKERS = {
     "dns": dns_frames,
@@ -330,6 +338,7 @@ MAKERS = {
     "vxlan": vxlan_frames,
     "dhcp": dhcp_frames,
     "ntp": ntp_frames,
+    "dhcp6": dhcp6_frames,
     "syslog": syslog_frames,
     "geneve": geneve_frames,
 }

@@ -15,6 +15,7 @@ import struct
 
 from xdpdump.printer.base import Truncated, u16
 from xdpdump.printer.dhcp import bootp
+from xdpdump.printer.dhcp6 import dhcp6
 from xdpdump.printer.dns import domain
 from xdpdump.printer.giveup import GiveUp
 from xdpdump.printer.ntp import ntp
@@ -29,7 +30,7 @@ _RULES: tuple[tuple[tuple[int, ...], str, str], ...] = (
     ((4500,), "", "-isakmp"), ((7500, 8500), "", "-isakmp"), ((161, 162), "", "-snmp"), ((123,), "", "ntp"),
     ((88, 750), "", "-krb"), ((1701,), "", "-l2tp"), ((137,), "", "-nbt"), ((138,), "", "-nbt"),
     ((3456,), "d", "-vat"), ((2103, 2104), "", "-zephyr"), (tuple(range(7000, 7010)), "", "-rx"),
-    ((521,), "", "-ripng"), ((546, 547), "", "-dhcp6"), ((5359,), "", "-ahcp"), ((6696, 6697), "", "-babel"),
+    ((521,), "", "-ripng"), ((546, 547), "", "dhcp6"), ((5359,), "", "-ahcp"), ((6696, 6697), "", "-babel"),
     ((8231,), "", "-hncp"), ((4567,), "d", "-wb"), ((496,), "", "-autorp"),
     ((1645, 1812, 1646, 1813, 1700, 3799), "", "-radius"), ((1985,), "d", "-hsrp"), ((921,), "", "-lwres"),
     ((646,), "", "-ldp"), ((698,), "", "-olsr"), ((3503,), "", "-lspping"), ((49152,), "s", "-bcm-li"),
@@ -135,6 +136,8 @@ class UdpPrinter(VxlanPrinter):
             bootp(out, data, off, length, self.opts.verbose)
         elif name == "ntp":
             ntp(out, data, off, length, self.opts.verbose)
+        elif name == "dhcp6":
+            dhcp6(out, data, off, length, self.opts.verbose)
         elif name == "syslog":
             syslog(out, data, off, length, self.opts.verbose)
         elif name in ("vxlan", "geneve"):
