@@ -257,3 +257,19 @@ def test_geneve_payload_tcpdump_decodes_and_this_printer_does_not(tmp_path):
     mine, ref = xdpdump_lines(path, PrintOptions()), tcpdump_lines(path)
     assert "LLDP" in ref[0] and mine[0].endswith(f"UDP, length {len(head) + 30}")
     assert not wrong_lines(mine, ref)
+
+
+@needs_tcpdump
+def test_first_fragment_has_no_bad_length_and_no_sum(tmp_path):
+    """A first IPv4 fragment carries part of the datagram: tcpdump neither calls its UDP length bad nor
+    checks its sum (-vv), and still decodes what the port names."""
+    from scapy.all import IP, UDP, Ether
+
+    frames = [bytes(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02")
+                    / IP(src="198.18.0.1", dst="198.18.0.2", flags="MF")
+                    / UDP(sport=40000, dport=dport, len=500) / (b"x" * 20)) for dport in (40001, 53)]
+    path = _write(tmp_path, frames)
+    for flags in ((), ("-vv",)):
+        mine, ref = xdpdump_lines(path, FLAGS[flags]), tcpdump_lines(path, *flags)
+        assert_same(mine, ref)
+        assert "UDP, length 492" in "\n".join(mine) and "bad length" not in "\n".join(mine)

@@ -70,6 +70,7 @@ class IpPrinter(Base):
             raise Truncated("ip")
         # What follows the datagram (Ethernet padding) is not the payload's.
         end = off + total
+        self.ip4_fragmented = bool(frag & 0x2000)  # a first fragment: UDP neither sums nor checks lengths
         self.ip_payload(out, data[:end] if len(data) > end else data, off + hlen, plen, proto, src, dst, 4)
 
     def _ip4_options(self, out: list[str], data: bytes, off: int, length: int) -> bool:

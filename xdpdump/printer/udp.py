@@ -77,6 +77,7 @@ def _ones_sum(data: bytes) -> int:
 
 class UdpPrinter(VxlanPrinter):
     tunnel_depth = 0
+    ip4_fragmented = False  # set by the IPv4 printer for each datagram it hands on
 
     def _udp(self, out: list[str], data: bytes, off: int, plen: int, src: str, dst: str, ipv: int) -> None:
         avail = len(data) - off
@@ -101,7 +102,8 @@ class UdpPrinter(VxlanPrinter):
             raise Truncated("udp")
         ulen -= 8
         length = min(plen - 8, ulen)
-        if self.opts.verbose and not self.opts.quiet:
+        fragmented = ipv == 4 and self.ip4_fragmented
+        if self.opts.verbose and not self.opts.quiet and not fragmented:
             self._udp_checksum(out, data, off, length, src, dst, ipv)
         name = "" if self.opts.quiet else tcpdump_printer(sport, dport)
         if name and not name.startswith("-") and not self._nfs(data, off + 8, sport, dport):
@@ -116,7 +118,7 @@ class UdpPrinter(VxlanPrinter):
             else:
                 out.extend(app)
                 return
-        if ulen > length:
+        if ulen > length and not fragmented:
             out.append(f"UDP, bad length {ulen} > {length}")
         else:
             out.append(f"UDP, length {ulen}")
