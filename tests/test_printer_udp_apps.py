@@ -273,3 +273,14 @@ def test_first_fragment_has_no_bad_length_and_no_sum(tmp_path):
         mine, ref = xdpdump_lines(path, FLAGS[flags]), tcpdump_lines(path, *flags)
         assert_same(mine, ref)
         assert "UDP, length 492" in "\n".join(mine) and "bad length" not in "\n".join(mine)
+
+
+@needs_tcpdump
+def test_quic_is_tcpdumps_generic_line(tmp_path):
+    """tcpdump 4.99 has no QUIC printer: an Initial packet to port 443 is ``UDP, length N`` in both."""
+    rng = random.Random(443)
+    initial = bytes([0xC3]) + struct.pack("!I", 1) + bytes([8]) + bytes(8) + bytes([0]) + bytes(1200)
+    path = _write(tmp_path, [udp_frame(rng, 40000, 443, initial), udp_frame(rng, 443, 40000, initial[:60])])
+    mine = xdpdump_lines(path, PrintOptions())
+    assert_same(mine, tcpdump_lines(path))
+    assert mine[0].endswith(f"UDP, length {len(initial)}")
