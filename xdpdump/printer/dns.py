@@ -201,18 +201,7 @@ class _Dns:
                     return None
                 max_offset = offset
                 cp = bp + offset
-                if not 0 <= cp < end:
-                    return None
-                i = data[cp]
-                if i & 0xC0 in (0, 0xC0):
-                    n = i
-                else:
-                    n = self.labellen(cp)
-                    if n < 0:
-                        return None
-                cp += 1
-                continue
-            if kind == 0x40:
+            elif kind == 0x40:
                 if i & 0x3F != 1:
                     out.append(f"<ELT {i & 0x3F}>")
                     return None
@@ -227,11 +216,13 @@ class _Dns:
                 elif name_chars < MAXCDNAME and self.printn(cp, MAXCDNAME - name_chars):
                     return None
                 name_chars += n
-            cp += n
-            if name_chars <= MAXCDNAME:
-                out.append(".")
-            name_chars += 1
-            if cp >= end:
+            if kind != 0xC0:
+                cp += n
+                if name_chars <= MAXCDNAME:
+                    out.append(".")
+                name_chars += 1
+            # The next label (after a pointer: the one it points to, and rp no longer moves).
+            if not 0 <= cp < end:
                 return None
             i = data[cp]
             if i & 0xC0 in (0, 0xC0):
