@@ -33,6 +33,7 @@ FLAGS = {
     ("-vvv",): PrintOptions(verbose=3),
     ("-e",): PrintOptions(link=True),
     ("-q",): PrintOptions(quiet=True),
+    ("-q", "-v"): PrintOptions(quiet=True, verbose=1),
 }
 
 

@@ -103,7 +103,7 @@ class UdpPrinter(VxlanPrinter):
         ulen -= 8
         length = min(plen - 8, ulen)
         fragmented = ipv == 4 and self.ip4_fragmented
-        if self.opts.verbose and not self.opts.quiet and not fragmented:
+        if self.opts.verbose and not fragmented:
             self._udp_checksum(out, data, off, length, src, dst, ipv)
         name = "" if self.opts.quiet else tcpdump_printer(sport, dport)
         if name and not name.startswith("-") and not self._nfs(data, off + 8, sport, dport):
