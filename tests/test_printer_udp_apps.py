@@ -250,13 +250,13 @@ def test_decoded_ports_are_the_ones_dispatched_here():
 
 
 @needs_tcpdump
-def test_geneve_payload_tcpdump_decodes_and_this_printer_does_not(tmp_path):
-    """LLDP in Geneve: tcpdump decodes LLDP, this printer does not, so the line is the generic one."""
+def test_a_geneve_payload_goes_through_the_link_printers_ethertypes(tmp_path):
+    """LLDP in Geneve: the inner ethertype is printed by the same printer as an outer frame's."""
     head = struct.pack("!BBH3sB", 0, 0, 0x88CC, b"\0\0\1", 0)
     frame = udp_frame(random.Random(3), 40000, 6081, head + bytes(30))
     path = _write(tmp_path, [frame])
     mine, ref = xdpdump_lines(path, PrintOptions()), tcpdump_lines(path)
-    assert "LLDP" in ref[0] and mine[0].endswith(f"UDP, length {len(head) + 30}")
+    assert "LLDP" in ref[0] and mine[0].endswith("Geneve, Flags [none], vni 0x1: LLDP, length 30")
     assert not wrong_lines(mine, ref)
 
 
