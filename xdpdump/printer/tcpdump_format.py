@@ -20,7 +20,14 @@ from xdpdump.printer.icmp import IcmpPrinter
 from xdpdump.printer.icmp6 import Icmp6Printer
 from xdpdump.printer.ip import IpPrinter
 from xdpdump.printer.link import LinkPrinter
-from xdpdump.printer.options import PrintOptions
+from xdpdump.printer.options import (
+    STAMP_DATE,
+    STAMP_DEFAULT,
+    STAMP_DELTA_PREV,
+    STAMP_NONE,
+    STAMP_UNIX,
+    PrintOptions,
+)
 from xdpdump.printer.tcp import TcpPrinter
 from xdpdump.printer.tcp_seq import TcpSeqTracker
 from xdpdump.printer.udp import UdpPrinter
@@ -42,11 +49,109 @@ LINKTYPE_NAMES = {
 }
 
 
+# --- What comes before the packet's text: -# number, the stamp, or tcpdump's invalid-header note ---
+
+_STAMP_ERROR = "[Error converting time]"
+
+
+def invalid_header(caplen: int, wire_len: int) -> str | None:
+    """tcpdump's sanity check of a record's lengths: the whole line for a record it does not print
+    (no stamp either), or None. (Its snapshot-length checks are the capture file reader's.)"""
+    notes = []
+    if caplen == 0:
+        notes.append(" caplen==0")
+    if wire_len == 0:
+        notes.append(" len==0")
+    elif wire_len < caplen:
+        notes.append(f" len({wire_len}) < caplen({caplen})")
+    return "[Invalid header:" + ",".join(notes) + "]" if notes else None
+
+
+def _timeval(ts_ns: int) -> tuple[int, int]:
+    """(seconds, microseconds) as tcpdump sees them: it asks libpcap for microseconds (nanoseconds are
+    truncated), and libpcap reads a pcap record's seconds as a signed 32-bit number, so 2038 and later
+    are negative there. (A pcapng file's 64-bit seconds would stay positive in libpcap; only -ttt and
+    -ttttt across such stamps could differ, and they print tcpdump's error for them anyway.)"""
+    usec_total = ts_ns // 1000
+    sec, usec = divmod(usec_total, 1_000_000)
+    if 0x80000000 <= sec <= 0xFFFFFFFF:
+        sec -= 1 << 32
+    return sec, usec
+
+
+def _clock(sec: int, fmt: str, local: bool) -> str | None:
+    """ts_date_hmsfrac_print's date and time, or None where tcpdump prints its error instead: it
+    checks bit 31 of the seconds as a 32-bit number, whatever the platform's time_t."""
+    if sec & 0x80000000:
+        return None
+    return time.strftime(fmt, time.localtime(sec) if local else time.gmtime(sec))
+
+
+def _stamp(clock: str | None, usec: int) -> str:
+    return _STAMP_ERROR if clock is None else f"{clock}.{usec:06d}"
+
+
 def format_timestamp(ts_ns: int) -> str:
     """tcpdump's default stamp: local wall-clock time with microseconds (nanoseconds truncated)."""
-    usec = ts_ns // 1000
-    sec, frac = divmod(usec, 1_000_000)
-    return time.strftime("%H:%M:%S", time.localtime(sec)) + f".{frac:06d}"
+    sec, usec = _timeval(ts_ns)
+    return _stamp(_clock(sec, "%H:%M:%S", local=True), usec)
+
+
+class LinePrefix:
+    """tcpdump's start of a line: ``-#``'s number, then the stamp ``-t``..``-ttttt`` chooses (each
+    followed by one space; ``-t`` prints none). Holds the state the relative stamps need (tcpdump's
+    tv_ref), so keep one per capture, fed every record in order."""
+
+    def __init__(self, opts: PrintOptions) -> None:
+        self.number = opts.number
+        self.stamp = opts.stamp
+        self.count = 0
+        self._ref: tuple[int, int] = (0, 0)  # (0, 0): not set yet, as tcpdump's timevalisset
+        # The wall-clock part of the default stamp changes once a second: localtime+strftime for every
+        # frame were a tenth of -r's time on 300k UDP lines (cProfile), so the last second's text is kept.
+        self._stamp_sec: int | None = None
+        self._stamp_hms: str | None = None
+
+    def text(self, ts_ns: int, caplen: int, wire_len: int) -> tuple[str, str | None]:
+        """(prefix, None) for a record to print after the prefix, or (prefix, the whole line's rest)
+        for one tcpdump refuses (an invalid header: no stamp, and the relative stamps' reference
+        stays where it was)."""
+        self.count += 1
+        number = f"{self.count:5d}  " if self.number else ""
+        bad = invalid_header(caplen, wire_len)
+        if bad is not None:
+            return number, bad
+        return number + self._stamp_text(ts_ns), None
+
+    def _stamp_text(self, ts_ns: int) -> str:
+        sec, usec = _timeval(ts_ns)
+        if self.stamp == STAMP_DEFAULT:
+            if sec != self._stamp_sec:
+                self._stamp_sec, self._stamp_hms = sec, _clock(sec, "%H:%M:%S", local=True)
+            return _stamp(self._stamp_hms, usec) + " "
+        if self.stamp == STAMP_NONE:
+            return ""
+        if self.stamp == STAMP_UNIX:
+            return (_STAMP_ERROR if sec & 0x80000000 else f"{sec & 0xFFFFFFFF}.{usec:06d}") + " "
+        if self.stamp == STAMP_DATE:
+            return _stamp(_clock(sec, "%Y-%m-%d %H:%M:%S", local=True), usec) + " "
+        return self._relative(sec, usec)
+
+    def _relative(self, sec: int, usec: int) -> str:
+        """-ttt (since the previous record) and -ttttt (since the first), as tcpdump's ts_print: the
+        first record with a stamp other than 0.000000 becomes the reference; a record earlier than the
+        reference prints the difference with a minus sign, else a space takes its place."""
+        if self._ref == (0, 0):
+            self._ref = (sec, usec)
+        negative = (sec, usec) < self._ref
+        (a_sec, a_usec), (b_sec, b_usec) = ((self._ref, (sec, usec)) if negative else ((sec, usec), self._ref))
+        d_sec, d_usec = a_sec - b_sec, a_usec - b_usec
+        if d_usec < 0:
+            d_sec, d_usec = d_sec - 1, d_usec + 1_000_000
+        text = ("-" if negative else " ") + _stamp(_clock(d_sec, "%H:%M:%S", local=False), d_usec) + " "
+        if self.stamp == STAMP_DELTA_PREV:
+            self._ref = (sec, usec)
+        return text
 
 
 class LineFormatter(LinkPrinter, ArpPrinter, IpPrinter, TcpPrinter, UdpPrinter, IcmpPrinter,
