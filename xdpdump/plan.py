@@ -76,6 +76,8 @@ class CaptureOptions:
     print_options: PrintOptions = field(default_factory=PrintOptions)
     metrics: str | None = None      # --metrics [ADDR:]PORT
     gui: str | None = None          # --gui [ADDR:]PORT
+    line_buffered: bool = False     # -l
+    count_only: bool = False        # --count (with -r only)
 
     @property
     def verbose(self) -> int:
@@ -87,6 +89,16 @@ def check_snaplen(snaplen: int) -> int:
     if snaplen < 0:
         raise usage(f"invalid snaplen {snaplen}")
     return snaplen or DEFAULT_SNAPLEN
+
+
+STAMP_FLAGS_MAX = 5  # -ttttt
+
+
+def check_stamp(t_flags: int) -> int:
+    """tcpdump's -t count: 0 (default stamp) to 5 (-ttttt)."""
+    if t_flags > STAMP_FLAGS_MAX:
+        raise usage("only -t, -tt, -ttt, -tttt and -ttttt are supported")
+    return t_flags
 
 
 def check_count(count: int | None) -> int | None:
@@ -272,6 +284,7 @@ class Outputs:
     file_format: str                # "pcap" or "pcapng"
     print_options: PrintOptions
     log_file: str | None
+    line_buffered: bool = False     # -l: stdout flushed at each line (for `| grep`)
 
     @property
     def prints(self) -> bool:
@@ -379,6 +392,8 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         raise usage(f"AF_XDP bind mode {opts.bind_mode!r}: one of {', '.join(BIND_MODES)}")
     if opts.pcapng and not opts.write:
         raise usage("--pcapng needs -w")
+    if opts.count_only:
+        raise usage("--count needs -r: it counts the packets of a file (a capture's summary counts its own)")
     if opts.selftest is not None and opts.selftest not in ROLE_NAMES:
         raise usage(f"--sandbox-selftest {opts.selftest}: one of {', '.join(ROLE_NAMES)}")
     if opts.selftest == "archive" and not opts.write:
@@ -419,7 +434,8 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         ring_size=ring_size,
         bind_mode=opts.bind_mode,
         record_ring_bytes=ring_bytes,
-        outputs=Outputs(opts.write, "pcapng" if opts.pcapng else "pcap", opts.print_options, opts.log_file),
+        outputs=Outputs(opts.write, "pcapng" if opts.pcapng else "pcap", opts.print_options, opts.log_file,
+                        line_buffered=opts.line_buffered),
         sandbox=Sandbox(opts.sandboxed, opts.selftest),
         force=opts.force,
         verbose=opts.verbose,
@@ -452,13 +468,17 @@ class ReadPlan:
     snaplen: int
     count: int | None
     print_options: PrintOptions
+    line_buffered: bool = False     # -l
+    count_only: bool = False        # --count: print only how many packets match
 
 
 def build_read_plan(path: str, expression: str, snaplen: int, count: int | None, write: str | None,
-                    print_options: PrintOptions) -> ReadPlan:
+                    print_options: PrintOptions, *, line_buffered: bool = False,
+                    count_only: bool = False) -> ReadPlan:
     if write is not None:
         raise usage("-r with -w is not supported: filter with -r and write live captures with -w")
-    return ReadPlan(path, expression, check_snaplen(snaplen), check_count(count), print_options)
+    return ReadPlan(path, expression, check_snaplen(snaplen), check_count(count), print_options,
+                    line_buffered=line_buffered, count_only=count_only)
 
 
 @dataclass(frozen=True)
