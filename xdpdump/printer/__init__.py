@@ -28,6 +28,7 @@ class Printer:
         self.opts = opts
         self._lines = LineFormatter(opts)
         self._prefix = LinePrefix(opts)  # -#'s number and the stamp (with -ttt's reference)
+        self._dumps = bool(opts.hex or opts.hex_ascii or opts.ascii)  # -x, -X, -A: asked once, not per line
         self._json_line = None
         if opts.json:
             # scapy (for --json's layers) loads only when asked for: importing it costs seconds. It
@@ -45,12 +46,15 @@ class Printer:
             body = f"[printer error: {type(e).__name__}: {e}] {len(data)} bytes"
         if self._json_line is not None:
             return self._json_line(ts_ns, data, wire_len, ifname, body, linktype)
-        head, refused = self._prefix.text(ts_ns, len(data), wire_len)
+        refused = self._prefix.refused(len(data), wire_len)
         if refused is not None:
-            return head + refused  # tcpdump prints no stamp for a record with impossible lengths either
+            return refused  # tcpdump prints no stamp for a record with impossible lengths either
+        head = self._prefix.text(ts_ns)
         if ifname is not None:
             head += f"{ifname} In  "
-        return head + body + payload_dump(data, self._lines.link_hdrlen, self.opts)
+        if self._dumps:
+            return head + body + payload_dump(data, self._lines.link_hdrlen, self.opts)
+        return head + body
 
 
 def format_packet(ts_ns: int, data: bytes, wire_len: int, opts: PrintOptions, ifname: str | None = None,
