@@ -85,8 +85,8 @@ def tcpdump_error(result: subprocess.CompletedProcess) -> str:
     return lines[0].split(": ", 1)[1]
 
 
-@pytest.mark.parametrize("flags", [["-tttttt"], ["-F", "/nonexistent/filter"], ["-F", "/"], ["-c", "0"]],
-                         ids=" ".join)
+@pytest.mark.parametrize("flags", [["-tttttt"], ["-F", "/nonexistent/filter"], ["-F", "/"], ["-c", "0"],
+                                   ["-c", "abc"], ["-s", "abc"], ["-B", "x1"]], ids=" ".join)
 def test_bad_values_get_tcpdumps_message(corpus, flags):
     ours = run([XDPDUMP, "-n", *flags, "-r", str(corpus)])
     theirs = run(["tcpdump", "-n", *flags, "-r", str(corpus)])

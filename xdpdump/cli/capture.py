@@ -37,6 +37,19 @@ class _VersionAction(argparse.Action):
         parser.exit()
 
 
+def _number(message: str):
+    """An argparse type for an integer flag whose bad value gets tcpdump's message (`invalid packet
+    count abc`), not argparse's."""
+
+    def parse(text: str) -> int:
+        try:
+            return int(text)
+        except ValueError:
+            raise UserError(message.format(text), status=2) from None
+
+    return parse
+
+
 def _parser() -> Parser:
     p = Parser(
         conflict_handler="resolve",  # our --version replaces the one every tool's Parser has
@@ -50,14 +63,17 @@ def _parser() -> Parser:
                    "mode; `any` is refused: name each device)")
     p.add_argument("-program", dest="program", default="tcpdump", choices=["tcpdump"],
                    help="output style (gVisor's flag); only tcpdump")
-    p.add_argument("-c", dest="count", type=int, metavar="N", help="exit after N packets")
+    p.add_argument("-c", dest="count", type=_number("invalid packet count {}"), metavar="N",
+                   help="exit after N packets")
     p.add_argument("-w", dest="write", metavar="FILE", help="write packets to FILE (pcap; - for stdout)")
     p.add_argument("--pcapng", action="store_true", help="with -w: write pcapng instead of pcap")
     p.add_argument("-r", dest="read", metavar="FILE", help="read packets from a pcap/pcapng file")
-    p.add_argument("-s", dest="snaplen", type=int, default=DEFAULT_SNAPLEN, metavar="SNAPLEN",
+    p.add_argument("-s", dest="snaplen", type=_number(f"invalid snaplen {{}} (must be >= 0 and <= {DEFAULT_SNAPLEN})"),
+                   default=DEFAULT_SNAPLEN, metavar="SNAPLEN",
                    help="bytes of each packet to keep (default %(default)s; 0 means the default); at most "
                    "the UMEM frame size (--frame-size), which is also the largest frame AF_XDP can receive")
-    p.add_argument("-B", dest="buffer_kib", type=int, default=DEFAULT_RECORD_RING_KIB, metavar="KIB",
+    p.add_argument("-B", dest="buffer_kib", type=_number("invalid packet buffer size {}"),
+                   default=DEFAULT_RECORD_RING_KIB, metavar="KIB",
                    help="record ring between capture and writer/printer, in KiB, rounded up to a power of two "
                    "(at least 64; default %(default)s)")
     p.add_argument("-n", dest="numeric", action="store_true", help="do not resolve names (always true)")
