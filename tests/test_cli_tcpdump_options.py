@@ -193,3 +193,11 @@ def test_list_interfaces_as_tcpdump_with_xdp_lines(pair):
 def _pairs(lines: list[str]):
     for i in range(0, len(lines) - 1, 2):
         yield lines[i].split(".", 1)[1].split(" ")[0], lines[i + 1]
+
+
+@pytest.mark.parametrize("flag", ["-dd", "-ddd"])
+def test_dump_levels_as_tcpdump(corpus, flag):
+    """-dd (a C array) and -ddd (decimal numbers) of libpcap's program, as tcpdump prints them."""
+    ours = run([XDPDUMP, flag, "-s", "262144", "udp port 53 or tcp"])
+    theirs = run(["tcpdump", flag, "-r", str(corpus), "udp port 53 or tcp"])
+    assert ours.returncode == 0 and ours.stdout == theirs.stdout and ours.stdout

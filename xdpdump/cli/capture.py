@@ -98,7 +98,8 @@ def _parser() -> Parser:
                    help="list the devices as tcpdump -D numbers them, each with what XDP can do there, and exit")
     p.add_argument("-v", dest="verbose", action="count", default=0, help="more detail (and XDP drop reasons)")
     p.add_argument("-q", dest="quiet", action="store_true", help="less protocol detail")
-    p.add_argument("-d", dest="dump_bpf", action="store_true", help="print the classic BPF and exit")
+    p.add_argument("-d", dest="dump_bpf", action="count", default=0,
+                   help="print the classic BPF and exit (-dd: as a C array, -ddd: as decimal numbers)")
     p.add_argument("--dump-c", action="store_true", help="print the C the filter becomes and exit")
     p.add_argument("--json", action="store_true", help="one JSON object per packet")
     p.add_argument("--queue", default="all", metavar="Q|all", help="rx queue to capture (default: all)")
@@ -178,7 +179,7 @@ def _main(argv: list[str]) -> int:
         from xdpdump.pcapfilter import compile_pcap_filter
 
         compiled = compile_pcap_filter(expression, check_snaplen(args.snaplen))
-        sys.stdout.write(compiled.dump() if args.dump_bpf else compiled.c_source())
+        sys.stdout.write(compiled.dump(min(args.dump_bpf, 3)) if args.dump_bpf else compiled.c_source())
         return 0
     if args.read:
         if args.interfaces:
