@@ -39,7 +39,7 @@ READ_FLAGS = [
     ["-t"], ["-tt"], ["-ttt"], ["-tttt"], ["-ttttt"], ["-A"], ["-AA"], ["-xx"], ["-XX"], ["-Xxx"], ["-#"],
     ["--number", "-e", "-tttt"], ["-#", "-ttt", "-XX", "-c", "7"], ["-vv"], ["-vvv"],
     ["--count"], ["--count", "-c", "3"], ["--count", "udp"], ["--count", "-A", "-#", "tcp"],
-    ["--count", "udp and port 1"],
+    ["--count", "udp and port 1"], ["-S"],
 ]
 
 

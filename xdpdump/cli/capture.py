@@ -87,6 +87,7 @@ def _parser() -> Parser:
     p.add_argument("-t", dest="t_flags", action="count", default=0,
                    help="-t no time stamp, -tt seconds since 1970, -ttt since the previous packet, -tttt date and "
                    "time, -ttttt since the first packet")
+    p.add_argument("-S", dest="absolute_seq", action="store_true", help="print absolute TCP sequence numbers")
     p.add_argument("-#", "--number", dest="number", action="store_true", help="number each packet's line")
     p.add_argument("-l", dest="line_buffered", action="store_true",
                    help="line-buffered stdout: each line is written as it is printed (for `| grep`)")
@@ -138,7 +139,7 @@ def _parser() -> Parser:
 def _print_options(args: argparse.Namespace) -> PrintOptions:
     return PrintOptions(numeric=args.numeric, link=args.link, hex=args.hex, hex_ascii=args.hex_ascii,
                         verbose=args.verbose, quiet=args.quiet, json=args.json, ascii=args.ascii,
-                        stamp=check_stamp(args.t_flags), number=args.number)
+                        stamp=check_stamp(args.t_flags), number=args.number, absolute_seq=args.absolute_seq)
 
 
 def _expression(args: argparse.Namespace) -> str:
