@@ -201,3 +201,44 @@ def test_dump_levels_as_tcpdump(corpus, flag):
     ours = run([XDPDUMP, flag, "-s", "262144", "udp port 53 or tcp"])
     theirs = run(["tcpdump", flag, "-r", str(corpus), "udp port 53 or tcp"])
     assert ours.returncode == 0 and ours.stdout == theirs.stdout and ours.stdout
+
+
+def _wait_for_line(proc: subprocess.Popen, text: bytes) -> None:
+    """Read proc's stderr until a line holding text (bounded: 60 s, then the test fails)."""
+    buf = b""
+    while True:
+        ready, _, _ = select.select([proc.stderr], [], [], 60)
+        assert ready, f"no {text!r} on stderr: {buf!r}"
+        chunk = os.read(proc.stderr.fileno(), 4096)
+        assert chunk, f"exited before {text!r}: {buf!r}"
+        buf += chunk
+        if text in buf:
+            return
+
+
+# (not -v: xdpdump verifies no checksums, tcpdump does)
+@pytest.mark.parametrize("flags", [["-n", "-t", "-#", "-e", "-XX"], ["-n", "-t", "--number", "-A"]], ids=" ".join)
+def test_live_lines_match_tcpdump_on_the_sending_end(pair, flags):
+    """The same frames, printed live by xdpdump where they arrive and by tcpdump where they leave
+    (the veth's other end, checksums computed in software: the bytes are equal): every print flag but
+    the stamp (two clocks) gives the same lines."""
+    cap_end, peer = pair
+    payloads = [b"line %d\r\n\x00\x7f" % i + bytes(range(i * 7 % 40)) for i in range(20)]
+    sender_side = peer.ns.popen(["tcpdump", *flags, "-l", "-Q", "out", "-c", str(len(payloads)), "-i", peer.dev,
+                                 "udp port 9000"])
+    try:
+        _wait_for_line(sender_side, b"listening on")
+        cap = start_capture(cap_end.ns, "-i", cap_end.dev, *flags, "-c", str(len(payloads)), "udp port 9000")
+        try:
+            send_udp(peer, cap_end, 9000, payloads)
+            assert cap.finish(timeout=60) == 0, cap.stderr
+        finally:
+            if cap.proc.poll() is None:
+                stop(cap)
+        theirs, _ = sender_side.communicate(timeout=60)
+    finally:
+        if sender_side.poll() is None:
+            sender_side.kill()
+            sender_side.wait()
+    assert cap.stdout_text.encode("latin-1") == theirs
+    assert theirs.count(b"UDP, length") == len(payloads) and b"   20  " in theirs
