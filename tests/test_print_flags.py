@@ -5,32 +5,24 @@ record with impossible lengths.
 Records are written raw (any caplen and wire length, stamps from 1970 to past 2038, out of order) so
 the stamps' corner cases reach both printers: tcpdump's 32-bit signed seconds, its reference for the
 relative stamps (the first stamp other than 0.000000), negative differences, "[Error converting time]".
-Both run in a non-UTC zone (the local_zone fixture), which -tttt and the default stamp must follow.
+Both run in a non-UTC zone (printer_oracle's in_oracle_zone), which -tttt and the default stamp must follow.
 """
 
 from __future__ import annotations
 
 import random
 import struct
-import time
 
 import pytest
 from printer_corpus import parity_frames
-from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap, xdpdump_lines
+from printer_oracle import TCPDUMP, assert_same, in_oracle_zone, tcpdump_lines, write_pcap, xdpdump_lines  # noqa: F401
 
 from xdpdump.printer import Printer, PrintOptions
 from xdpdump.printer.hexdump import ascii_lines
 
-pytestmark = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
-
-
-@pytest.fixture(autouse=True)
-def local_zone(monkeypatch):
-    monkeypatch.setenv("TZ", TZ)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+# Every stamp here is local time in the oracle's zone.
+pytestmark = [pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed"),
+              pytest.mark.usefixtures("in_oracle_zone")]
 
 
 def write_raw_pcap(path, records) -> None:
