@@ -40,6 +40,7 @@ READ_FLAGS = [
     ["--number", "-e", "-tttt"], ["-#", "-ttt", "-XX", "-c", "7"], ["-vv"], ["-vvv"],
     ["--count"], ["--count", "-c", "3"], ["--count", "udp"], ["--count", "-A", "-#", "tcp"],
     ["--count", "udp and port 1"], ["-S"],
+    ["-#", "-ttt", "udp"],  # numbers and -ttt's reference count the packets the filter lets through
 ]
 
 
