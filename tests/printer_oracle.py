@@ -13,7 +13,10 @@ import random
 import shutil
 import struct
 import subprocess
+import time
 from collections.abc import Iterable, Sequence
+
+import pytest
 
 from xdpdump.capfile import read_capture
 from xdpdump.printer import Printer, PrintOptions
@@ -30,6 +33,17 @@ FLAG_OPTIONS = {
     ("-q",): PrintOptions(quiet=True),
     ("-x",): PrintOptions(hex=True),
 }
+
+
+@pytest.fixture
+def in_oracle_zone(monkeypatch):
+    """The process's local time zone is the oracle's TZ for the test (import it into a test module,
+    with autouse where every test prints local stamps)."""
+    monkeypatch.setenv("TZ", TZ)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def write_pcap(path, frames: Iterable[tuple[int, bytes]], nano: bool = False,

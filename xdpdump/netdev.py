@@ -163,6 +163,31 @@ _NOT_RUNNING, _NOT_UP, _DISCONNECTED, _LOOPBACK, _ANY = 0x80000000, 0x40000000, 
 PCAP_PSEUDO_DEVICES = (("any", _ANY), ("bluetooth-monitor", _NOT_RUNNING | _NOT_UP),
                        ("nflog", _NOT_RUNNING | _NOT_UP), ("nfqueue", _NOT_RUNNING | _NOT_UP),
                        ("dbus-system", _NOT_RUNNING | _NOT_UP), ("dbus-session", _NOT_RUNNING | _NOT_UP))
+# How `tcpdump -D` shows each pseudo-device: libpcap's description and flags.
+PCAP_PSEUDO_SHOWN = {
+    "any": ("Pseudo-device that captures on all interfaces", "Up, Running"),
+    "bluetooth-monitor": ("Bluetooth Linux Monitor", "Wireless"),
+    "nflog": ("Linux netfilter log (NFLOG) interface", "none"),
+    "nfqueue": ("Linux netfilter queue (NFQUEUE) interface", "none"),
+    "dbus-system": ("D-Bus system bus", "none"),
+    "dbus-session": ("D-Bus session bus", "none"),
+}
+
+
+@dataclass(frozen=True)
+class PcapDevice:
+    """One entry of libpcap's device list, as `tcpdump -D` shows it (without its number)."""
+
+    name: str
+    merit: int                      # libpcap's figure of merit: the list is sorted by it
+    flags: str                      # tcpdump's words in brackets: "Up, Running, Connected"
+    description: str | None = None  # pseudo-devices only
+    index: int | None = None        # ifindex; None for libpcap's pseudo-devices (any, nflog, ...)
+
+    @property
+    def tcpdump_line(self) -> str:
+        described = f" ({self.description})" if self.description else ""
+        return f"{self.name}{described} [{self.flags}]"
 
 
 def _link_detected(name: str) -> bool | None:
@@ -182,28 +207,46 @@ def _link_detected(name: str) -> bool | None:
     return bool(struct.unpack("II", buf)[1])
 
 
-def _figure_of_merit(name: str, flags: int) -> int:
+def _pcap_device(name: str, index: int, flags: int) -> PcapDevice:
+    """A network device's figure of merit and `tcpdump -D` flags, as libpcap finds them."""
     merit = 0
+    shown = [word for bit, word in ((IFF_UP, "Up"), (IFF_RUNNING, "Running"), (IFF_LOOPBACK, "Loopback"))
+             if flags & bit]
     if not flags & IFF_RUNNING:
         merit |= _NOT_RUNNING
     if not flags & IFF_UP:
         merit |= _NOT_UP
     if flags & IFF_LOOPBACK:
-        return merit | _LOOPBACK  # connected or not does not apply to a loopback device
+        # connected or not does not apply to a loopback device
+        return PcapDevice(name, merit | _LOOPBACK, ", ".join(shown) or "none", index=index)
     wireless = os.path.exists(f"/sys/class/net/{name}/wireless") or os.path.exists(f"/sys/class/net/{name}/phy80211")
-    if not wireless and _link_detected(name) is False:
+    if wireless:
+        shown.append("Wireless")
+    link = _link_detected(name)
+    if not wireless and link is False:
         merit |= _DISCONNECTED
-    return merit
+    words = ", ".join(shown) or "none"
+    if link is not None:  # where the device does not say, tcpdump 4.99 adds nothing
+        words += (", Associated" if link else ", Not associated") if wireless else (
+            ", Connected" if link else ", Disconnected")
+    return PcapDevice(name, merit, words, index=index)
 
 
-def pcap_device_names(ipr: IPRoute | None = None) -> list[str]:
-    """Every device name in the order `tcpdump -D` lists them: -i N means the N-th (from 1)."""
+def pcap_devices(ipr: IPRoute | None = None) -> list[PcapDevice]:
+    """libpcap's device list in `tcpdump -D`'s order, pseudo-devices included."""
     with contextlib.ExitStack() as stack:
         if ipr is None:
             ipr = stack.enter_context(IPRoute())
         links = sorted(ipr.get_links(), key=lambda m: m["index"])
-        found = [(m.get_attr("IFLA_IFNAME"), _figure_of_merit(m.get_attr("IFLA_IFNAME"), m["flags"])) for m in links]
-    return [name for name, _ in sorted(found + list(PCAP_PSEUDO_DEVICES), key=lambda nm: nm[1])]
+        found = [_pcap_device(m.get_attr("IFLA_IFNAME"), m["index"], m["flags"]) for m in links]
+    pseudo = [PcapDevice(name, merit, PCAP_PSEUDO_SHOWN[name][1], PCAP_PSEUDO_SHOWN[name][0])
+              for name, merit in PCAP_PSEUDO_DEVICES]
+    return sorted(found + pseudo, key=lambda d: d.merit)  # stable: equal figures keep the found order
+
+
+def pcap_device_names(ipr: IPRoute | None = None) -> list[str]:
+    """Every device name in the order `tcpdump -D` lists them: -i N means the N-th (from 1)."""
+    return [d.name for d in pcap_devices(ipr)]
 
 
 def capture_device_name(arg: str, ipr: IPRoute | None = None) -> str:

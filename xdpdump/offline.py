@@ -1,5 +1,6 @@
 """`xdpdump -r FILE [EXPR]`: read a capture file (`-`: standard input), filter with libpcap's semantics,
-print (a ReadPlan); with -w, offline_write.py writes the matching records instead.
+print (a ReadPlan), or with --count print only how many packets matched; with -w,
+offline_write.py writes the matching records instead.
 
 Owns the offline loop only: the file format is capfile's, the filter is libpcap's verdict (the same
 expression the live capture compiles into its XDP program), the lines are the printer's.
@@ -44,13 +45,18 @@ def _print_records(plan: ReadPlan, capture: capfile.CaptureFile) -> int:
     say_reading(plan.path, linktype, capture.snaplen)
     printer = Printer(plan.print_options)
     out = sys.stdout
+    if plan.line_buffered:
+        out.reconfigure(line_buffering=True)  # -l: each line reaches a pipe as it is printed
     printed = 0
     for record in capture.records:
         if matcher is not None and not matcher.matches(record.data, record.wire_len):
             continue
-        out.write(printer.format(record.ts_ns, record.data, record.wire_len, linktype=record.linktype) + "\n")
+        if not plan.count_only:
+            out.write(printer.format(record.ts_ns, record.data, record.wire_len, linktype=record.linktype) + "\n")
         printed += 1
         if plan.count is not None and printed >= plan.count:
             break
+    if plan.count_only:  # tcpdump --count: the number alone, on stdout
+        out.write(f"{printed} packet{'' if printed == 1 else 's'}\n")
     out.flush()
     return 0

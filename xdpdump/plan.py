@@ -85,6 +85,8 @@ class CaptureOptions:
     direction: str | None = None    # -Q in|out|inout (None: inout with --mirror, in without)
     rotation: RotationWords | None = None   # -C -G -W -z --rename-at-close
     unbuffered: bool = False        # -U
+    line_buffered: bool = False     # -l
+    count_only: bool = False        # --count (with -r only)
 
     @property
     def verbose(self) -> int:
@@ -153,6 +155,16 @@ def check_snaplen(snaplen: int) -> int:
     if snaplen < 0:
         raise usage(f"invalid snaplen {snaplen}")
     return snaplen or DEFAULT_SNAPLEN
+
+
+STAMP_FLAGS_MAX = 5  # -ttttt
+
+
+def check_stamp(t_flags: int) -> int:
+    """tcpdump's -t count: 0 (default stamp) to 5 (-ttttt)."""
+    if t_flags > STAMP_FLAGS_MAX:
+        raise usage("only -t, -tt, -ttt, -tttt and -ttttt are supported")
+    return t_flags
 
 
 def check_count(count: int | None) -> int | None:
@@ -342,6 +354,7 @@ class Outputs:
     ts_precision: str = "micro"     # pcap files: "micro" (tcpdump's default) or "nano"; pcapng is always nano
     rotation: FileRotation | None = None   # -C/-G/--rename-at-close: the archive role makes the files
     unbuffered: bool = False                # -U
+    line_buffered: bool = False     # -l: stdout flushed at each line (for `| grep`)
 
     @property
     def prints(self) -> bool:
@@ -461,6 +474,8 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         raise usage("--pcapng needs -w")
     if opts.time_stamp_precision not in TS_PRECISIONS:
         raise usage(f"unsupported time stamp precision {opts.time_stamp_precision!r} (micro or nano)")
+    if opts.count_only:
+        raise usage("--count needs -r: it counts the packets of a file (a capture's summary counts its own)")
     if opts.selftest is not None and opts.selftest not in ROLE_NAMES:
         raise usage(f"--sandbox-selftest {opts.selftest}: one of {', '.join(ROLE_NAMES)}")
     if opts.selftest == "archive" and not opts.write:
@@ -505,7 +520,7 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         bind_mode=opts.bind_mode,
         record_ring_bytes=ring_bytes,
         outputs=Outputs(opts.write, "pcapng" if opts.pcapng else "pcap", opts.print_options, opts.log_file,
-                        opts.time_stamp_precision, rotation, opts.unbuffered),
+                        opts.time_stamp_precision, rotation, opts.unbuffered, line_buffered=opts.line_buffered),
         sandbox=Sandbox(opts.sandboxed, opts.selftest),
         force=opts.force,
         verbose=opts.verbose,
@@ -570,16 +585,22 @@ class ReadPlan:
     rotation: FileRotation | None = None
     unbuffered: bool = False
     snaplen_given: bool = False
+    line_buffered: bool = False     # -l
+    count_only: bool = False        # --count: print only how many packets match
 
 
 def build_read_plan(path: str, expression: str, snaplen: int, count: int | None, write: str | None,
                     print_options: PrintOptions, *, pcapng: bool = False, rotation: RotationWords | None = None,
-                    unbuffered: bool = False, snaplen_given: bool = False) -> ReadPlan:
+                    unbuffered: bool = False, snaplen_given: bool = False, line_buffered: bool = False,
+                    count_only: bool = False) -> ReadPlan:
     files = build_rotation(rotation, write)
     if pcapng and write is None:
         raise usage("--pcapng needs -w")
+    if count_only and write is not None:
+        raise usage("--count prints how many packets match: not with -w")
     return ReadPlan(path, expression, check_snaplen(snaplen), check_count(count), print_options, write,
-                    "pcapng" if pcapng else "pcap", files, unbuffered, snaplen_given)
+                    "pcapng" if pcapng else "pcap", files, unbuffered, snaplen_given,
+                    line_buffered=line_buffered, count_only=count_only)
 
 
 @dataclass(frozen=True)

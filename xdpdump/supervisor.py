@@ -89,6 +89,8 @@ class OwnedFd:
 def run_capture(plan: CapturePlan) -> int:
     """Execute plan; returns the exit status (0, or 1 when a role failed)."""
     names = plan.interface_names
+    if plan.outputs.line_buffered:
+        sys.stdout.reconfigure(line_buffering=True)  # -l: each line written as it is printed
     stop = StopSignals()
     with contextlib.ExitStack() as cleanup, stop.installed():
         log_fd = log.open_log_file(plan.outputs.log_file) if plan.outputs.log_file else None

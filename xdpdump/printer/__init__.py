@@ -2,11 +2,11 @@
 
 Public API::
 
-    PrintOptions(numeric, link, hex, hex_ascii, verbose, quiet, json, absolute_seq)
+    PrintOptions(numeric, link, hex, hex_ascii, verbose, quiet, json, absolute_seq, ascii, stamp, number)
     Printer(opts).format(ts_ns, data, wire_len, ifname=None, linktype=1) -> str
     format_packet(ts_ns, data, wire_len, opts, ifname=None, linktype=1, printer=None) -> str
 
-The returned text is one line (plus the -x/-X dump lines) without a trailing newline. A ``Printer``
+The returned text is one line (plus the -x/-X/-A dump lines) without a trailing newline. A ``Printer``
 keeps per-connection TCP state so sequence numbers print relative, as tcpdump does; keep one per
 capture. ``ifname`` is shown (as ``IFNAME In``, like tcpdump -i any) only when given: pass it when a
 capture spans several interfaces.
@@ -14,9 +14,9 @@ capture spans several interfaces.
 
 from __future__ import annotations
 
-from xdpdump.printer.hexdump import hex_ascii_lines, hex_lines
+from xdpdump.printer.hexdump import payload_dump
 from xdpdump.printer.options import PrintOptions
-from xdpdump.printer.tcpdump_format import LINKTYPE_ETHERNET, LineFormatter, format_timestamp
+from xdpdump.printer.tcpdump_format import LINKTYPE_ETHERNET, LineFormatter, LinePrefix
 
 __all__ = ["PrintOptions", "Printer", "format_packet"]
 
@@ -27,10 +27,8 @@ class Printer:
     def __init__(self, opts: PrintOptions) -> None:
         self.opts = opts
         self._lines = LineFormatter(opts)
-        # The wall-clock part of the stamp changes once a second: localtime+strftime for every frame
-        # were a tenth of -r's time on 300k UDP lines (cProfile), so the last second's text is kept.
-        self._stamp_sec = -1
-        self._stamp_hms = ""
+        self._prefix = LinePrefix(opts)  # -#'s number and the stamp (with -ttt's reference)
+        self._dumps = bool(opts.hex or opts.hex_ascii or opts.ascii)  # -x, -X, -A: asked once, not per line
         self._json_line = None
         if opts.json:
             # scapy (for --json's layers) loads only when asked for: importing it costs seconds. It
@@ -48,20 +46,15 @@ class Printer:
             body = f"[printer error: {type(e).__name__}: {e}] {len(data)} bytes"
         if self._json_line is not None:
             return self._json_line(ts_ns, data, wire_len, ifname, body, linktype)
-        if not data:
-            return body  # tcpdump prints no stamp for an empty record either
-        usec = ts_ns // 1000
-        sec = usec // 1_000_000
-        if sec != self._stamp_sec:
-            self._stamp_sec, self._stamp_hms = sec, format_timestamp(sec * 1_000_000_000)[:8]
-        head = f"{self._stamp_hms}.{usec % 1_000_000:06d} "
+        refused = self._prefix.refused(len(data), wire_len)
+        if refused is not None:
+            return refused  # tcpdump prints no stamp for a record with impossible lengths either
+        head = self._prefix.text(ts_ns)
         if ifname is not None:
             head += f"{ifname} In  "
-        text = head + body
-        if self.opts.hex or self.opts.hex_ascii:
-            payload = data[self._lines.link_hdrlen :]
-            text += hex_ascii_lines(payload) if self.opts.hex_ascii else hex_lines(payload)
-        return text
+        if self._dumps:
+            return head + body + payload_dump(data, self._lines.link_hdrlen, self.opts)
+        return head + body
 
 
 def format_packet(ts_ns: int, data: bytes, wire_len: int, opts: PrintOptions, ifname: str | None = None,

@@ -21,7 +21,14 @@ from xdpdump.printer.icmp6 import Icmp6Printer
 from xdpdump.printer.ip import IpPrinter
 from xdpdump.printer.link import LinkPrinter
 from xdpdump.printer.network import NETWORK_PRINTERS
-from xdpdump.printer.options import PrintOptions
+from xdpdump.printer.options import (
+    STAMP_DATE,
+    STAMP_DEFAULT,
+    STAMP_DELTA_PREV,
+    STAMP_NONE,
+    STAMP_UNIX,
+    PrintOptions,
+)
 from xdpdump.printer.tcp import TcpPrinter
 from xdpdump.printer.tcp_seq import TcpSeqTracker
 from xdpdump.printer.udp import UdpPrinter
@@ -43,11 +50,118 @@ LINKTYPE_NAMES = {
 }
 
 
+# --- What comes before the packet's text: -# number, the stamp, or tcpdump's invalid-header note ---
+
+_STAMP_ERROR = "[Error converting time]"
+
+
+def invalid_header(caplen: int, wire_len: int) -> str | None:
+    """tcpdump's sanity check of a record's lengths: the whole line for a record it does not print
+    (no stamp either), or None. (Its snapshot-length checks are the capture file reader's.)"""
+    notes = []
+    if caplen == 0:
+        notes.append(" caplen==0")
+    if wire_len == 0:
+        notes.append(" len==0")
+    elif wire_len < caplen:
+        notes.append(f" len({wire_len}) < caplen({caplen})")
+    return "[Invalid header:" + ",".join(notes) + "]" if notes else None
+
+
+def _timeval(ts_ns: int) -> tuple[int, int]:
+    """(seconds, microseconds) as tcpdump sees them: it asks libpcap for microseconds (nanoseconds are
+    truncated), and libpcap reads a pcap record's seconds as a signed 32-bit number, so 2038 and later
+    are negative there. (A pcapng file's 64-bit seconds would stay positive in libpcap; only -ttt and
+    -ttttt across such stamps could differ, and they print tcpdump's error for them anyway.)"""
+    usec_total = ts_ns // 1000
+    sec, usec = divmod(usec_total, 1_000_000)
+    if 0x80000000 <= sec <= 0xFFFFFFFF:
+        sec -= 1 << 32
+    return sec, usec
+
+
+def _clock(sec: int, fmt: str, local: bool) -> str | None:
+    """ts_date_hmsfrac_print's date and time, or None where tcpdump prints its error instead: it
+    checks bit 31 of the seconds as a 32-bit number, whatever the platform's time_t."""
+    if sec & 0x80000000:
+        return None
+    return time.strftime(fmt, time.localtime(sec) if local else time.gmtime(sec))
+
+
+def _stamp(clock: str | None, usec: int) -> str:
+    return _STAMP_ERROR if clock is None else f"{clock}.{usec:06d}"
+
+
 def format_timestamp(ts_ns: int) -> str:
     """tcpdump's default stamp: local wall-clock time with microseconds (nanoseconds truncated)."""
-    usec = ts_ns // 1000
-    sec, frac = divmod(usec, 1_000_000)
-    return time.strftime("%H:%M:%S", time.localtime(sec)) + f".{frac:06d}"
+    sec, usec = _timeval(ts_ns)
+    return _stamp(_clock(sec, "%H:%M:%S", local=True), usec)
+
+
+class LinePrefix:
+    """tcpdump's start of a line: ``-#``'s number, then the stamp ``-t``..``-ttttt`` chooses (each
+    followed by one space; ``-t`` prints none). Holds the state the relative stamps need (tcpdump's
+    tv_ref), so keep one per capture, fed every record in order."""
+
+    def __init__(self, opts: PrintOptions) -> None:
+        self.number = opts.number
+        self.stamp = opts.stamp
+        self.count = 0
+        self._ref: tuple[int, int] = (0, 0)  # (0, 0): not set yet, as tcpdump's timevalisset
+        # The wall-clock part of the default stamp changes once a second: localtime+strftime for every
+        # frame were a tenth of -r's time on 300k UDP lines (cProfile), so the last second's text is kept.
+        self._stamp_sec: int | None = None
+        self._stamp_hms: str | None = None
+
+    def refused(self, caplen: int, wire_len: int) -> str | None:
+        """The whole line for a record tcpdump refuses to print (impossible lengths: no stamp, and the
+        relative stamps' reference stays where it was), else None. Called for every record, first."""
+        if caplen == 0 or wire_len < caplen:  # (a wire length of 0 is less than any caplen but 0)
+            self.count += 1
+            return (f"{self.count:5d}  " if self.number else "") + (invalid_header(caplen, wire_len) or "")
+        return None
+
+    def text(self, ts_ns: int) -> str:
+        """The number and stamp a printed record's line starts with."""
+        self.count += 1
+        number = f"{self.count:5d}  " if self.number else ""
+        if self.stamp == STAMP_DEFAULT:
+            # The common case, inline: this runs once per printed line (-r prints 100k lines a second).
+            usec_total = ts_ns // 1000
+            sec = usec_total // 1_000_000
+            if sec != self._stamp_sec:
+                self._stamp_sec, self._stamp_hms = sec, _clock(_timeval(ts_ns)[0], "%H:%M:%S", local=True)
+            if self._stamp_hms is None:
+                return f"{number}{_STAMP_ERROR} "
+            return f"{number}{self._stamp_hms}.{usec_total % 1_000_000:06d} "
+        return number + self._stamp_text(ts_ns)
+
+    def _stamp_text(self, ts_ns: int) -> str:
+        """Every stamp but the default."""
+        sec, usec = _timeval(ts_ns)
+        if self.stamp == STAMP_NONE:
+            return ""
+        if self.stamp == STAMP_UNIX:
+            return (_STAMP_ERROR if sec & 0x80000000 else f"{sec & 0xFFFFFFFF}.{usec:06d}") + " "
+        if self.stamp == STAMP_DATE:
+            return _stamp(_clock(sec, "%Y-%m-%d %H:%M:%S", local=True), usec) + " "
+        return self._relative(sec, usec)
+
+    def _relative(self, sec: int, usec: int) -> str:
+        """-ttt (since the previous record) and -ttttt (since the first), as tcpdump's ts_print: the
+        first record with a stamp other than 0.000000 becomes the reference; a record earlier than the
+        reference prints the difference with a minus sign, else a space takes its place."""
+        if self._ref == (0, 0):
+            self._ref = (sec, usec)
+        negative = (sec, usec) < self._ref
+        (a_sec, a_usec), (b_sec, b_usec) = ((self._ref, (sec, usec)) if negative else ((sec, usec), self._ref))
+        d_sec, d_usec = a_sec - b_sec, a_usec - b_usec
+        if d_usec < 0:
+            d_sec, d_usec = d_sec - 1, d_usec + 1_000_000
+        text = ("-" if negative else " ") + _stamp(_clock(d_sec, "%H:%M:%S", local=False), d_usec) + " "
+        if self.stamp == STAMP_DELTA_PREV:
+            self._ref = (sec, usec)
+        return text
 
 
 class LineFormatter(LinkPrinter, ArpPrinter, IpPrinter, TcpPrinter, UdpPrinter, IcmpPrinter,
