@@ -14,6 +14,7 @@ capture spans several interfaces.
 
 from __future__ import annotations
 
+from xdpdump.printer.fast_path import fast_path_for
 from xdpdump.printer.hexdump import hex_ascii_lines, hex_lines
 from xdpdump.printer.options import PrintOptions
 from xdpdump.printer.tcpdump_format import LINKTYPE_ETHERNET, LineFormatter, format_timestamp
@@ -39,9 +40,18 @@ class Printer:
             from xdpdump.printer.jsonl import json_line
 
             self._json_line = json_line
+        # The native formatter prints the common lines of the default form (fast_path.py); made
+        # here, before a live capture's sandbox, since it reads the time zone once.
+        self.fast = fast_path_for(opts)
+        if self.fast is not None:
+            self.fast.install(self._lines)
 
     def format(self, ts_ns: int, data: bytes, wire_len: int, ifname: str | None = None,
                linktype: int = LINKTYPE_ETHERNET) -> str:
+        if self.fast is not None and ifname is None and linktype == LINKTYPE_ETHERNET:
+            line = self.fast.line(ts_ns, data, wire_len)
+            if line is not None:
+                return line
         try:
             body = self._lines.body(data, wire_len, linktype)
         except Exception as e:  # a printer bug must not end a capture; say what happened instead

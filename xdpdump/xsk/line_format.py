@@ -1,0 +1,96 @@
+"""``LineFormat``: the printer's fast path in C (native/line_format.c) — tcpdump's default line for
+Ethernet/IPv4/IPv6 with TCP, UDP and ICMP echo, one frame at a time or a classic pcap stream's records
+in batches. Every frame it does not format is deferred (``None``, or ``XDPD_LF_DEFER``) to the
+Python printer; the TCP numbering state is the native one's, which ``tcp_relative`` shares.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+from xdpdump.xsk._closes import Closes
+from xdpdump.xsk._native import check, ffi, lib
+
+MORE, FULL, DEFER, LIMIT = lib.XDPD_LF_MORE, lib.XDPD_LF_FULL, lib.XDPD_LF_DEFER, lib.XDPD_LF_LIMIT
+_LINE_MAX = 512  # what xdpd_lf_frame needs of room (LF_LINE_MAX)
+
+
+class LineFormat(Closes):
+    """The native formatter and its TCP state; one per capture, as a ``Printer``."""
+
+    def __init__(self, udp_ports: Iterable[int] = (), tcp_ports: Iterable[int] = ()) -> None:
+        udp = sorted({p for p in udp_ports if 0 <= p <= 0xFFFF})
+        tcp = sorted({p for p in tcp_ports if 0 <= p <= 0xFFFF})
+        h = ffi.new("xdpd_lf **")
+        check(lib.xdpd_lf_create(h, ffi.new("uint16_t[]", udp), len(udp), ffi.new("uint16_t[]", tcp), len(tcp)),
+              "cannot set up the printer")
+        self._lf: Any = h[0]
+        self._line = ffi.new("char[]", _LINE_MAX)
+        self._rel = ffi.new("uint32_t[4]")
+
+    def frame(self, ts_ns: int, data: bytes, wire_len: int) -> str | None:
+        """The frame's line (no newline), or None: the Python printer's to print."""
+        n = lib.xdpd_lf_frame(self._lf, ts_ns, data, len(data), wire_len, self._line, _LINE_MAX)
+        return ffi.unpack(self._line, n - 1).decode("ascii") if n > 0 else None
+
+    def tcp_relative(self, src: bytes, sport: int, dst: bytes, dport: int, seq: int, ack: int, syn: bool,
+                     has_ack: bool) -> tuple[int, int, int, int]:
+        """printer/tcp_seq.py's ``relative`` on the native state; addresses are 4 or 16 raw bytes."""
+        check(lib.xdpd_lf_tcp_relative(self._lf, src, dst, len(src), sport, dport, seq, ack, syn, has_ack,
+                                       self._rel), "TCP numbering")
+        r = self._rel
+        return r[0], r[1], r[2], r[3]
+
+    def pcap_batch(self, big_endian: bool, nsec: bool, max_lines: int, out_size: int = 1 << 20) -> PcapBatch:
+        return PcapBatch(self, big_endian, nsec, max_lines, out_size)
+
+    def close(self) -> None:
+        if self._lf is not None:
+            lib.xdpd_lf_destroy(self._lf)
+            self._lf = None
+
+
+class PcapBatch:
+    """A classic pcap stream being formatted: feed it the bytes after the file header with ``run``."""
+
+    def __init__(self, lf: LineFormat, big_endian: bool, nsec: bool, max_lines: int, out_size: int) -> None:
+        self._lf = lf
+        self._out = ffi.new("char[]", out_size)
+        self._in: Any = None
+        b = self._b = ffi.new("struct xdpd_lf_pcap *")
+        b.swapped = int(big_endian != (sys.byteorder == "big"))
+        b.nsec = int(nsec)
+        b.out = self._out
+        b.out_cap = out_size
+        b.max_lines = max_lines
+
+    def run(self, buf: bytes, pos: int) -> int:
+        """Format records from buf[pos:] on; MORE, FULL, DEFER or LIMIT (``pos``: where it stopped)."""
+        self._in = ffi.from_buffer(buf)  # alive as long as this call's pointer is used
+        b = self._b
+        b.input = self._in
+        b.in_len = len(buf)
+        b.in_pos = pos
+        return lib.xdpd_lf_pcap(self._lf._lf, b)
+
+    @property
+    def pos(self) -> int:
+        return self._b.in_pos
+
+    @property
+    def lines(self) -> int:
+        """Lines printed so far, by either printer (``count_deferred`` adds the Python ones)."""
+        return self._b.lines
+
+    def count_deferred(self) -> None:
+        self._b.lines += 1
+
+    def take_output(self) -> bytes:
+        """The lines formatted since the last call."""
+        b = self._b
+        text = ffi.buffer(self._out, b.out_len)[:]
+        b.out_len = 0
+        return text
+
