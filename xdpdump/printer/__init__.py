@@ -3,13 +3,14 @@
 Public API::
 
     PrintOptions(numeric, link, hex, hex_ascii, verbose, quiet, json, absolute_seq)
-    Printer(opts).format(ts_ns, data, wire_len, ifname=None, linktype=1) -> str
+    Printer(opts, native=True).format(ts_ns, data, wire_len, ifname=None, linktype=1) -> str
     format_packet(ts_ns, data, wire_len, opts, ifname=None, linktype=1, printer=None) -> str
 
 The returned text is one line (plus the -x/-X dump lines) without a trailing newline. A ``Printer``
 keeps per-connection TCP state so sequence numbers print relative, as tcpdump does; keep one per
 capture. ``ifname`` is shown (as ``IFNAME In``, like tcpdump -i any) only when given: pass it when a
-capture spans several interfaces.
+capture spans several interfaces. ``native=False`` leaves every frame to the Python printers (else the
+native fast path, fast_path.py, prints the common lines of the default form).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ __all__ = ["PrintOptions", "Printer", "format_packet"]
 class Printer:
     """Formats the frames of one capture, in order."""
 
-    def __init__(self, opts: PrintOptions) -> None:
+    def __init__(self, opts: PrintOptions, native: bool = True) -> None:
         self.opts = opts
         self._lines = LineFormatter(opts)
         # The wall-clock part of the stamp changes once a second: localtime+strftime for every frame
@@ -42,7 +43,7 @@ class Printer:
             self._json_line = json_line
         # The native formatter prints the common lines of the default form (fast_path.py); made
         # here, before a live capture's sandbox, since it reads the time zone once.
-        self.fast = fast_path_for(opts)
+        self.fast = fast_path_for(opts) if native else None
         if self.fast is not None:
             self.fast.install(self._lines)
 

@@ -1,0 +1,176 @@
+"""The printer's native fast path (native/line_format.c, printer/fast_path.py) against tcpdump and
+against the Python printer.
+
+A large seeded corpus (printer_corpus.parity_frames: TCP connections with options, SACK and numbers
+near the wrap, UDP, ICMP/ICMPv6 echo, ARP, 802.1Q) is read with ``xdpdump -r FILE -n``, which formats
+a classic pcap in native batches, and compared line for line with ``tcpdump -n -r``. Byte-mutated and
+snapped frames are compared with the Python printer alone (``Printer(native=False)``): the fast
+path either prints the Python printer's line or leaves the frame to it, and where it prints a line
+that line is tcpdump's.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import struct
+import subprocess
+
+import pytest
+from netns import VENV_BIN
+from printer_corpus import MAC_A, MAC_B, parity_frames, udp_frames
+from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap
+
+from xdpdump.capfile import read_capture
+from xdpdump.printer import Printer, PrintOptions
+from xdpdump.printer.fast_path import FastPath, applies, fast_path_for
+
+pytestmark = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
+XDPDUMP = str(VENV_BIN / "xdpdump")
+
+
+def xdpdump_r(path, *args: str) -> list[str]:
+    res = subprocess.run([XDPDUMP, "-r", str(path), "-n", *args], capture_output=True, text=True,
+                         env=dict(os.environ, TZ=TZ), timeout=300, errors="surrogateescape")
+    assert res.returncode == 0, res.stderr
+    return res.stdout.splitlines()
+
+
+def python_lines(path) -> list[str]:
+    """The Python printer alone (no native fast path), in the oracle's time zone."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = TZ
+    try:
+        import time
+
+        time.tzset()
+        printer = Printer(PrintOptions(), native=False)
+        return [line for rec in read_capture(str(path))
+                for line in printer.format(rec.ts_ns, rec.data, rec.wire_len).split("\n")]
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def natively_formatted(frames) -> list[bool]:
+    """Which frames the fast path formats itself (that choice does not depend on TCP state)."""
+    fast = FastPath()
+    return [fast.line(ts, data, len(data)) is not None for ts, data in frames]
+
+
+def by_frame(lines: list[str]) -> list[str]:
+    """tcpdump's output grouped per frame: a frame's continuation lines (hex dumps) start with white space."""
+    groups: list[str] = []
+    for line in lines:
+        if line[:1].isspace() and groups:
+            groups[-1] += "\n" + line
+        else:
+            groups.append(line)
+    return groups
+
+
+def uto_handshake(rng: random.Random) -> list[tuple[int, bytes]]:
+    """A connection whose SYN-ACK comes in an IPv4 datagram with options (the fast path defers it):
+    the Python printer records the numbering state, the native side must print the next segments
+    relative to it."""
+    from scapy.all import IP, TCP, Ether, IPOption_Router_Alert
+
+    c, s = "198.18.5.1", "198.19.5.2"
+    cseq, sseq = rng.randint(0, 2**32 - 1), rng.randint(0, 2**32 - 1)
+    segs = [
+        (True, TCP(sport=41000, dport=31000, flags="S", seq=cseq)),
+        (False, TCP(sport=31000, dport=41000, flags="SA", seq=sseq, ack=cseq + 1)),
+        (True, TCP(sport=41000, dport=31000, flags="A", seq=cseq + 1, ack=sseq + 1)),
+        (True, TCP(sport=41000, dport=31000, flags="PA", seq=cseq + 1, ack=sseq + 1) / (b"x" * 10)),
+        (False, TCP(sport=31000, dport=41000, flags="A", seq=sseq + 1, ack=cseq + 11)),
+    ]
+    out = []
+    for i, (fwd, tcp) in enumerate(segs):
+        eth = Ether(src=MAC_A, dst=MAC_B) if fwd else Ether(src=MAC_B, dst=MAC_A)
+        ip = IP(src=c, dst=s) if fwd else IP(src=s, dst=c, options=[IPOption_Router_Alert()] * (i == 1))
+        out.append((1_700_000_100_000_000_000 + i * 1000, bytes(eth / ip / tcp)))
+    return out
+
+
+def test_large_corpus_matches_tcpdump(tmp_path):
+    frames = parity_frames(seed=11, groups=1500)
+    native = natively_formatted(frames)
+    # Most of the corpus is the fast path's; ARP (at least) is not, so both printers take turns.
+    assert sum(native) > 0.8 * len(frames) and not all(native)
+    path = tmp_path / "corpus.pcap"
+    write_pcap(path, frames)
+    assert_same(xdpdump_r(path), tcpdump_lines(path))
+
+
+def test_deferred_segment_keeps_the_shared_numbering(tmp_path):
+    frames = uto_handshake(random.Random(3))
+    assert natively_formatted(frames) == [True, False, True, True, True]
+    path = tmp_path / "uto.pcap"
+    write_pcap(path, frames)
+    mine = xdpdump_r(path)
+    assert_same(mine, tcpdump_lines(path))
+    assert ", ack 1, win" in mine[2]  # relative to what the Python printer recorded
+
+
+def test_nanosecond_big_endian_file(tmp_path):
+    frames = parity_frames(seed=5, groups=80)
+    path = tmp_path / "be.pcap"
+    with open(path, "wb") as f:
+        f.write(struct.pack(">IHHiIII", 0xA1B23C4D, 2, 4, 0, 0, 262144, 1))
+        for ts_ns, data in frames:
+            f.write(struct.pack(">IIII", ts_ns // 10**9, ts_ns % 10**9, len(data), len(data)) + data)
+    assert_same(xdpdump_r(path), tcpdump_lines(path))
+
+
+def test_count_stops_in_either_printer(tmp_path):
+    frames = parity_frames(seed=2, groups=60)
+    path = tmp_path / "c.pcap"
+    write_pcap(path, frames)
+    native = natively_formatted(frames)
+    # One count ending on a deferred frame, one on a natively formatted one.
+    for n in (native.index(False) + 1, native.index(True, native.index(False)) + 1):
+        assert_same(xdpdump_r(path, "-c", str(n)), tcpdump_lines(path, "-c", str(n)))
+
+
+def _mutate(rng: random.Random, data: bytes) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 3)):
+        b[rng.randrange(min(len(b), 80))] = rng.randrange(256)
+    return bytes(b)
+
+
+def test_mutated_frames_are_the_python_printers_lines(tmp_path):
+    rng = random.Random(17)
+    frames = [(ts, _mutate(rng, data) if rng.random() < 0.5 else data)
+              for ts, data in parity_frames(seed=23, groups=600)]
+    # Snapped records as well: a cut header must be deferred, never read past.
+    snap = {i: rng.randint(1, len(d)) for i, (_, d) in enumerate(frames) if rng.random() < 0.2}
+    path = tmp_path / "mutated.pcap"
+    write_pcap(path, frames, snap=snap)
+    mine = xdpdump_r(path)
+    assert mine == python_lines(path)
+    # Where the fast path printed the line itself, it is tcpdump's.
+    cut = [(ts, d[: snap[i]] if i in snap else d) for i, (ts, d) in enumerate(frames)]
+    native = natively_formatted(cut)
+    assert sum(native) > 100
+    ref, got = by_frame(tcpdump_lines(path)), by_frame(mine)
+    assert len(ref) == len(got) == len(frames)
+    wrong = [(i, got[i], ref[i]) for i, n in enumerate(native) if n and got[i] != ref[i]]
+    assert not wrong, wrong[:5]
+
+
+def test_only_the_default_form_is_native():
+    assert applies(PrintOptions()) and applies(PrintOptions(numeric=False))
+    for opts in (PrintOptions(link=True), PrintOptions(hex=True), PrintOptions(hex_ascii=True),
+                 PrintOptions(verbose=1), PrintOptions(quiet=True), PrintOptions(json=True),
+                 PrintOptions(absolute_seq=True)):
+        assert not applies(opts) and fast_path_for(opts) is None
+    data = bytes(udp_frames(random.Random(1))[0])
+    # An interface name (a capture on several) is the Python printer's too.
+    printer = Printer(PrintOptions())
+    assert printer.fast is not None
+    assert printer.fast.line(0, data, len(data)) is not None
+    assert " veth0 In  IP" in printer.format(1_700_000_000_000_000_000, data, len(data), ifname="veth0")
