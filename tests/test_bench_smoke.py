@@ -247,9 +247,24 @@ def test_printing_bench_reports_both_rates(capsys):
     """scripts/bench --printing: both tools print the same number of lines from its pcap, rates are reported."""
     import bench.printing as printing
 
-    assert printing.main(2000) == 0
+    assert printing.main(2000, runs=1) == 0
     out = capsys.readouterr().out
-    assert "| tcpdump |" in out and "| xdpdump |" in out and "xdpdump/tcpdump:" in out
+    for case in ("UDP", "TCP"):
+        assert f"| Ethernet/IPv4/{case} | tcpdump |" in out and f"| Ethernet/IPv4/{case} | xdpdump |" in out
+        assert f"{case}: xdpdump/tcpdump:" in out
+
+
+def test_printing_bench_tcp_pcap_is_what_tcpdump_reads(tmp_path):
+    """The TCP case is one connection tcpdump numbers relative: handshake, then data with timestamps."""
+    import bench.printing as printing
+
+    path = tmp_path / "t.pcap"
+    printing.write_tcp_pcap(path, 300)
+    res = subprocess.run(["tcpdump", "-n", "-r", str(path)], capture_output=True, text=True, check=True)
+    lines = res.stdout.splitlines()
+    assert len(lines) == 300
+    assert "Flags [S.]" in lines[1] and "options [mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 7]" in lines[1]
+    assert lines[3].endswith(", ack 1, win 502, options [nop,nop,TS val 1002 ecr 995], length 100")
 
 
 def test_printing_bench_pcap_is_what_tcpdump_reads(tmp_path):
