@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import os
 import random
+import re
+import signal
 import struct
 import subprocess
 
 import pytest
-from netns import VENV_BIN
+from capture_helpers import start_capture
+from netns import VENV_BIN, send_udp
 from printer_corpus import MAC_A, MAC_B, parity_frames, udp_frames
 from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap
 
@@ -174,3 +177,36 @@ def test_only_the_default_form_is_native():
     assert printer.fast is not None
     assert printer.fast.line(0, data, len(data)) is not None
     assert " veth0 In  IP" in printer.format(1_700_000_000_000_000_000, data, len(data), ifname="veth0")
+
+
+# --- the live printer: native lines, one write per batch, load still shed honestly --------------
+
+
+def test_live_capture_prints_the_lines_once_each(pair):
+    """Lines from the live printer's native path: exactly one per frame (no blank line from the empty
+    batches read while the capture stops), each tcpdump's UDP line."""
+    cap, peer = pair
+    n = 40
+    run = start_capture(cap.ns, "-i", cap.dev, "-n", "udp port 9000")
+    send_udp(peer, cap, 9000, [b"p" * 33] * n)
+    assert run.finish(signal.SIGINT) == 0, run.stderr
+    lines = run.stdout_text.splitlines()
+    assert len(lines) == n, lines[-3:]
+    line = re.compile(rf"\d\d:\d\d:\d\d\.\d{{6}} IP {re.escape(peer.ip4)}\.\d+ > {re.escape(cap.ip4)}\.9000: "
+                      r"UDP, length 33")
+    assert all(line.fullmatch(ln) for ln in lines), lines[:3]
+
+
+def test_live_drops_are_honest_with_the_native_printer(pair):
+    """The default line (the native path) with tiny rings and stdout nobody reads: every frame is
+    printed or counted as dropped."""
+    cap, peer = pair
+    run = start_capture(cap.ns, "-i", cap.dev, "-n", "--ring-size", "64", "-B", "64", "udp port 9000",
+                        read_stdout=False)
+    sent = 3000
+    send_udp(peer, cap, 9000, [b"q" * 20] * sent)
+    assert run.finish(signal.SIGINT) == 0
+    s = run.summary()
+    assert s["dropped by kernel"] > 0
+    assert s["captured"] + s["dropped by kernel"] == sent
+    assert len(run.stdout_text.splitlines()) == s["captured"]
