@@ -504,44 +504,118 @@ int xdpd_lf_frame(xdpd_lf *lf, uint64_t ts_ns, const uint8_t *data, uint32_t cap
     return end ? (int)(end - out) : 0;
 }
 
-int xdpd_lf_pcap(xdpd_lf *lf, struct xdpd_lf_pcap *b)
+static uint32_t u32_at(const uint8_t *p, int swapped)
 {
-    const uint8_t *in = b->input;
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return swapped ? __builtin_bswap32(v) : v;
+}
+
+/* capfile._units_to_ns for an interface without a time offset; 0 when it does not fit. */
+static int pcapng_ns(const struct xdpd_lf_iface *i, uint64_t units, uint64_t *ns)
+{
+    static const uint64_t pow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000,
+                                     1000000000, 10000000000ull, 100000000000ull, 1000000000000ull,
+                                     10000000000000ull, 100000000000000ull, 1000000000000000ull,
+                                     10000000000000000ull, 100000000000000000ull, 1000000000000000000ull,
+                                     10000000000000000000ull};
+    unsigned __int128 v;
+    if (i->tsoffset || i->exp < 0 || i->exp > 127)
+        return 0;
+    if (i->binary)
+        v = i->exp >= 100 ? 0 : ((unsigned __int128)units * 1000000000u) >> i->exp;
+    else if (i->exp <= 9)
+        v = (unsigned __int128)units * pow10[9 - i->exp];
+    else
+        v = i->exp - 9 > 19 ? 0 : units / pow10[i->exp - 9];
+    if (v > UINT64_MAX)
+        return 0;
+    *ns = (uint64_t)v;
+    return 1;
+}
+
+/* The record at in_pos if it is all there: its frame and stamp; XDPD_LF_MORE, XDPD_LF_DEFER or
+ * -1 (a record to format). */
+static int next_pcap(struct xdpd_lf_batch *b, const uint8_t **data, uint32_t *caplen, uint32_t *wire,
+                     uint64_t *ts_ns, size_t *len)
+{
+    size_t left = b->in_len - b->in_pos;
+    const uint8_t *h = b->input + b->in_pos;
+    if (left < 16)
+        return XDPD_LF_MORE;
+    *caplen = u32_at(h + 8, b->swapped);
+    if (*caplen > LF_MAX_RECORD)
+        return XDPD_LF_DEFER; /* Python names the corruption */
+    if (left - 16 < *caplen)
+        return XDPD_LF_MORE;
+    *wire = u32_at(h + 12, b->swapped);
+    *ts_ns = (uint64_t)u32_at(h, b->swapped) * 1000000000u + (uint64_t)u32_at(h + 4, b->swapped) * (b->nsec ? 1u : 1000u);
+    *data = h + 16;
+    *len = 16 + *caplen;
+    return -1;
+}
+
+/* The pcapng block at in_pos: an enhanced packet block of a known Ethernet interface is formatted
+ * here, any other block (or anything odd) is Python's, once it is all there. */
+static int next_pcapng(struct xdpd_lf_batch *b, const uint8_t **data, uint32_t *caplen, uint32_t *wire,
+                       uint64_t *ts_ns, size_t *len)
+{
+    size_t left = b->in_len - b->in_pos;
+    const uint8_t *h = b->input + b->in_pos;
+    if (left < 12)
+        return XDPD_LF_MORE;
+    uint32_t btype = u32_at(h, b->swapped), blen = u32_at(h + 4, b->swapped);
+    if (btype == 0x0A0D0D0A || blen < 12 || blen % 4 || blen > (16u << 20))
+        return XDPD_LF_DEFER; /* a new section, or a length Python calls corrupt */
+    if (left < blen)
+        return XDPD_LF_MORE;
+    if (btype != 6 || blen < 32 || u32_at(h + blen - 4, b->swapped) != blen)
+        return XDPD_LF_DEFER;
+    uint32_t ifid = u32_at(h + 8, b->swapped);
+    if (ifid >= b->n_ifaces || b->ifaces[ifid].linktype != 1)
+        return XDPD_LF_DEFER;
+    *caplen = u32_at(h + 20, b->swapped);
+    if (*caplen > LF_MAX_RECORD || *caplen > blen - 32)
+        return XDPD_LF_DEFER;
+    uint64_t units = (uint64_t)u32_at(h + 12, b->swapped) << 32 | u32_at(h + 16, b->swapped);
+    if (!pcapng_ns(&b->ifaces[ifid], units, ts_ns))
+        return XDPD_LF_DEFER;
+    *wire = u32_at(h + 24, b->swapped);
+    *data = h + 28;
+    *len = blen;
+    return -1;
+}
+
+int xdpd_lf_batch(xdpd_lf *lf, struct xdpd_lf_batch *b)
+{
     char *o = b->out + b->out_len;
     char *limit = b->out + b->out_cap;
-    int ret = XDPD_LF_MORE;
+    int ret;
     while (1) {
         if (b->max_lines && b->lines >= b->max_lines) {
             ret = XDPD_LF_LIMIT;
             break;
         }
-        if (b->in_len - b->in_pos < 16)
-            break;
-        const uint8_t *h = in + b->in_pos;
-        uint32_t f[4];
-        memcpy(f, h, 16);
-        if (b->swapped)
-            for (int i = 0; i < 4; i++)
-                f[i] = __builtin_bswap32(f[i]);
-        uint32_t caplen = f[2];
-        if (caplen > LF_MAX_RECORD) {
-            ret = XDPD_LF_DEFER; /* Python names the corruption */
-            break;
-        }
-        if (b->in_len - b->in_pos - 16 < caplen)
+        const uint8_t *data;
+        uint32_t caplen, wire;
+        uint64_t ts_ns;
+        size_t len;
+        ret = b->format == XDPD_FMT_PCAPNG ? next_pcapng(b, &data, &caplen, &wire, &ts_ns, &len)
+                                           : next_pcap(b, &data, &caplen, &wire, &ts_ns, &len);
+        if (ret >= 0)
             break;
         if ((size_t)(limit - o) < LF_LINE_MAX) {
             ret = XDPD_LF_FULL;
             break;
         }
-        uint64_t ts_ns = (uint64_t)f[0] * 1000000000u + (uint64_t)f[1] * (b->nsec ? 1u : 1000u);
-        char *end = frame_line(lf, o, ts_ns, h + 16, caplen, f[3] < caplen ? caplen : f[3]);
+        char *end = frame_line(lf, o, ts_ns, data, caplen, wire < caplen ? caplen : wire);
         if (!end) {
             ret = XDPD_LF_DEFER;
             break;
         }
         o = end;
-        b->in_pos += 16 + caplen;
+        b->in_pos += len;
+        b->units++;
         b->lines++;
     }
     b->out_len = (size_t)(o - b->out);

@@ -210,3 +210,73 @@ def test_live_drops_are_honest_with_the_native_printer(pair):
     assert s["dropped by kernel"] > 0
     assert s["captured"] + s["dropped by kernel"] == sent
     assert len(run.stdout_text.splitlines()) == s["captured"]
+
+
+# --- pcapng and cut files through the native batches ---------------------------------------------
+
+
+def _block(order: str, btype: int, body: bytes) -> bytes:
+    body += b"\0" * (-len(body) % 4)
+    return struct.pack(order + "II", btype, len(body) + 12) + body + struct.pack(order + "I", len(body) + 12)
+
+
+def _idb(order: str, tsresol: int | None = None, tsoffset: int = 0) -> bytes:
+    opts = b""
+    if tsresol is not None:
+        opts += struct.pack(order + "HHB3x", 9, 1, tsresol)
+    if tsoffset:
+        opts += struct.pack(order + "HHq", 14, 8, tsoffset)
+    end = struct.pack(order + "HH", 0, 0) if opts else b""
+    return _block(order, 1, struct.pack(order + "HHI", 1, 0, 262144) + opts + end)
+
+
+def _epb(order: str, ifid: int, units: int, data: bytes) -> bytes:
+    head = struct.pack(order + "IIIII", ifid, units >> 32, units & 0xFFFFFFFF, len(data), len(data))
+    return _block(order, 6, head + data)
+
+
+def test_pcapng_sections_interfaces_and_blocks(tmp_path):
+    """Two sections (little-, then big-endian), interfaces in microseconds, nanoseconds, binary units
+    and with a time offset (left to Python), an unknown block and a simple packet block between the
+    packets: every line is the Python printer's, in order, and the plain section's are tcpdump's."""
+    frames = parity_frames(seed=29, groups=200)
+    half = len(frames) // 2
+    blob = _block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)) + _idb("<") + _idb("<", 9)
+    for i, (ts, data) in enumerate(frames[:half]):
+        blob += _epb("<", i % 2, ts // 1000 if i % 2 == 0 else ts, data)
+    path = tmp_path / "plain.pcapng"
+    path.write_bytes(blob)
+    assert_same(xdpdump_r(path), tcpdump_lines(path))
+    blob += _block("<", 0x0BAD, b"skipped by every reader")
+    blob += _block("<", 3, struct.pack("<I", len(frames[0][1])) + frames[0][1])  # simple packet block
+    blob += _block(">", 0x0A0D0D0A, struct.pack(">IHHq", 0x1A2B3C4D, 1, 0, -1))
+    blob += _idb(">", 0x80 | 20) + _idb(">", 6, tsoffset=3600)
+    for i, (ts, data) in enumerate(frames[half:]):
+        units = (ts << 20) // 10**9 if i % 2 == 0 else ts // 1000 - 3600 * 10**6
+        blob += _epb(">", i % 2, units, data)
+    path = tmp_path / "sections.pcapng"
+    path.write_bytes(blob)
+    mine = xdpdump_r(path)
+    assert mine == python_lines(path)
+    assert len(mine) >= len(frames) + 1
+
+
+@pytest.mark.parametrize("fmt", ["pcap", "pcapng"])
+def test_a_cut_file_prints_every_whole_record_then_fails(tmp_path, fmt):
+    frames = parity_frames(seed=31, groups=40)
+    path = tmp_path / f"cut.{fmt}"
+    if fmt == "pcap":
+        write_pcap(path, frames)
+    else:
+        path.write_bytes(_block("<", 0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1)) + _idb("<")
+                         + b"".join(_epb("<", 0, ts // 1000, d) for ts, d in frames))
+    path.write_bytes(path.read_bytes()[:-5])
+    res = subprocess.run([XDPDUMP, "-r", str(path), "-n"], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, TZ=TZ))
+    ref = subprocess.run([TCPDUMP, "-n", "-r", str(path)], capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, TZ=TZ))
+    assert res.returncode == 1 and ref.returncode != 0
+    assert_same(res.stdout.splitlines(), ref.stdout.splitlines())
+    unit = "record" if fmt == "pcap" else "block"
+    index = len(frames) + (0 if fmt == "pcap" else 2)
+    assert f"truncated dump file; {unit} {index} needs" in res.stderr and "Traceback" not in res.stderr

@@ -2,10 +2,10 @@
 print (a ReadPlan).
 
 Owns the offline loop only: the file format is capfile's, the filter is libpcap's verdict (the same
-expression the live capture compiles into its XDP program), the lines are the printer's. A classic
-pcap file read without a filter, when the printer has its fast path, goes to the native formatter in
-chunks of records (``_print_pcap_batches``): no Python runs for the frames it formats, and each frame
-it defers is read and printed here by the Python printer, in order.
+expression the live capture compiles into its XDP program), the lines are the printer's. A pcap
+or pcapng file read without a filter, when the printer has its fast path, goes to the native formatter
+in chunks of records (``_print_batches``): no Python runs for the frames it formats, and each frame it
+defers is read and printed here by the Python printer, in order.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ def _print_records(plan: ReadPlan, capture: capfile.CaptureFile) -> int:
     sys.stderr.flush()
     printer = Printer(plan.print_options)
     out = sys.stdout
-    if capture.pcap is not None and matcher is None and printer.fast is not None and hasattr(out, "buffer"):
-        _print_pcap_batches(capture.pcap, printer, plan.count)
+    if matcher is None and printer.fast is not None and hasattr(out, "buffer"):
+        _print_batches(capture.reader, printer, plan.count)
         return 0
     printed = 0
     for record in capture.records:
@@ -54,38 +54,45 @@ def _print_records(plan: ReadPlan, capture: capfile.CaptureFile) -> int:
     return 0
 
 
-def _print_pcap_batches(stream: capfile.PcapStream, printer: Printer, count: int | None) -> None:
-    """Every record of a classic pcap stream: the native formatter's lines, and the Python
-    printer's for the frames it defers, written in file order as bytes to standard output."""
+def _print_batches(reader: capfile.CaptureReader, printer: Printer, count: int | None) -> None:
+    """Every record of a pcap or pcapng file: the native formatter's lines, and the Python printer's
+    for the frames (and the pcapng blocks) it defers, written in file order as bytes to stdout."""
     assert printer.fast is not None
-    batch = printer.fast.native.pcap_batch(stream.order == ">", stream.ts_scale == 1, count or 0)
+    batch = printer.fast.native.batch(count or 0)
     text = sys.stdout
     text.flush()
     out = text.buffer
     encoding, errors = text.encoding or "utf-8", text.errors or "strict"
-    buf = b""
-    pos = 0
+    sections = -1
     try:
         while True:
-            status = batch.run(buf, pos)
-            pos = batch.pos
+            if isinstance(reader, capfile.PcapngReader):
+                if reader.sections != sections:  # the native side's copy of the section is stale
+                    sections = reader.sections
+                    batch.pcapng(reader.order == ">", [(i.linktype, *i.tsresol, i.tsoffset) for i in reader.ifaces])
+            else:
+                batch.pcap(reader.order == ">", reader.nsec)
+            status = batch.run(reader.buf, reader.pos)
+            reader.pos = batch.pos
+            reader.index += batch.take_units()
             out.write(batch.take_output())
             if status == lf.LIMIT:
                 return
+            if status == lf.FULL:
+                continue
             if status == lf.DEFER:
-                got = capfile.pcap_record(stream, buf, pos, batch.lines + 1)
-                assert got is not None  # the native side defers only a whole record (or raises above)
-                rec, pos = got
-                line = printer.format(rec.ts_ns, rec.data, rec.wire_len, linktype=rec.linktype)
-                out.write((line + "\n").encode(encoding, errors))
-                batch.count_deferred()
-            elif status == lf.MORE:
-                chunk = capfile.read_chunk(stream.f)
-                if not chunk:
-                    if pos < len(buf):
-                        raise capfile.pcap_cut(stream, buf[pos:], batch.lines + 1)
-                    return
-                buf = buf[pos:] + chunk
-                pos = 0
+                pos = reader.pos
+                rec = reader.take()
+                if rec is not None:
+                    line = printer.format(rec.ts_ns, rec.data, rec.wire_len, linktype=rec.linktype)
+                    out.write((line + "\n").encode(encoding, errors))
+                    batch.count_line()
+                    continue
+                if reader.pos != pos:
+                    continue  # pcapng blocks that are no packet
+            if not reader.more():
+                if reader.pos < len(reader.buf):
+                    raise reader.cut()
+                return
     finally:
         out.flush()

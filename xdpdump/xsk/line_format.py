@@ -1,13 +1,14 @@
-"""``LineFormat``: the printer's fast path in C (native/line_format.c) — tcpdump's default line for
-Ethernet/IPv4/IPv6 with TCP, UDP and ICMP echo, one frame at a time or a classic pcap stream's records
-in batches. Every frame it does not format is deferred (``None``, or ``XDPD_LF_DEFER``) to the
-Python printer; the TCP numbering state is the native one's, which ``tcp_relative`` shares.
+"""``LineFormat``: the printer's fast path in C (native/line_format.c) - tcpdump's default line for
+Ethernet/IPv4/IPv6 with TCP, UDP and ICMP echo, one frame at a time or a capture file's records in
+batches (``Batch``, pcap and pcapng). Every frame it does not format is deferred (``None``, or
+``DEFER``) to the Python printer; the TCP numbering state is the native one's, which
+``tcp_relative`` shares.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from xdpdump.xsk._closes import Closes
@@ -43,8 +44,9 @@ class LineFormat(Closes):
         r = self._rel
         return r[0], r[1], r[2], r[3]
 
-    def pcap_batch(self, big_endian: bool, nsec: bool, max_lines: int, out_size: int = 1 << 20) -> PcapBatch:
-        return PcapBatch(self, big_endian, nsec, max_lines, out_size)
+    def batch(self, max_lines: int, out_size: int = 1 << 20) -> Batch:
+        """Formatting a capture file's records in batches (offline.py), at most max_lines (0: all)."""
+        return Batch(self, max_lines, out_size)
 
     def close(self) -> None:
         if self._lf is not None:
@@ -52,19 +54,31 @@ class LineFormat(Closes):
             self._lf = None
 
 
-class PcapBatch:
-    """A classic pcap stream being formatted: feed it the bytes after the file header with ``run``."""
+class Batch:
+    """A capture file's bytes being formatted: say its format (``pcap`` or ``pcapng``, again at each
+    pcapng section or interface), then ``run`` on the bytes read."""
 
-    def __init__(self, lf: LineFormat, big_endian: bool, nsec: bool, max_lines: int, out_size: int) -> None:
+    def __init__(self, lf: LineFormat, max_lines: int, out_size: int) -> None:
         self._lf = lf
         self._out = ffi.new("char[]", out_size)
         self._in: Any = None
-        b = self._b = ffi.new("struct xdpd_lf_pcap *")
-        b.swapped = int(big_endian != (sys.byteorder == "big"))
-        b.nsec = int(nsec)
+        self._ifaces: Any = None
+        b = self._b = ffi.new("struct xdpd_lf_batch *")
         b.out = self._out
         b.out_cap = out_size
         b.max_lines = max_lines
+
+    def pcap(self, big_endian: bool, nsec: bool) -> None:
+        b = self._b
+        b.format, b.swapped, b.nsec = lib.XDPD_FMT_PCAP, int(big_endian != (sys.byteorder == "big")), int(nsec)
+
+    def pcapng(self, big_endian: bool, ifaces: Sequence[tuple[int, bool, int, int]]) -> None:
+        """A section's byte order and its interfaces: (link type, binary units, exponent, offset s)."""
+        b = self._b
+        b.format, b.swapped = lib.XDPD_FMT_PCAPNG, int(big_endian != (sys.byteorder == "big"))
+        self._ifaces = ffi.new("struct xdpd_lf_iface[]", [
+            {"linktype": lt, "binary": int(binary), "exp": exp, "tsoffset": off} for lt, binary, exp, off in ifaces])
+        b.ifaces, b.n_ifaces = self._ifaces, len(ifaces)
 
     def run(self, buf: bytes, pos: int) -> int:
         """Format records from buf[pos:] on; MORE, FULL, DEFER or LIMIT (``pos``: where it stopped)."""
@@ -73,18 +87,24 @@ class PcapBatch:
         b.input = self._in
         b.in_len = len(buf)
         b.in_pos = pos
-        return lib.xdpd_lf_pcap(self._lf._lf, b)
+        return lib.xdpd_lf_batch(self._lf._lf, b)
 
     @property
     def pos(self) -> int:
         return self._b.in_pos
 
+    def take_units(self) -> int:
+        """Records (pcap) or blocks (pcapng) formatted since the last call."""
+        n = self._b.units
+        self._b.units = 0
+        return n
+
     @property
     def lines(self) -> int:
-        """Lines printed so far, by either printer (``count_deferred`` adds the Python ones)."""
+        """Lines printed so far, by either printer (``count_line`` adds the Python printer's)."""
         return self._b.lines
 
-    def count_deferred(self) -> None:
+    def count_line(self) -> None:
         self._b.lines += 1
 
     def take_output(self) -> bytes:
@@ -93,4 +113,3 @@ class PcapBatch:
         text = ffi.buffer(self._out, b.out_len)[:]
         b.out_len = 0
         return text
-
