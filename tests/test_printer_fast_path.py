@@ -280,3 +280,20 @@ def test_a_cut_file_prints_every_whole_record_then_fails(tmp_path, fmt):
     unit = "record" if fmt == "pcap" else "block"
     index = len(frames) + (0 if fmt == "pcap" else 2)
     assert f"truncated dump file; {unit} {index} needs" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_ports_the_python_printers_decode_are_left_to_them(monkeypatch):
+    """printer.udp.DECODED_UDP_PORTS and printer.tcp.SUFFIX_TCP_PORTS (the protocol printers' own
+    lists) reach the native side when a printer is made: those frames are deferred."""
+    from bench.printing import _FRAME, tcp_frames
+    from xdpdump.printer import tcp, udp
+
+    ack, data = tcp_frames(4)[2:4]  # a bare ACK 40000 -> 30000, then data 30000 -> 40000
+    assert FastPath().line(0, _FRAME, len(_FRAME)) is not None  # UDP 40000 > 30000
+    assert FastPath().line(0, data, len(data)) is not None
+    monkeypatch.setattr(udp, "DECODED_UDP_PORTS", frozenset({30000}), raising=False)
+    monkeypatch.setattr(tcp, "SUFFIX_TCP_PORTS", frozenset({30000}), raising=False)
+    fast = FastPath()
+    assert fast.line(0, _FRAME, len(_FRAME)) is None
+    assert fast.line(0, data, len(data)) is None
+    assert fast.line(0, ack, len(ack)) is not None  # no payload: no suffix, the native line
