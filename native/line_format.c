@@ -534,53 +534,49 @@ static int pcapng_ns(const struct xdpd_lf_iface *i, uint64_t units, uint64_t *ns
     return 1;
 }
 
-/* The record at in_pos if it is all there: its frame and stamp; XDPD_LF_MORE, XDPD_LF_DEFER or
- * -1 (a record to format). */
-static int next_pcap(struct xdpd_lf_batch *b, const uint8_t **data, uint32_t *caplen, uint32_t *wire,
-                     uint64_t *ts_ns, size_t *len)
-{
-    size_t left = b->in_len - b->in_pos;
-    const uint8_t *h = b->input + b->in_pos;
-    if (left < 16)
-        return XDPD_LF_MORE;
-    *caplen = u32_at(h + 8, b->swapped);
-    if (*caplen > LF_MAX_RECORD)
-        return XDPD_LF_DEFER; /* Python names the corruption */
-    if (left - 16 < *caplen)
-        return XDPD_LF_MORE;
-    *wire = u32_at(h + 12, b->swapped);
-    *ts_ns = (uint64_t)u32_at(h, b->swapped) * 1000000000u + (uint64_t)u32_at(h + 4, b->swapped) * (b->nsec ? 1u : 1000u);
-    *data = h + 16;
-    *len = 16 + *caplen;
-    return -1;
-}
-
-/* The pcapng block at in_pos: an enhanced packet block of a known Ethernet interface is formatted
- * here, any other block (or anything odd) is Python's, once it is all there. */
-static int next_pcapng(struct xdpd_lf_batch *b, const uint8_t **data, uint32_t *caplen, uint32_t *wire,
+/* The record at in_pos, if it is all there: its frame, stamp and length in the file. Returns
+ * XDPD_LF_MORE, XDPD_LF_DEFER or -1 (a record to format). pcap: every record is formatted unless it
+ * claims a length Python calls corrupt. pcapng: an enhanced packet block of a known Ethernet
+ * interface is; any other block (or anything odd) is Python's, once it is all there. */
+static int next_record(struct xdpd_lf_batch *b, const uint8_t **data, uint32_t *caplen, uint32_t *wire,
                        uint64_t *ts_ns, size_t *len)
 {
     size_t left = b->in_len - b->in_pos;
     const uint8_t *h = b->input + b->in_pos;
+    int sw = b->swapped;
+    if (b->format != XDPD_FMT_PCAPNG) {
+        if (left < 16)
+            return XDPD_LF_MORE;
+        *caplen = u32_at(h + 8, sw);
+        if (*caplen > LF_MAX_RECORD)
+            return XDPD_LF_DEFER;
+        if (left - 16 < *caplen)
+            return XDPD_LF_MORE;
+        *wire = u32_at(h + 12, sw);
+        *ts_ns = (uint64_t)u32_at(h, sw) * 1000000000u + (uint64_t)u32_at(h + 4, sw) * (b->nsec ? 1u : 1000u);
+        *data = h + 16;
+        *len = 16 + *caplen;
+        return -1;
+    }
     if (left < 12)
         return XDPD_LF_MORE;
-    uint32_t btype = u32_at(h, b->swapped), blen = u32_at(h + 4, b->swapped);
+    uint32_t btype = u32_at(h, sw), blen = u32_at(h + 4, sw);
     if (btype == 0x0A0D0D0A || blen < 12 || blen % 4 || blen > (16u << 20))
         return XDPD_LF_DEFER; /* a new section, or a length Python calls corrupt */
     if (left < blen)
         return XDPD_LF_MORE;
-    if (btype != 6 || blen < 32 || u32_at(h + blen - 4, b->swapped) != blen)
+    if (btype != 6 || blen < 32 || u32_at(h + blen - 4, sw) != blen)
         return XDPD_LF_DEFER;
-    uint32_t ifid = u32_at(h + 8, b->swapped);
+    uint32_t ifid = u32_at(h + 8, sw);
     if (ifid >= b->n_ifaces || b->ifaces[ifid].linktype != 1)
         return XDPD_LF_DEFER;
-    *caplen = u32_at(h + 20, b->swapped);
+    *caplen = u32_at(h + 20, sw);
     if (*caplen > LF_MAX_RECORD || *caplen > blen - 32)
         return XDPD_LF_DEFER;
-    uint64_t units = (uint64_t)u32_at(h + 12, b->swapped) << 32 | u32_at(h + 16, b->swapped);
+    uint64_t units = (uint64_t)u32_at(h + 12, sw) << 32 | u32_at(h + 16, sw);
     if (!pcapng_ns(&b->ifaces[ifid], units, ts_ns))
         return XDPD_LF_DEFER;
-    *wire = u32_at(h + 24, b->swapped);
+    *wire = u32_at(h + 24, sw);
     *data = h + 28;
     *len = blen;
     return -1;
@@ -600,8 +596,7 @@ int xdpd_lf_batch(xdpd_lf *lf, struct xdpd_lf_batch *b)
         uint32_t caplen, wire;
         uint64_t ts_ns;
         size_t len;
-        ret = b->format == XDPD_FMT_PCAPNG ? next_pcapng(b, &data, &caplen, &wire, &ts_ns, &len)
-                                           : next_pcap(b, &data, &caplen, &wire, &ts_ns, &len);
+        ret = next_record(b, &data, &caplen, &wire, &ts_ns, &len);
         if (ret >= 0)
             break;
         if ((size_t)(limit - o) < LF_LINE_MAX) {
