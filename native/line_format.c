@@ -1,5 +1,6 @@
 /* line_format.c - the printer's fast path: tcpdump's default line (-n, no other flag) for the
- * frames everyone captures most, formatted in C, in batches straight from a classic pcap stream.
+ * frames everyone captures most, formatted in C: one frame per call (the live printer), or a capture
+ * file's records in batches straight from its bytes (pcap, pcapng; `xdpdump -r`).
  *
  * Why: `xdpdump -r` spent two thirds of its time in the Python printers (Ethernet, IPv4, UDP) and a
  * quarter in the Python pcap reader (cProfile on 300,000 UDP frames); the per-frame Python work, not
@@ -8,11 +9,12 @@
  * What it formats: Ethernet (802.1Q/QinQ tags skipped, as tcpdump does without -e) carrying IPv4
  * without options, unfragmented and whole, or IPv6 without extension headers; over them TCP (flags,
  * relative seq/ack with tcpdump's numbering state, win, urg, the options mss, wscale, sackOK, sack,
- * TS, nop, eol), UDP's generic `UDP, length N` and ICMP/ICMPv6 echo. Anything else, anything cut
- * short or odd, and the ports the Python printer decodes further (given at create time) is
- * *deferred*: the call stops at that frame and the Python printer prints it, so lines stay in order
- * and every line is the Python printer's (the differential tests compare the two). The TCP numbering
- * state lives here only; the Python printer reads and updates it through xdpd_lf_tcp_relative.
+ * TS, nop, eol, each of its usual length), UDP's generic `UDP, length N` and ICMP/ICMPv6 echo.
+ * Anything else, anything cut short or odd, and the ports the Python printer decodes further (given
+ * at create time) is *deferred*: the call stops at that frame and the Python printer prints it, so
+ * lines stay in order and every line is the Python printer's (the differential tests compare the
+ * two). The TCP numbering state lives here only; the Python printer reads and updates it through
+ * xdpd_lf_tcp_relative.
  */
 #include "xdpd.h"
 
@@ -311,10 +313,12 @@ static char *tcp_options(char *o, const uint8_t *p, uint32_t len, uint32_t peer)
             o = put_u32(o, v[0]);
             break;
         case 4:
-            o = put_str(o, "sackOK"); /* tcp.py prints no value, whatever the length */
+            if (vlen)
+                return NULL;
+            o = put_str(o, "sackOK");
             break;
         case 5:
-            if (vlen % 8 || vlen > 32)
+            if (!vlen || vlen % 8)
                 return NULL;
             o = put_str(o, "sack ");
             o = put_u32(o, vlen / 8);

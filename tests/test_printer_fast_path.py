@@ -15,13 +15,14 @@ import os
 import random
 import re
 import signal
+import socket
 import struct
 import subprocess
 
 import pytest
 from capture_helpers import start_capture
 from netns import VENV_BIN, send_udp
-from printer_corpus import MAC_A, MAC_B, parity_frames, udp_frames
+from printer_corpus import MAC_A, MAC_B, parity_frames, tcp_connection, udp_frames
 from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap
 
 from xdpdump.capfile import read_capture
@@ -297,3 +298,33 @@ def test_ports_the_python_printers_decode_are_left_to_them(monkeypatch):
     assert fast.line(0, _FRAME, len(_FRAME)) is None
     assert fast.line(0, data, len(data)) is None
     assert fast.line(0, ack, len(ack)) is not None  # no payload: no suffix, the native line
+
+
+def test_live_tcp_lines_are_tcpdumps_under_the_sandbox(pair, tmp_path):
+    """Crafted TCP connections (one segment in an IPv4 datagram with options, left to Python) sent over
+    the veth and printed live by the sandboxed supervisor: after the stamp, tcpdump's lines for the
+    same frames, relative numbers included (the native flow table is made after the sandbox)."""
+    cap, peer = pair
+    rng = random.Random(41)
+    frames = [d for _, d in uto_handshake(rng)]
+    for _ in range(3):
+        frames += [bytes(f) for f in tcp_connection(rng)]
+    run = start_capture(cap.ns, "-i", cap.dev, "-n", "-c", str(len(frames)), "tcp")
+    with peer.ns.socket(socket.AF_PACKET, socket.SOCK_RAW) as s:
+        s.bind((peer.dev, 0))
+        for f in frames:
+            s.send(f)
+    assert run.finish() == 0, run.stderr
+    path = tmp_path / "sent.pcap"
+    write_pcap(path, [(0, f) for f in frames])
+    body = [ln.split(" ", 1)[1] for ln in run.stdout_text.splitlines()]
+    assert_same(body, [ln.split(" ", 1)[1] for ln in tcpdump_lines(path)])
+
+
+def test_a_stamp_out_of_range_is_left_to_python():
+    """A pcapng time offset can put a stamp before 1970: never an error from the native call."""
+    data = bytes(udp_frames(random.Random(2))[0])
+    fast = FastPath()
+    assert fast.line(-1_000, data, len(data)) is None and fast.line(1 << 64, data, len(data)) is None
+    line = Printer(PrintOptions()).format(-1_000, data, len(data))
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d\.999999 IP .*: UDP, length {len(data) - 42}", line), line

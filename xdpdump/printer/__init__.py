@@ -31,7 +31,7 @@ class Printer:
         self._lines = LineFormatter(opts)
         # The wall-clock part of the stamp changes once a second: localtime+strftime for every frame
         # were a tenth of -r's time on 300k UDP lines (cProfile), so the last second's text is kept.
-        self._stamp_sec = -1
+        self._stamp_sec: int | None = None
         self._stamp_hms = ""
         self._json_line = None
         if opts.json:

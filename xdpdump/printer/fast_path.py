@@ -48,9 +48,15 @@ class NativeSeq:
         return self._native.tcp_relative(_raw(src), sport, _raw(dst), dport, seq, ack, syn, has_ack)
 
 
-def _raw(text: bytes) -> bytes:
-    addr = text.decode("ascii")
-    return socket.inet_pton(socket.AF_INET6 if ":" in addr else socket.AF_INET, addr)
+def _raw(addr: bytes) -> bytes:
+    """The raw address for a printed one (IPv4 dotted or IPv6 as inet_ntop writes it)."""
+    try:
+        text = addr.decode("ascii")
+        return socket.inet_pton(socket.AF_INET6 if ":" in text else socket.AF_INET, text)
+    except (UnicodeDecodeError, OSError):
+        if len(addr) in (4, 16):
+            return addr  # already raw
+        raise
 
 
 class FastPath:
@@ -66,6 +72,8 @@ class FastPath:
 
     def line(self, ts_ns: int, data: bytes, wire_len: int) -> str | None:
         """The frame's whole line (stamp included, no newline), or None: the Python printer's."""
+        if not 0 <= ts_ns < 1 << 64 or wire_len >= 1 << 32:
+            return None  # a pcapng time offset can take a stamp below zero: Python's to print
         return self.native.frame(ts_ns, data, wire_len)
 
 
