@@ -328,3 +328,33 @@ def test_a_stamp_out_of_range_is_left_to_python():
     assert fast.line(-1_000, data, len(data)) is None and fast.line(1 << 64, data, len(data)) is None
     line = Printer(PrintOptions()).format(-1_000, data, len(data))
     assert re.fullmatch(rf"\d\d:\d\d:\d\d\.999999 IP .*: UDP, length {len(data) - 42}", line), line
+
+
+def test_a_terminal_sees_lines_while_the_file_still_streams(tmp_path):
+    """`xdpdump -r -` on a terminal: the lines of what has arrived show before the writer is done (the
+    reader takes what the pipe holds, not a whole chunk)."""
+    import pty
+    import select
+    import time
+
+    frames = parity_frames(seed=43, groups=5)
+    path = tmp_path / "s.pcap"
+    write_pcap(path, frames)
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered, as users run it
+    proc = subprocess.Popen([XDPDUMP, "-r", "-", "-n"], stdin=subprocess.PIPE, stdout=slave,
+                            stderr=subprocess.DEVNULL, env=dict(env, TZ=TZ))
+    os.close(slave)
+    try:
+        proc.stdin.write(path.read_bytes())
+        proc.stdin.flush()  # and the pipe stays open: the file is not over
+        seen = b""
+        deadline = time.monotonic() + 30
+        while seen.count(b"\n") < len(frames) and time.monotonic() < deadline:
+            if select.select([master], [], [], 0.5)[0]:
+                seen += os.read(master, 65536)
+        assert seen.count(b"\n") == len(frames), seen[-200:]
+    finally:
+        proc.stdin.close()
+        assert proc.wait(timeout=30) == 0
+        os.close(master)

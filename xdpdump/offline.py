@@ -63,19 +63,19 @@ def _print_batches(reader: capfile.CaptureReader, printer: Printer, count: int |
     text.flush()
     out = text.buffer
     encoding, errors = text.encoding or "utf-8", text.errors or "strict"
+    # On a terminal each batch is shown as soon as it is formatted (`-r -` from a live pipe), as by
+    # the line-buffered text stream.
+    interactive = text.line_buffering
     sections = -1
     try:
         while True:
-            if isinstance(reader, capfile.PcapngReader):
-                if reader.sections != sections:  # the native side's copy of the section is stale
-                    sections = reader.sections
-                    batch.pcapng(reader.order == ">", [(i.linktype, *i.tsresol, i.tsoffset) for i in reader.ifaces])
-            else:
-                batch.pcap(reader.order == ">", reader.nsec)
+            sections = _describe(reader, batch, sections)
             status = batch.run(reader.buf, reader.pos)
             reader.pos = batch.pos
             reader.index += batch.take_units()
             out.write(batch.take_output())
+            if interactive:
+                out.flush()
             if status == lf.LIMIT:
                 return
             if status == lf.FULL:
@@ -86,6 +86,8 @@ def _print_batches(reader: capfile.CaptureReader, printer: Printer, count: int |
                 if rec is not None:
                     line = printer.format(rec.ts_ns, rec.data, rec.wire_len, linktype=rec.linktype)
                     out.write((line + "\n").encode(encoding, errors))
+                    if interactive:
+                        out.flush()
                     batch.count_line()
                     continue
                 if reader.pos != pos:
@@ -96,3 +98,15 @@ def _print_batches(reader: capfile.CaptureReader, printer: Printer, count: int |
                 return
     finally:
         out.flush()
+
+
+def _describe(reader: capfile.CaptureReader, batch: lf.Batch, sections: int) -> int:
+    """Tell the native side the file's format (a pcapng file: again after a new section or interface,
+    which ``reader.sections`` counts); returns the count it was told."""
+    if isinstance(reader, capfile.PcapngReader):
+        if reader.sections != sections:
+            batch.pcapng(reader.order == ">", [(i.linktype, *i.tsresol, i.tsoffset) for i in reader.ifaces])
+        return reader.sections
+    if isinstance(reader, capfile.PcapReader):
+        batch.pcap(reader.order == ">", reader.nsec)
+    return sections
