@@ -180,12 +180,11 @@ def test_only_the_default_form_is_native():
     assert " veth0 In  IP" in printer.format(1_700_000_000_000_000_000, data, len(data), ifname="veth0")
 
 
-# --- the live printer: native lines, one write per batch, load still shed honestly --------------
+# --- the live printer: native lines, load still shed honestly -----------------------------------
 
 
 def test_live_capture_prints_the_lines_once_each(pair):
-    """Lines from the live printer's native path: exactly one per frame (no blank line from the empty
-    batches read while the capture stops), each tcpdump's UDP line."""
+    """Lines from the live printer's native path: exactly one per frame, each tcpdump's UDP line."""
     cap, peer = pair
     n = 40
     run = start_capture(cap.ns, "-i", cap.dev, "-n", "udp port 9000")

@@ -356,26 +356,25 @@ def _print(batch: list[Packet], printer: Printer, ifnames: list[str] | None, fee
         if feed is not None:
             feed.lost(len(batch))
         return False
-    if not batch:
-        return True
-    lines = [printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None) for p in batch]
+    done = 0
     try:
-        # One write per batch: with the native formatter a write per line was a fifth of the time per
-        # frame (1.8 against 1.5 us on 64 UDP frames, measured with process_time).
-        sys.stdout.write("\n".join(lines) + "\n")
-        sys.stdout.flush()
+        out = sys.stdout
+        for p in batch:
+            line = printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None)
+            out.write(line + "\n")
+            if feed is not None:
+                feed.observe(p.data, p.wire_len, line)
+            done += 1
+        out.flush()
     except BrokenPipeError:
         if feed is not None:
-            feed.lost(len(batch))
+            feed.lost(len(batch) - done)
         # No file may be opened under the sandbox, so stdout cannot be pointed at /dev/null: stop
         # writing to it instead, and let the interpreter's exit find nothing to flush.
         with contextlib.suppress(OSError):
             os.close(sys.stdout.fileno())
         sys.stdout = None  # type: ignore[assignment]
         return False
-    if feed is not None:
-        for p, line in zip(batch, lines, strict=True):
-            feed.observe(p.data, p.wire_len, line)
     return True
 
 

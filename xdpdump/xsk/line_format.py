@@ -27,7 +27,8 @@ class LineFormat(Closes):
         h = ffi.new("xdpd_lf **")
         check(lib.xdpd_lf_create(h, ffi.new("uint16_t[]", udp), len(udp), ffi.new("uint16_t[]", tcp), len(tcp)),
               "cannot set up the printer")
-        self._lf: Any = h[0]
+        # Freed with the printer that holds it (a Printer has no close), or at close().
+        self._lf: Any = ffi.gc(h[0], lib.xdpd_lf_destroy)
         self._line = ffi.new("char[]", _LINE_MAX)
         self._rel = ffi.new("uint32_t[4]")
 
@@ -50,7 +51,7 @@ class LineFormat(Closes):
 
     def close(self) -> None:
         if self._lf is not None:
-            lib.xdpd_lf_destroy(self._lf)
+            ffi.release(self._lf)
             self._lf = None
 
 
