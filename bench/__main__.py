@@ -60,8 +60,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="only the Python API: a pure Python loop over cap.batches(), and scapy's sniff() on "
                    "xdpdump.scapy.XDPListenSocket beside scapy's own socket (--frames per run, default 1,000,000)")
     p.add_argument("--printing", action="store_true",
-                   help="only the printing speed: xdpdump -r -n against tcpdump -n -r on 300,000 UDP lines "
-                   "(--frames to change; no root needed)")
+                   help="only the printing speed: xdpdump -r -n against tcpdump -n -r on 300,000 UDP and "
+                   "300,000 TCP lines, 3 interleaved runs (--frames to change, --quick: one run, "
+                   "--baseline-xdpdump: that one as well; no root needed)")
     args = p.parse_args(argv)
     if args.startup_runs is None:
         args.startup_runs = 3 if args.quick else 5
@@ -103,7 +104,7 @@ def main(argv: list[str]) -> int:
     if args.printing:
         from bench import printing
 
-        return printing.main(args.frames or 300_000)
+        return printing.main(args.frames or 300_000, args.baseline_xdpdump, runs=1 if args.quick else 3)
     if os.geteuid() != 0:
         sys.stderr.write("scripts/bench: needs root (namespaces, XDP)\n")
         return 1

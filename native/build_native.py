@@ -37,6 +37,7 @@ SOURCES = [
     "http.c",
     "metrics_role.c",
     "gui_role.c",
+    "line_format.c",
 ]
 HEADERS = ["xdpd.h", "ring.h", "internal.h", "record_ring.h", "producer.h", "capture_loop.h", "metrics_region.h",
            "http.h", "gui_page.html"]

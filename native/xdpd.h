@@ -389,4 +389,54 @@ void xdpd_metrics_role(xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen
 void xdpd_gui_role(xdpd_metrics_region *mr, xdpd_record_ring *rr, int listen_fd, int log_fd, int sandboxed,
                    int selftest);
 
+/* line_format.c: the printer's fast path, tcpdump's default line (-n) for Ethernet/IPv4/IPv6 with
+ * TCP, UDP and ICMP echo; every other frame is deferred to the Python printer, in order. Create
+ * with the ports whose frames the Python printer decodes further (UDP: any such port; TCP: when the
+ * segment carries data). */
+typedef struct xdpd_lf xdpd_lf;
+int xdpd_lf_create(xdpd_lf **out, const uint16_t *udp_ports, size_t n_udp, const uint16_t *tcp_ports,
+                   size_t n_tcp);
+void xdpd_lf_destroy(xdpd_lf *lf);
+/* One frame's line, newline included, into out (cap >= 512): its length, 0 to defer, -ENOSPC. */
+int xdpd_lf_frame(xdpd_lf *lf, uint64_t ts_ns, const uint8_t *data, uint32_t caplen, uint32_t wire_len,
+                  char *out, size_t cap);
+/* The TCP numbering state (printer/tcp_seq.py's rule) the Python printer shares for deferred
+ * segments: out = {seq, ack to print, this side's base, the peer's base}. alen is 4 or 16. */
+int xdpd_lf_tcp_relative(xdpd_lf *lf, const uint8_t *src, const uint8_t *dst, uint32_t alen, uint16_t sport,
+                         uint16_t dport, uint32_t seq, uint32_t ack, int syn, int has_ack, uint32_t *out);
+/* A capture file's records (format XDPD_FMT_PCAP: after the file header; XDPD_FMT_PCAPNG: after the
+ * first interface description) from input[in_pos..in_len), formatted into out[out_len..out_cap)
+ * until: XDPD_LF_MORE (the next record is not all in input), XDPD_LF_FULL (out has no room for
+ * another line), XDPD_LF_DEFER (the record or block at in_pos is the Python side's: another frame,
+ * another pcapng block, or corrupt), XDPD_LF_LIMIT (lines reached max_lines; 0: no limit).
+ * in_pos, out_len, units (records or blocks consumed) and lines advance. */
+#define XDPD_LF_MORE 0
+#define XDPD_LF_FULL 1
+#define XDPD_LF_DEFER 2
+#define XDPD_LF_LIMIT 3
+/* A pcapng interface of the current section: its timestamp units are 2^-exp (binary) or 10^-exp s. */
+struct xdpd_lf_iface {
+    uint32_t linktype;
+    int32_t binary;
+    int32_t exp;
+    int64_t tsoffset;  /* seconds */
+};
+struct xdpd_lf_batch {
+    const uint8_t *input;
+    size_t in_len;
+    size_t in_pos;
+    int32_t format;   /* XDPD_FMT_PCAP or XDPD_FMT_PCAPNG */
+    int32_t swapped;  /* the file's (pcapng: the section's) byte order is not this machine's */
+    int32_t nsec;     /* pcap: nanosecond timestamps (magic 0xa1b23c4d) */
+    uint32_t n_ifaces;
+    const struct xdpd_lf_iface *ifaces;  /* pcapng: the current section's interfaces */
+    char *out;
+    size_t out_cap;
+    size_t out_len;
+    uint64_t units;
+    uint64_t lines;
+    uint64_t max_lines;
+};
+int xdpd_lf_batch(xdpd_lf *lf, struct xdpd_lf_batch *b);
+
 #endif

@@ -248,20 +248,28 @@ def test_printing_bench_reports_both_rates(capsys):
     """scripts/bench --printing: both tools print the same number of lines from its pcap, rates are reported."""
     import bench.printing as printing
 
-    assert printing.main(2000) == 0
+    assert printing.main(2000, runs=1) == 0
     out = capsys.readouterr().out
-    assert "| tcpdump |" in out and "| xdpdump |" in out and "xdpdump/tcpdump:" in out
+    for case in ("UDP", "TCP"):
+        assert f"| Ethernet/IPv4/{case} | tcpdump |" in out and f"| Ethernet/IPv4/{case} | xdpdump |" in out
+        assert f"{case}: xdpdump/tcpdump:" in out
 
 
-def test_printing_bench_pcap_is_what_tcpdump_reads(tmp_path):
+@pytest.mark.parametrize(("case", "index", "ends"), [
+    ("udp", 0, "IP 198.18.0.1.40000 > 198.18.0.2.30000: UDP, length 22"),
+    # One connection tcpdump numbers relative: handshake with options, then data with timestamps.
+    ("tcp", 1, ", win 502, options [mss 1460,sackOK,TS val 1000 ecr 0,nop,wscale 7], length 0"),
+    ("tcp", 3, ", ack 1, win 502, options [nop,nop,TS val 1002 ecr 995], length 100"),
+])
+def test_printing_bench_pcaps_are_what_tcpdump_reads(tmp_path, case, index, ends):
     import bench.printing as printing
 
-    path = tmp_path / "u.pcap"
-    printing.write_udp_pcap(path, 300)
+    path = tmp_path / f"{case}.pcap"
+    getattr(printing, f"write_{case}_pcap")(path, 300)
     res = subprocess.run(["tcpdump", "-n", "-r", str(path)], capture_output=True, text=True, check=True)
     lines = res.stdout.splitlines()
     assert len(lines) == 300
-    assert lines[0].endswith("IP 198.18.0.1.40000 > 198.18.0.2.30000: UDP, length 22")
+    assert lines[index].endswith(ends)
 
 
 def test_mirror_comparison_divides_each_rate_by_the_bare_veths():

@@ -3,17 +3,19 @@
 Public API::
 
     PrintOptions(numeric, link, hex, hex_ascii, verbose, quiet, json, absolute_seq, ascii, stamp, number)
-    Printer(opts).format(ts_ns, data, wire_len, ifname=None, linktype=1) -> str
+    Printer(opts, native=True).format(ts_ns, data, wire_len, ifname=None, linktype=1) -> str
     format_packet(ts_ns, data, wire_len, opts, ifname=None, linktype=1, printer=None) -> str
 
 The returned text is one line (plus the -x/-X/-A dump lines) without a trailing newline. A ``Printer``
 keeps per-connection TCP state so sequence numbers print relative, as tcpdump does; keep one per
 capture. ``ifname`` is shown (as ``IFNAME In``, like tcpdump -i any) only when given: pass it when a
-capture spans several interfaces.
+capture spans several interfaces. ``native=False`` leaves every frame to the Python printers (else the
+native fast path, fast_path.py, prints the common lines of the default form).
 """
 
 from __future__ import annotations
 
+from xdpdump.printer.fast_path import fast_path_for
 from xdpdump.printer.hexdump import payload_dump
 from xdpdump.printer.options import PrintOptions
 from xdpdump.printer.tcpdump_format import LINKTYPE_ETHERNET, LineFormatter, LinePrefix
@@ -24,7 +26,7 @@ __all__ = ["PrintOptions", "Printer", "format_packet"]
 class Printer:
     """Formats the frames of one capture, in order."""
 
-    def __init__(self, opts: PrintOptions) -> None:
+    def __init__(self, opts: PrintOptions, native: bool = True) -> None:
         self.opts = opts
         self._lines = LineFormatter(opts)
         self._prefix = LinePrefix(opts)  # -#'s number and the stamp (with -ttt's reference)
@@ -37,9 +39,18 @@ class Printer:
             from xdpdump.printer.jsonl import json_line
 
             self._json_line = json_line
+        # The native formatter prints the common lines of the default form (fast_path.py); made
+        # here, before a live capture's sandbox, since it reads the time zone once.
+        self.fast = fast_path_for(opts) if native else None
+        if self.fast is not None:
+            self.fast.install(self._lines)
 
     def format(self, ts_ns: int, data: bytes, wire_len: int, ifname: str | None = None,
                linktype: int = LINKTYPE_ETHERNET) -> str:
+        if self.fast is not None and ifname is None and linktype == LINKTYPE_ETHERNET:
+            line = self.fast.line(ts_ns, data, wire_len)
+            if line is not None:
+                return line
         try:
             body = self._lines.body(data, wire_len, linktype)
         except Exception as e:  # a printer bug must not end a capture; say what happened instead
