@@ -159,6 +159,20 @@ def test_mirror_net_role_selftest_is_killed(pair):
     assert tcx_egress_programs(cap.ns, "xd0") == 0
 
 
+def test_mirror_text_lines_name_the_direction_as_tcpdump_i_any(pair):
+    """With several devices each line names its device and direction, as tcpdump -i any's do: `In  `
+    for a frame received, `Out ` for one sent."""
+    cap, peer = pair
+    c = start_capture(cap.ns, "-i", "xd0", "-i", "lo", "--mirror", "-n", "icmp")
+    assert ping(cap, peer, 2) == 2
+    assert stop(c) == 0, c.stderr
+    lines = [ln for ln in c.stdout_text.splitlines() if "ICMP" in ln]
+    heads = [(ln.split()[1:3], "echo request" in ln) for ln in lines]
+    assert heads == [(["xd0", "Out"], True), (["xd0", "In"], False)] * 2, lines
+    assert all(" xd0 In  IP " in ln for ln in lines if "echo reply" in ln)
+    assert all(" xd0 Out IP " in ln for ln in lines if "echo request" in ln)
+
+
 def test_mirror_on_lo_records_each_frame_once(pair):
     cap, _ = pair
     c = start_capture(cap.ns, "-i", "lo", "--mirror", "-n", "udp port 9100")

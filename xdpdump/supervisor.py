@@ -62,6 +62,7 @@ from xdpdump.xsk import (
     supervisor_filter,
 )
 from xdpdump.xsk._native import lib
+from xdpdump.xsk.record_ring import DIRECTION_OUT
 from xdpdump.xsk.rotation import landlock_abi
 
 IDLE_POLL_MS = 100  # how long a quiet supervisor waits before re-checking for a stop
@@ -389,7 +390,8 @@ def _print(batch: list[Packet], printer: Printer, ifnames: list[str] | None, fee
     try:
         out = sys.stdout
         for p in batch:
-            line = printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None)
+            line = printer.format(p.ts_ns, p.data, p.wire_len, ifnames[p.ifslot] if ifnames else None,
+                                  outbound=p.direction == DIRECTION_OUT)
             out.write(line + "\n")
             if feed is not None:
                 feed.observe(p.data, p.wire_len, line)

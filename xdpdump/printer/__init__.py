@@ -9,7 +9,8 @@ Public API::
 The returned text is one line (plus the -x/-X/-A dump lines) without a trailing newline. A ``Printer``
 keeps per-connection TCP state so sequence numbers print relative, as tcpdump does; keep one per
 capture. ``ifname`` is shown (as ``IFNAME In``, like tcpdump -i any) only when given: pass it when a
-capture spans several interfaces. ``native=False`` leaves every frame to the Python printers (else the
+capture spans several interfaces (``outbound``: a sent frame's, ``IFNAME Out``). ``native=False``
+leaves every frame to the Python printers (else the
 native fast path, fast_path.py, prints the common lines of the default form).
 """
 
@@ -46,7 +47,7 @@ class Printer:
             self.fast.install(self._lines)
 
     def format(self, ts_ns: int, data: bytes, wire_len: int, ifname: str | None = None,
-               linktype: int = LINKTYPE_ETHERNET) -> str:
+               linktype: int = LINKTYPE_ETHERNET, outbound: bool = False) -> str:
         if self.fast is not None and ifname is None and linktype == LINKTYPE_ETHERNET:
             line = self.fast.line(ts_ns, data, wire_len)
             if line is not None:
@@ -62,7 +63,7 @@ class Printer:
             return refused  # tcpdump prints no stamp for a record with impossible lengths either
         head = self._prefix.text(ts_ns)
         if ifname is not None:
-            head += f"{ifname} In  "
+            head += f"{ifname} {'Out' if outbound else 'In '} "  # tcpdump -i any's direction column
         if self._dumps:
             return head + body + payload_dump(data, self._lines.link_hdrlen, self.opts)
         return head + body

@@ -19,6 +19,8 @@ from xdpdump.xsk.stats import RingCounters
 _MAX_BATCH = 256
 
 
+DIRECTION_IN, DIRECTION_OUT = lib.XDPD_DIR_IN, lib.XDPD_DIR_OUT  # a record's direction
+
 @dataclass(frozen=True)
 class Packet:
     """One captured frame as handed to a printer."""
