@@ -224,6 +224,8 @@ static char *put_stamp(struct xdpd_lf *lf, char *o, uint64_t ts_ns)
     uint64_t usec = ts_ns / 1000;
     int64_t sec = (int64_t)(usec / 1000000);
     uint32_t frac = (uint32_t)(usec % 1000000);
+    if (sec >= 0x80000000LL)
+        return NULL; /* libpcap's seconds are signed 32-bit: tcpdump's [Error converting time], Python's */
     if (sec != lf->stamp_sec) {
         time_t t = (time_t)sec;
         struct tm tm;
@@ -504,7 +506,9 @@ int xdpd_lf_frame(xdpd_lf *lf, uint64_t ts_ns, const uint8_t *data, uint32_t cap
 {
     if (cap < LF_LINE_MAX)
         return -ENOSPC;
-    char *end = frame_line(lf, out, ts_ns, data, caplen, wire_len < caplen ? caplen : wire_len);
+    if (!caplen || wire_len < caplen)
+        return 0; /* tcpdump's [Invalid header] line: the Python printer's */
+    char *end = frame_line(lf, out, ts_ns, data, caplen, wire_len);
     return end ? (int)(end - out) : 0;
 }
 
@@ -607,7 +611,7 @@ int xdpd_lf_batch(xdpd_lf *lf, struct xdpd_lf_batch *b)
             ret = XDPD_LF_FULL;
             break;
         }
-        char *end = frame_line(lf, o, ts_ns, data, caplen, wire < caplen ? caplen : wire);
+        char *end = caplen && wire >= caplen ? frame_line(lf, o, ts_ns, data, caplen, wire) : NULL;
         if (!end) {
             ret = XDPD_LF_DEFER;
             break;

@@ -63,6 +63,27 @@ def test_read_prints_the_bytes_tcpdump_prints(corpus, flags):
     assert ours.stdout  # a flag that printed nothing would compare equal to a broken tcpdump
 
 
+@pytest.mark.parametrize("flags", [[], ["-#", "-ttt"]], ids=" ".join)
+def test_read_of_impossible_record_lengths_prints_tcpdumps_invalid_header_lines(corpus, tmp_path, flags):
+    """A record whose length is 0 or less than what was captured: tcpdump prints `[Invalid header: ...]`
+    and no stamp; the reader hands the lengths over as the file has them (and the native lines defer)."""
+    data = corpus.read_bytes()
+    records, pos = [], 24
+    while pos < len(data) and len(records) < 6:
+        caplen = struct.unpack_from("<I", data, pos + 8)[0]
+        records.append(bytearray(data[pos:pos + 16 + caplen]))
+        pos += 16 + caplen
+    struct.pack_into("<I", records[1], 12, 0)                                                 # len == 0
+    struct.pack_into("<I", records[3], 12, struct.unpack_from("<I", records[3], 8)[0] - 1)    # len < caplen
+    odd = tmp_path / "odd.pcap"
+    odd.write_bytes(data[:24] + b"".join(records))
+    ours = run([XDPDUMP, "-n", *flags, "-r", str(odd)])
+    theirs = run(["tcpdump", "-n", *flags, "-r", str(odd)])
+    assert b"[Invalid header: len==0]" in theirs.stdout and b"< caplen(" in theirs.stdout
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout
+
+
 def test_filter_file_as_tcpdump(corpus, tmp_path):
     """-F: comments blanked, a NUL ends the expression; an expression also on the command line is
     ignored by tcpdump, and by xdpdump, which says so on stderr."""

@@ -210,7 +210,7 @@ class PcapReader(CaptureReader):
         self.pos = end
         self.index += 1
         ts_ns = sec * 1_000_000_000 + (frac if self.nsec else frac * 1000)
-        return CaptureRecord(ts_ns, max(wire_len, caplen), buf[pos + 16 : end], self.linktype)
+        return CaptureRecord(ts_ns, wire_len, buf[pos + 16 : end], self.linktype)
 
     def cut(self) -> UserError:
         """The file ended inside the next record (as tcpdump: a truncated dump file)."""
@@ -375,7 +375,7 @@ def _pcapng_packet(
     iface = ifaces[if_id]
     ts_ns = _units_to_ns((ts_hi << 32) | ts_lo, iface.tsresol) + iface.tsoffset * 1_000_000_000
     data = bytes(body[data_at : data_at + caplen])
-    return CaptureRecord(ts_ns, max(wire_len, caplen), data, iface.linktype)
+    return CaptureRecord(ts_ns, wire_len, data, iface.linktype)
 
 
 def _units_to_ns(units: int, tsresol: tuple[bool, int]) -> int:
