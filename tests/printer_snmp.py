@@ -36,14 +36,13 @@ def _oid_body(rng: random.Random) -> bytes:
                        [1, 3, 6, 1, 2, 1, 2, 2, 1, 10, rng.randint(1, 300)], [rng.randint(0, 2), rng.randint(0, 39)],
                        [2, rng.randint(40, 500), rng.randint(0, 2**32 - 1)]])
     out = bytearray()
-    for k, arc in enumerate([arcs[0] * 40 + arcs[1], *arcs[2:]]):
+    for arc in [arcs[0] * 40 + arcs[1], *arcs[2:]]:
         chunk = [arc & 0x7F]
         arc >>= 7
         while arc:
             chunk.append(0x80 | (arc & 0x7F))
             arc >>= 7
         out += bytes(reversed(chunk))
-        del k
     return bytes(out)
 
 

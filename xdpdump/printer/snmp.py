@@ -39,7 +39,7 @@ _PDU_FIRST, _PDU_LAST = 0xA0, 0xA8
 
 
 class _Elem:
-    __slots__ = ("tag", "start", "end")
+    __slots__ = ("end", "start", "tag")
 
     def __init__(self, tag: int, start: int, end: int) -> None:
         self.tag, self.start, self.end = tag, start, end
