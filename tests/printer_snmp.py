@@ -1,7 +1,7 @@
 """SNMP messages for the differential tests, built from BER by hand so that every type, length form and
 PDU field can be chosen: v1 and v2c requests, responses with error status/index, v1 and v2 traps,
 GetBulk, every value type the printer decodes and some it does not (tcpdump's own complaint forms),
-and now and then SNMPv3 or an unknown version."""
+SNMPv3 with and without authentication and privacy, and now and then an unknown version."""
 
 from __future__ import annotations
 
@@ -97,8 +97,28 @@ def _pdu(rng: random.Random, version: int) -> bytes:
     return tlv(0xA0 + kind, body + _varbinds(rng, request), rng)
 
 
+def _v3_message(rng: random.Random) -> bytes:
+    """RFC 3412's message with RFC 3414's USM parameters; the flags now and then ones tcpdump rejects."""
+    flags = rng.choice([0, 1, 3, 4, 5, 7, 7]) if rng.random() < 0.9 else rng.choice([2, 6, 8])
+    head = _int(rng.randint(0, 2**31 - 1), rng) + _int(rng.choice([484, 65507]), rng)
+    head += tlv(0x04, bytes([flags]), rng) + _int(3 if rng.random() < 0.95 else 1, rng)
+    engine = rng.choice([b"", bytes.fromhex("80001f8804") + bytes(rng.randint(0, 255) for _ in range(4)), b"e"])
+    user = rng.choice([b"", b"alice", b"public", HOSTILE_LABEL[:12]])
+    usm = tlv(0x30, tlv(0x04, engine, rng) + _int(rng.randint(0, 99), rng) + _int(rng.randint(0, 2**31 - 1), rng)
+              + tlv(0x04, user, rng) + tlv(0x04, bytes(12) if flags & 1 else b"", rng)
+              + tlv(0x04, bytes(8) if flags & 2 else b"", rng), rng)
+    if flags & 2:
+        scoped = tlv(0x04, bytes(rng.randint(0, 255) for _ in range(rng.randint(0, 40))), rng)
+    else:
+        context = rng.choice([b"", b"ctx", b"public", b"\x01"])
+        scoped = tlv(0x30, tlv(0x04, engine, rng) + tlv(0x04, context, rng) + _pdu(rng, 1), rng)
+    return tlv(0x30, _int(3, rng) + tlv(0x30, head, rng) + tlv(0x04, usm, rng) + scoped, rng)
+
+
 def snmp_message(rng: random.Random) -> bytes:
-    version = rng.choice([0, 1, 1, 1, 3, 7]) if rng.random() < 0.1 else rng.choice([0, 1])
+    if rng.random() < 0.15:
+        return _v3_message(rng)
+    version = rng.choice([0, 1, 1, 1, 7]) if rng.random() < 0.1 else rng.choice([0, 1])
     community = rng.choice([b"public", b"public", b"private", b"", b"pub\x01lic", HOSTILE_LABEL[:30]])
     return tlv(0x30, _int(version, rng) + tlv(0x04, community, rng) + _pdu(rng, version % 2), rng)
 

@@ -1,6 +1,6 @@
 """SNMP, differentially against Debian's tcpdump: the corpus of tests/printer_snmp.py written whole,
 snapped at random lengths and byte-mutated, every line compared with ``tcpdump -n`` (and ``-v``,
-``-vv``, ``-e``, ``-q``). Where the printer gives up (SNMPv3, tcpdump's complaint forms it does not
+``-vv``, ``-e``, ``-q``). Where the printer gives up (tcpdump's complaint forms it does not
 reproduce) its line must be tcpdump's generic ``UDP, length N`` for a prefix of tcpdump's line."""
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def test_snmp_ports_are_decoded():
 @needs_tcpdump
 @pytest.mark.parametrize("flags", list(FLAGS), ids=lambda f: " ".join(f) or "plain")
 def test_same_lines(tmp_path, flags):
-    """The generated corpus: all but the few frames tcpdump prints with its complaint forms or as
-    SNMPv3 are tcpdump's exact lines."""
+    """The generated corpus (v1, v2c, v3): all but the few frames tcpdump prints with its complaint
+    forms are tcpdump's exact lines."""
     _compare(_write(tmp_path, corpus(seed=len(flags) + 1)), flags, 0.85)
 
 
@@ -135,11 +135,11 @@ def test_known_lines(tmp_path):
     assert mine[0].endswith(":  GetRequest(25)  .1.3.6.1.2.1.1.3.0"), mine[0]
     assert mine[1].endswith(':  C="c"x" GetResponse(27)  noSuchName@1 .1.3.6.1.2.1.1.3.0=12345'), mine[1]
     assert mine[2].endswith(":  C=1b_5d_30_3b GetResponse(27)  noSuchName@1 .1.3.6.1.2.1.1.3.0=12345"), mine[2]
-    # SNMPv3 is not decoded here: the generic line, where tcpdump prints its USM form.
-    assert mine[3].endswith(f": UDP, length {len(_message(get))}") and "SNMPv3" not in mine[3]
+    # Version 3 with a v1/v2c body: tcpdump's [!message] complaint is not reproduced (the generic line).
+    assert mine[3].endswith(f": UDP, length {len(_message(get))}") and "[!message]" in ref[3]
     assert not wrong_lines(mine, ref)
     vmine, vref = xdpdump_lines(path, PrintOptions(verbose=1)), tcpdump_lines(path, "-v")
-    assert vmine[:-1] == vref[:-1]  # the last line is the SNMPv3 message's
+    assert vmine[:-1] == vref[:-1]  # the last line is the version-3 message's
     verbose_form = '{ SNMPv2c C="c"x" { GetResponse(27) R=5  noSuchName@1 .1.3.6.1.2.1.1.3.0=12345 } } '
     assert any(line.endswith(verbose_form) for line in vmine)
 
@@ -158,3 +158,28 @@ def test_varbinds_are_bounded(tmp_path):
         mine, ref = xdpdump_lines(path, PrintOptions()), tcpdump_lines(path)
         assert not wrong_lines(mine, ref)
         assert (mine == ref) != generic
+
+
+def _v3(flags: int, scoped: bytes) -> bytes:
+    head = _t(0x30, _t(0x02, b"\x4d") + _t(0x02, b"\x05\xdc") + _t(0x04, bytes([flags])) + _t(0x02, b"\x03"))
+    usm = _t(0x30, _t(0x04, b"\x80\x00\x1f\x88\x04") + _t(0x02, b"\x03") + _t(0x02, b"\x30\x39")
+             + _t(0x04, b"alice") + _t(0x04, bytes(12 if flags & 1 else 0)) + _t(0x04, bytes(8 if flags & 2 else 0)))
+    return _t(0x30, _t(0x02, b"\x03") + head + _t(0x04, usm) + scoped)
+
+
+@needs_tcpdump
+def test_v3_lines(tmp_path):
+    """SNMPv3: flags, USM user (and boots/time with -v), the scoped PDU or, encrypted, its bytes."""
+    rng = random.Random(3)
+    get = _pdu(0xA0, 0, 0, _t(0x30, SYS_UPTIME + b"\x05\x00"))
+    plain = _v3(0x05, _t(0x30, _t(0x04, b"\x80\x00\x1f\x88\x04") + _t(0x04, b"ctx") + get))
+    secret = _v3(0x07, _t(0x04, b"\x01\x02\x03"))
+    path = _write(tmp_path, [udp_frame(rng, 40000, 161, plain), udp_frame(rng, 40000, 161, secret)])
+    mine, ref = xdpdump_lines(path, PrintOptions()), tcpdump_lines(path)
+    assert mine == ref
+    assert mine[0].endswith(':  F=ar U="alice" E=_80_00_1f_88_04 C="ctx" GetRequest(25)  .1.3.6.1.2.1.1.3.0')
+    assert mine[1].endswith(':  F=apr U="alice" [!scoped PDU]01_02_03')
+    vmine, vref = xdpdump_lines(path, PrintOptions(verbose=1)), tcpdump_lines(path, "-v")
+    assert vmine == vref
+    assert any(line.endswith('{ SNMPv3 { F=ar } { USM B=3 T=12345 U="alice" } { ScopedPDU E=_80_00_1f_88_04 C="ctx"'
+                             ' { GetRequest(25) R=5  .1.3.6.1.2.1.1.3.0 } } } ') for line in vmine)

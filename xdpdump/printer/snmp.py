@@ -1,13 +1,16 @@
 """SNMP's one-line form as Debian's tcpdump 4.99 prints it with ``-n`` (print-snmp.c, built without
 libsmi): ``C="c" GetResponse(38)  .1.3.6.1.2.1.1.3.0=12345``, and with ``-v`` the version and the
-request id in braces: ``{ SNMPv2c { GetRequest(25) R=1  .1.3.6.1 } }``.
+request id in braces: ``{ SNMPv2c { GetRequest(25) R=1  .1.3.6.1 } }``. SNMPv3 prints its flags, the
+USM user (boots and time with ``-v``) and the scoped PDU's engine and context, or ``[!scoped PDU]``
+and the bytes where the PDU is encrypted.
 
-With ``-n`` tcpdump names no OID (its built-in MIB table is used only without ``-n``), so every OID is
-printed numerically here and no name table is needed. The BER decoder is this module's own and is
-bounded: a datagram is at most 64 KiB and each element is read once, with at most ``MAX_VARBINDS``
-variable bindings. Where tcpdump's output is not certain here (SNMPv3, tags outside the SNMP types,
-zero-length integers and tcpdump's other complaint forms this module does not reproduce) the printer
-raises ``GiveUp`` and the datagram gets the generic ``UDP, length N`` line.
+tcpdump names OIDs from its built-in MIB table only without ``-n``; the printer's lines are always
+``-n``'s, so every OID is printed numerically here and no name table is needed. The BER decoder is
+this module's own and is bounded: a datagram is at most 64 KiB, each element is read once, there is
+no recursion past the fixed message layout, and at most ``MAX_VARBINDS`` variable bindings are read.
+Where tcpdump's output is not certain here (tags outside the SNMP types, zero-length integers, bad
+lengths inside a message and tcpdump's other complaint forms) the printer raises ``GiveUp`` and the
+datagram gets the generic ``UDP, length N`` line.
 """
 
 from __future__ import annotations
@@ -166,20 +169,67 @@ def _message(out: list[str], data: bytes, bp: int, length: int, verbose: int) ->
     if ver.tag != _INTEGER:
         raise GiveUp
     version = _int(data, ver)
-    if version not in _VERSIONS:
-        if version == 3:
-            raise GiveUp  # SNMPv3's USM and scoped PDU: not decoded here
+    at, left = at + used, left - used
+    if version == 3:
+        _v3(out, data, at, left, verbose)
+    elif version in _VERSIONS:
+        if verbose:
+            out.append(f"{{ {_VERSIONS[version]} ")
+        comm, used = _parse(data, at, left)
+        if comm.tag != _OCTETS:
+            raise GiveUp
+        if data[comm.start : comm.end] != b"public":
+            out.append(f"C={_value(data, comm)} ")
+        _pdu_block(out, data, at + used, left - used, verbose, version)
+    else:
         out.append(f"SNMP [version = {version}]")
         return
     if verbose:
-        out.append(f"{{ {_VERSIONS[version]} ")
-    at, left = at + used, left - used
-    comm, used = _parse(data, at, left)
-    if comm.tag != _OCTETS:
+        out.append("} ")
+
+
+def _v3(out: list[str], data: bytes, at: int, left: int, verbose: int) -> None:
+    """SNMPv3 (RFC 3412): the header's flags, the user-based security model's parameters (RFC 3414)
+    and the scoped PDU, or tcpdump's ``[!scoped PDU]`` and the bytes where it is encrypted."""
+    if verbose:
+        out.append("{ SNMPv3 { ")
+    end = at + left
+    (head, usm_text), at = _fields(data, at, end, (_SEQ, _OCTETS))
+    (_msg_id, _max_size, flags_elem, model), _ = _fields(data, head.start, head.end, (_INTEGER,) * 2 + (
+        _OCTETS, _INTEGER))
+    flags = data[flags_elem.start : flags_elem.end]
+    if len(flags) != 1 or flags[0] & 0xF8 or flags[0] & 3 == 2 or _int(data, model) != 3:
+        raise GiveUp  # tcpdump's [msgFlags ...] and [security model N] complaints
+    out.append("F=" + "".join(c for bit, c in ((1, "a"), (2, "p"), (4, "r")) if flags[0] & bit) + " ")
+    if verbose:
+        out.append("} { USM ")
+    usm, _ = _parse(data, usm_text.start, usm_text.end - usm_text.start)
+    if usm.tag != _SEQ:
         raise GiveUp
-    if data[comm.start : comm.end] != b"public":
-        out.append(f"C={_value(data, comm)} ")
-    at, left = at + used, left - used
+    (_engine, boots, when, user, _auth, _priv), _ = _fields(
+        data, usm.start, usm.end, (_OCTETS, _INTEGER, _INTEGER, _OCTETS, _OCTETS, _OCTETS))
+    if verbose:
+        out.append(f"B={_int(data, boots)} T={_int(data, when)} ")
+    out.append(f"U={_value(data, user)} ")
+    if verbose:
+        out.append("} { ScopedPDU ")
+    scoped, used = _parse(data, at, end - at)
+    if at + used != end:
+        raise GiveUp
+    if scoped.tag == _OCTETS:
+        out.append("[!scoped PDU]" + _value(data, scoped))
+    elif scoped.tag == _SEQ:
+        (engine, context), pat = _fields(data, scoped.start, scoped.end, (_OCTETS, _OCTETS))
+        out.append("E=" + "".join(f"_{b:02x}" for b in data[engine.start : engine.end]) + " ")
+        out.append(f"C={_value(data, context)} ")
+        _pdu_block(out, data, pat, scoped.end - pat, verbose, 3)
+    else:
+        raise GiveUp
+    if verbose:
+        out.append("} ")
+
+
+def _pdu_block(out: list[str], data: bytes, at: int, left: int, verbose: int, version: int) -> None:
     if verbose:
         out.append("{ ")
     pdu, used = _parse(data, at, left)
@@ -188,16 +238,18 @@ def _message(out: list[str], data: bytes, bp: int, length: int, verbose: int) ->
     kind = pdu.tag & 0x1F
     if kind > _TRAP and version == 0:
         raise GiveUp  # a v2 PDU in a v1 message: tcpdump's complaint is not reproduced here
+    if kind == _TRAP and version == 3:
+        raise GiveUp
     out.append(f"{_PDUS[kind]}({pdu.end - pdu.start}) ")
     if kind == _TRAP and version != 0:
-        out.append("[v1 PDU in v2 message]" + ("} " if verbose else ""))
+        out.append("[v1 PDU in v2 message]")
         return
     if kind == _TRAP:
         _trap(out, data, pdu)
     else:
         _pdu(out, data, pdu, kind, verbose)
     if verbose:
-        out.append(" } } ")
+        out.append(" } ")
 
 
 def _fields(data: bytes, at: int, end: int, tags: tuple[int, ...]) -> tuple[list[_Elem], int]:
