@@ -6,23 +6,23 @@ reproduce) its line must be tcpdump's generic ``UDP, length N`` for a prefix of 
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from printer_oracle import TCPDUMP, TZ, tcpdump_lines, write_pcap, xdpdump_lines
+from printer_oracle import TCPDUMP, in_oracle_zone, tcpdump_lines, xdpdump_lines  # noqa: F401
 from printer_snmp import corpus
 from printer_udp_apps import HOSTILE_LABEL, udp_frame
-from test_printer_udp_apps import _records, wrong_lines
+from printer_udp_diff import T0, compare, write_frames
+from test_printer_udp_apps import wrong_lines
 
 from xdpdump.printer import Printer, PrintOptions
 from xdpdump.printer.snmp import MAX_VARBINDS
 from xdpdump.printer.udp import DECODED_UDP_PORTS, tcpdump_printer
 
 needs_tcpdump = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
+pytestmark = pytest.mark.usefixtures("in_oracle_zone")
 
-T0 = 1_700_000_000_000_000_000
 FLAGS = {
     (): PrintOptions(),
     ("-v",): PrintOptions(verbose=1),
@@ -32,28 +32,12 @@ FLAGS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def local_zone(monkeypatch):
-    monkeypatch.setenv("TZ", TZ)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
-
-
 def _write(tmp_path, frames: list[bytes], snap: dict[int, int] | None = None, name: str = "s.pcap"):
-    path = tmp_path / name
-    write_pcap(path, [(T0 + i * 1_000_003, f) for i, f in enumerate(frames)], snap=snap)
-    return path
+    return write_frames(tmp_path, frames, snap, name)
 
 
 def _compare(path, flags: tuple[str, ...], least_same: float) -> None:
-    mine, ref = xdpdump_lines(path, FLAGS[flags]), tcpdump_lines(path, *flags)
-    assert not any("printer error" in line for line in mine)
-    bad = wrong_lines(mine, ref)
-    assert not bad, "\n".join(f"xdpdump: {a}\ntcpdump: {b}" for a, b in bad[:5])
-    same = sum(a == b for a, b in zip(_records(mine), _records(ref), strict=True))
-    assert same >= least_same * len(_records(ref)), f"only {same} of {len(_records(ref))} frames as tcpdump's"
+    compare(path, flags, FLAGS[flags], least_same)
 
 
 def test_snmp_ports_are_decoded():
