@@ -9,12 +9,10 @@ import random
 import struct
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
 from printer_dhcp6 import corpus
 from printer_oracle import TCPDUMP, in_oracle_zone, tcpdump_lines, xdpdump_lines  # noqa: F401
 from printer_udp_apps import MAC_A, MAC_B
-from printer_udp_diff import compare, write_frames
+from printer_udp_diff import compare, given_edits, mutate_payloads, mutation_examples, write_frames
 from scapy.all import UDP, Ether, IPv6
 from test_printer_udp_apps import wrong_lines
 
@@ -51,20 +49,11 @@ def test_same_lines_when_snapped(tmp_path):
 
 
 @needs_tcpdump
-@settings(max_examples=10, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(seed=st.integers(0, 2**32 - 1),
-       edits=st.lists(st.tuples(st.integers(0, 200), st.integers(0, 255)), min_size=1, max_size=6))
+@mutation_examples
+@given_edits
 def test_mutated_frames(tmp_path, seed, edits):
     """Byte-mutated messages: never a line tcpdump would not print."""
-    rng = random.Random(seed)
-    mutated = []
-    for f in corpus(seed=seed % 1000, groups=40):
-        b = bytearray(f)
-        for pos, val in edits:
-            at = 62 + (pos + rng.randint(0, 60)) % (len(b) - 62)  # the UDP payload
-            b[at] = val if rng.random() < 0.5 else rng.randint(0, 255)
-        mutated.append(bytes(b))
+    mutated = mutate_payloads(corpus(seed=seed % 1000, groups=40), edits, seed)
     path = _write(tmp_path, mutated, name=f"m-{seed}.pcap")
     for flags in FLAGS:
         _compare(path, flags, 0.0)

@@ -43,6 +43,8 @@ _OPTION_NAMES = {
 _STATUS = ("Success", "UnspecFail", "NoAddrsAvail", "NoBinding", "NotOnLink", "UseMulticast", "NoPrefixAvail",
            "UnknownQueryType", "MalformedQuery", "NotConfigured")
 _TRUNC = " [|dhcp6]"
+# Options that carry options (IA_NA, IA_TA, IA_ADDR, IA_PD, IA_PD-prefix): the length of their fixed part.
+_CONTAINER_HEAD = {3: 12, 4: 4, 5: 24, 25: 12, 26: 25}
 
 
 def dhcp6(out: list[str], data: bytes, bp: int, length: int, verbose: int) -> None:
@@ -98,36 +100,13 @@ def _option(out: list[str], code: int, msg: bytes, at: int, n: int, depth: int) 
     body = msg[at : at + n]
     if code in (1, 2):
         out.append(f" ({name} {_duid(body)})")
-    elif code in (3, 25):
-        if n < 12:
+    elif code in _CONTAINER_HEAD:
+        head = _CONTAINER_HEAD[code]
+        if n < head:
             out.append(f" ({name} ?)")
             return
-        out.append(f" ({name} IAID:%u T1:%u T2:%u" % _u32s(msg, at, 3))
-        _options(out, msg, at + 12, at + n, depth)
-        out.append(")")
-    elif code == 4:
-        if n < 4:
-            out.append(f" ({name} ?)")
-            return
-        out.append(f" ({name} IAID:{_u32s(msg, at, 1)[0]}")
-        _options(out, msg, at + 4, at + n, depth)
-        out.append(")")
-    elif code == 5:
-        if n < 24:
-            out.append(f" ({name} ?)")
-            return
-        addr = socket.inet_ntop(socket.AF_INET6, body[:16])
-        out.append(f" ({name} {addr} pltime:%u vltime:%u" % _u32s(msg, at + 16, 2))
-        _options(out, msg, at + 24, at + n, depth)
-        out.append(")")
-    elif code == 26:
-        if n < 25:
-            out.append(f" ({name} ?)")
-            return
-        pref, valid = _u32s(msg, at, 2)
-        prefix = socket.inet_ntop(socket.AF_INET6, body[9:25])
-        out.append(f" ({name} {prefix}/{body[8]} pltime:{pref} vltime:{valid}")
-        _options(out, msg, at + 25, at + n, depth)
+        out.append(f" ({name} {_container_fields(code, msg, at)}")
+        _options(out, msg, at + head, at + n, depth)
         out.append(")")
     elif code == 6:
         if n % 2:
@@ -171,6 +150,23 @@ def _option(out: list[str], code: int, msg: bytes, at: int, n: int, depth: int) 
         out.append(")")
     else:
         raise GiveUp  # an option not decoded here
+
+
+def _container_fields(code: int, msg: bytes, at: int) -> str:
+    """The fixed part of an option that carries options: an IA's id and times, an address's or a
+    prefix's lifetimes."""
+    if code == 4:
+        return f"IAID:{_u32s(msg, at, 1)[0]}"
+    if code == 5:
+        addr = socket.inet_ntop(socket.AF_INET6, msg[at : at + 16])
+        pref, valid = _u32s(msg, at + 16, 2)
+        return f"{addr} pltime:{pref} vltime:{valid}"
+    if code == 26:
+        pref, valid = _u32s(msg, at, 2)
+        prefix = socket.inet_ntop(socket.AF_INET6, msg[at + 9 : at + 25])
+        return f"{prefix}/{msg[at + 8]} pltime:{pref} vltime:{valid}"
+    iaid, t1, t2 = _u32s(msg, at, 3)
+    return f"IAID:{iaid} T1:{t1} T2:{t2}"
 
 
 def _duid(d: bytes) -> str:
