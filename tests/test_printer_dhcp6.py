@@ -17,7 +17,7 @@ from scapy.all import UDP, Ether, IPv6
 from test_printer_udp_apps import wrong_lines
 
 from xdpdump.printer import PrintOptions
-from xdpdump.printer.dhcp6 import MAX_RELAY_DEPTH
+from xdpdump.printer.dhcp6 import MAX_NESTING
 
 needs_tcpdump = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
 pytestmark = pytest.mark.usefixtures("in_oracle_zone")
@@ -91,16 +91,25 @@ def test_known_lines(tmp_path):
 
 
 @needs_tcpdump
-def test_relay_nesting_is_bounded(tmp_path):
-    """Relays in relays past MAX_RELAY_DEPTH get the generic line; a few levels are decoded."""
+@pytest.mark.parametrize("kind", ["relay", "IA_NA"])
+def test_nesting_is_bounded(tmp_path, kind):
+    """Relays in relays, IA_NAs in IA_NAs: past MAX_NESTING levels the generic line (a crafted message
+    over 1500 levels deep costs no deep recursion); a few levels are decoded as tcpdump decodes them."""
     frames = []
-    for depth in (MAX_RELAY_DEPTH + 3, 3):
-        msg = b"\x01\x00\x00\x01"
-        for level in range(depth):
-            msg = bytes([12, level]) + bytes(32) + _opt(9, msg)
+    for depth in (1500 if kind == "relay" else 4000, MAX_NESTING + 2, 3):
+        if kind == "relay":
+            msg = b"\x01\x00\x00\x01"
+            for level in range(depth):
+                msg = bytes([12, level % 256]) + bytes(32) + _opt(9, msg)
+        else:
+            ia = b""
+            for _ in range(depth):
+                ia = _opt(3, struct.pack("!III", 1, 2, 3) + ia)
+            msg = b"\x01\x00\x00\x01" + ia
         frames.append(_frame(msg, 547, 547))
     path = _write(tmp_path, frames)
     mine, ref = xdpdump_lines(path, PrintOptions(verbose=1)), tcpdump_lines(path, "-v")
     assert not wrong_lines(mine, ref)
-    assert mine[0].endswith(f"UDP, length {len(frames[0]) - 62}") and mine[1] == ref[1]
-    assert mine[1].count("relay-fwd") == 3
+    assert mine[0].endswith(f"UDP, length {len(frames[0]) - 62}")
+    assert mine[1].endswith(f"UDP, length {len(frames[1]) - 62}") and mine[2] == ref[2]
+    assert mine[2].count("relay-fwd" if kind == "relay" else "IA_NA") == 3

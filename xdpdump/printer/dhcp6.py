@@ -24,8 +24,9 @@ _TYPES = {1: "solicit", 2: "advertise", 3: "request", 4: "confirm", 5: "renew", 
           14: "leasequery", 15: "leasequery-reply"}
 _RELAY_FORW, _RELAY_REPL = 12, 13
 _LAST_CLIENT_TYPE = 11
-# Nested relay messages: past this depth the datagram gets the generic line.
-MAX_RELAY_DEPTH = 8
+# Relay messages in relay messages, options in options (tcpdump follows both without a limit): past
+# this depth the datagram gets the generic line, so a crafted message costs no deep recursion.
+MAX_NESTING = 8
 
 _OPTION_NAMES = {
     1: "client-ID", 2: "server-ID", 3: "IA_NA", 4: "IA_TA", 5: "IA_ADDR", 6: "option-request",
@@ -62,7 +63,7 @@ def dhcp6(out: list[str], data: bytes, bp: int, length: int, verbose: int) -> No
 
 def _message(out: list[str], msg: bytes, depth: int) -> None:
     kind = msg[0]
-    if kind not in _TYPES or kind > _RELAY_REPL or depth > MAX_RELAY_DEPTH:
+    if kind not in _TYPES or kind > _RELAY_REPL:
         raise GiveUp
     out.append(f" {_TYPES[kind]} (")
     if kind <= _LAST_CLIENT_TYPE:
@@ -79,6 +80,8 @@ def _message(out: list[str], msg: bytes, depth: int) -> None:
 
 
 def _options(out: list[str], msg: bytes, at: int, end: int, depth: int) -> None:
+    if depth > MAX_NESTING:
+        raise GiveUp
     while at < end:
         if end - at < 4:
             out.append(_TRUNC)
@@ -106,7 +109,7 @@ def _option(out: list[str], code: int, msg: bytes, at: int, n: int, depth: int) 
             out.append(f" ({name} ?)")
             return
         out.append(f" ({name} {_container_fields(code, msg, at)}")
-        _options(out, msg, at + head, at + n, depth)
+        _options(out, msg, at + head, at + n, depth + 1)
         out.append(")")
     elif code == 6:
         if n % 2:
