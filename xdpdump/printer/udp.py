@@ -19,6 +19,7 @@ from xdpdump.printer.dhcp6 import dhcp6
 from xdpdump.printer.dns import domain
 from xdpdump.printer.giveup import GiveUp
 from xdpdump.printer.ntp import ntp
+from xdpdump.printer.snmp import snmp
 from xdpdump.printer.syslog import syslog
 from xdpdump.printer.vxlan import VxlanPrinter
 
@@ -27,7 +28,7 @@ from xdpdump.printer.vxlan import VxlanPrinter
 _RULES: tuple[tuple[tuple[int, ...], str, str], ...] = (
     ((53,), "", "domain"), ((5353,), "", "mdns"), ((525,), "", "-timed"), ((69,), "", "-tftp"),
     ((68, 67), "", "bootp"), ((520,), "", "-rip"), ((654,), "", "-aodv"), ((500,), "", "-isakmp"),
-    ((4500,), "", "-isakmp"), ((7500, 8500), "", "-isakmp"), ((161, 162), "", "-snmp"), ((123,), "", "ntp"),
+    ((4500,), "", "-isakmp"), ((7500, 8500), "", "-isakmp"), ((161, 162), "", "snmp"), ((123,), "", "ntp"),
     ((88, 750), "", "-krb"), ((1701,), "", "-l2tp"), ((137,), "", "-nbt"), ((138,), "", "-nbt"),
     ((3456,), "d", "-vat"), ((2103, 2104), "", "-zephyr"), (tuple(range(7000, 7010)), "", "-rx"),
     ((521,), "", "-ripng"), ((546, 547), "", "dhcp6"), ((5359,), "", "-ahcp"), ((6696, 6697), "", "-babel"),
@@ -139,6 +140,8 @@ class UdpPrinter(VxlanPrinter):
             ntp(out, data, off, length, self.opts.verbose)
         elif name == "dhcp6":
             dhcp6(out, data, off, length, self.opts.verbose)
+        elif name == "snmp":
+            snmp(out, data, off, length, self.opts.verbose)
         elif name == "syslog":
             syslog(out, data, off, length, self.opts.verbose)
         elif name in ("vxlan", "geneve"):
