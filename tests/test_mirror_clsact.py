@@ -66,10 +66,9 @@ def test_clsact_of_someone_else_keeps_their_filter(pair):
     assert len(left) == 1 and "pref 100" in left[0] and "handle 0x7" in left[0], left
 
 
-def test_sigkill_leftovers_are_removed_at_the_next_start(pair):
-    cap, _ = pair
+def killed_capture(cap) -> int:
+    """A mirror capture killed by SIGKILL: its XDP link gone, its filter and qdisc left. Its pid."""
     c = start_capture(cap.ns, "-i", "xd0", "--mirror", "-n", "udp")
-    pid = c.proc.pid
     c.proc.send_signal(signal.SIGKILL)
     c.proc.wait(30)
     deadline = time.monotonic() + 10  # the net role notices its parent's death and exits
@@ -79,24 +78,26 @@ def test_sigkill_leftovers_are_removed_at_the_next_start(pair):
     # what a SIGKILL cannot take away: the filter and the qdisc it sits on
     assert "clsact" in qdiscs(cap.ns, "xd0")
     assert [f for f in egress_filters(cap.ns, "xd0") if "xdpd_mirror_out" in f]
+    return c.proc.pid
+
+
+def test_sigkill_leftovers_are_removed_at_the_next_start(pair):
+    cap, _ = pair
+    pid = killed_capture(cap)
     # someone else's filter added meanwhile to the qdisc we added keeps it (and theirs) in place
     cap.ns.cmd(["tc", "filter", "add", "dev", "xd0", "egress", *THEIRS])
     c2 = start_capture(cap.ns, "-i", "xd0", "--mirror", "-Q", "in", "-n", "udp")
     assert stop(c2) == 0, c2.stderr
     lines = [ln for ln in c2.stderr.splitlines() if "previous capture" in ln]
     assert lines == [f"xdpdump: xd0: a previous capture (pid {pid}) left its egress filter; removed"], c2.stderr
-    assert "clsact qdisc this capture added holds other filters now" in c2.stderr
+    assert "xd0: the clsact qdisc xdpdump added holds other filters now; left in place" in c2.stderr
     left = egress_filters(cap.ns, "xd0")
     assert len(left) == 1 and "handle 0x7" in left[0], left
 
 
 def test_sigkill_leftover_qdisc_is_removed_at_the_next_start(pair):
     cap, _ = pair
-    c = start_capture(cap.ns, "-i", "xd0", "--mirror", "-n", "udp")
-    pid = c.proc.pid
-    c.proc.send_signal(signal.SIGKILL)
-    c.proc.wait(30)
-    assert "clsact" in qdiscs(cap.ns, "xd0")
+    pid = killed_capture(cap)
     c2 = start_capture(cap.ns, "-i", "xd0", "--mirror", "-Q", "in", "-n", "udp")
     assert (f"xdpdump: xd0: a previous capture (pid {pid}) left its egress filter and the clsact qdisc it added; "
             "removed") in c2.stderr_lines, c2.stderr

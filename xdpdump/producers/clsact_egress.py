@@ -17,6 +17,7 @@ is the better choice wherever it works, so it is no option of the command line).
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 from dataclasses import asdict, dataclass
@@ -98,6 +99,9 @@ class EgressFilter:
         removed = (False, False)
         try:
             with IPRoute() as ipr:
+                links = ipr.get_links(self.ifindex)
+                if not links or links[0].get_attr("IFLA_IFNAME") != self.device:
+                    raise NetlinkError(errno.ENODEV)  # gone, its index perhaps reused: nothing of ours there
                 if self._ours(ipr):
                     ipr.tc("del-filter", "bpf", self.ifindex, self.handle, parent=EGRESS_PARENT, prio=PRIO)
                     removed = (True, False)
@@ -105,10 +109,10 @@ class EgressFilter:
                     ipr.tc("del", "clsact", self.ifindex)
                     removed = (removed[0], True)
                 elif self.qdisc_added:
-                    log.get().warning("%s: the clsact qdisc this capture added holds other filters now; left "
-                                      "in place", self.device)
+                    log.get().warning("%s: the clsact qdisc xdpdump added holds other filters now; left in "
+                                      "place", self.device)
         except NetlinkError as e:
-            if e.code not in (19, 22):  # ENODEV, EINVAL (no qdisc anymore): nothing left to remove
+            if e.code not in (errno.ENODEV, errno.EINVAL):  # the device or its qdisc gone: nothing left
                 log.get().warning("%s: cannot remove the egress filter (prio %d, handle %d): %s; remove it with "
                                   "tc filter del dev %s egress prio %d", self.device, PRIO, self.handle, e,
                                   self.device, PRIO)
@@ -132,7 +136,13 @@ def attach(prog_fd: int, name: str, device: str, ifindex: int) -> EgressFilter:
         rec.path.write_text(json.dumps(asdict(rec)))
         try:
             if rec.qdisc_added:
-                ipr.tc("add", "clsact", ifindex)
+                try:
+                    ipr.tc("add", "clsact", ifindex)
+                except NetlinkError as e:
+                    if e.code != errno.EEXIST:
+                        raise
+                    rec.qdisc_added = False  # someone added one since we looked: theirs, not ours
+                    rec.path.write_text(json.dumps(asdict(rec)))
             ipr.tc("add-filter", "bpf", ifindex, rec.handle, fd=prog_fd, name=name, parent=EGRESS_PARENT,
                    prio=PRIO, direct_action=True)
         except NetlinkError as e:
