@@ -92,8 +92,12 @@ class PeerReceiver:
 # What redirect attached to peers, so that unload can take it off and status can show it: one small
 # file per redirected device, keyed by its namespace (inode) and ifindex, under /run (gone at reboot,
 # as the programs are). XDP_LOAD_STATE_DIR moves it (the tests keep theirs in a temporary directory).
+def state_dir() -> Path:
+    return Path(os.environ.get("XDP_LOAD_STATE_DIR", "/run/xdp-load"))
+
+
 def peer_state_dir() -> Path:
-    return Path(os.environ.get("XDP_LOAD_STATE_DIR", "/run/xdp-load")) / "peers"
+    return state_dir() / "peers"
 
 
 def _peer_state_path(dev: netdev.Device) -> Path:

@@ -102,8 +102,8 @@ def _parser() -> Parser:
     p.add_argument("-p", dest="no_promiscuous", action="store_true",
                    help="do not put the interface into promiscuous mode")
     p.add_argument("--time-stamp-precision", dest="time_stamp_precision", default="micro", metavar="micro|nano",
-                   help="with -w: pcap timestamps in microseconds (default) or nanoseconds (pcapng always has "
-                   "nanoseconds)")
+                   help="timestamps in microseconds (default) or nanoseconds: printed lines, and -w's pcap "
+                   "(pcapng always has nanoseconds)")
     p.add_argument("-n", dest="numeric", action="store_true", help="do not resolve names (always true)")
     p.add_argument("-e", dest="link", action="store_true", help="print the link-level header")
     p.add_argument("-x", dest="hex", action="count", default=0,
@@ -171,7 +171,8 @@ def _parser() -> Parser:
 def _print_options(args: argparse.Namespace) -> PrintOptions:
     return PrintOptions(numeric=args.numeric, link=args.link, hex=args.hex, hex_ascii=args.hex_ascii,
                         verbose=args.verbose, quiet=args.quiet, json=args.json, ascii=args.ascii,
-                        stamp=check_stamp(args.t_flags), number=args.number, absolute_seq=args.absolute_seq)
+                        stamp=check_stamp(args.t_flags), number=args.number, absolute_seq=args.absolute_seq,
+                        nano=args.time_stamp_precision == "nano")
 
 
 def _expression(args: argparse.Namespace) -> str:

@@ -2,7 +2,7 @@
 
 Public API::
 
-    PrintOptions(numeric, link, hex, hex_ascii, verbose, quiet, json, absolute_seq, ascii, stamp, number)
+    PrintOptions(numeric, link, hex, hex_ascii, verbose, quiet, json, absolute_seq, ascii, stamp, number, nano)
     Printer(opts, native=True).format(ts_ns, data, wire_len, ifname=None, linktype=1) -> str
     format_packet(ts_ns, data, wire_len, opts, ifname=None, linktype=1, printer=None) -> str
 

@@ -24,7 +24,8 @@ from xdpdump.xsk.line_format import LineFormat
 
 
 def applies(opts: PrintOptions) -> bool:
-    """The native formatter prints only the default line: any option beyond -n turns it off."""
+    """The native formatter prints only the default line: any option beyond -n turns it off
+    (--time-stamp-precision nano too: its stamps have microseconds)."""
     return dataclasses.replace(opts, numeric=True) == PrintOptions()
 
 

@@ -15,7 +15,7 @@ STAMP_DELTA_FIRST = 5   # -ttttt: since the first packet
 
 @dataclass(frozen=True)
 class PrintOptions:
-    """tcpdump's -n, -e, -x, -X, -A, -v, -q, -S, -t, -# and xdpdump's --json.
+    """tcpdump's -n, -e, -x, -X, -A, -v, -q, -S, -t, -#, --time-stamp-precision and xdpdump's --json.
 
     ``numeric`` is accepted for the CLI's sake: the printer never resolves names (no DNS from the
     sandboxed printer), so lines always look like tcpdump -n.
@@ -36,3 +36,4 @@ class PrintOptions:
     ascii: int = 0
     stamp: int = STAMP_DEFAULT
     number: bool = False
+    nano: bool = False      # --time-stamp-precision nano: stamps with nanoseconds (the native formatter's are micro)

@@ -68,16 +68,16 @@ def invalid_header(caplen: int, wire_len: int) -> str | None:
     return "[Invalid header:" + ",".join(notes) + "]" if notes else None
 
 
-def _timeval(ts_ns: int) -> tuple[int, int]:
-    """(seconds, microseconds) as tcpdump sees them: it asks libpcap for microseconds (nanoseconds are
-    truncated), and libpcap reads a pcap record's seconds as a signed 32-bit number, so 2038 and later
+def _timeval(ts_ns: int, digits: int = 6) -> tuple[int, int]:
+    """(seconds, fraction in units of 10**-digits s) as tcpdump sees them: it asks libpcap for
+    microseconds (nanoseconds are truncated) unless --time-stamp-precision nano asks for nanoseconds
+    (digits 9), and libpcap reads a pcap record's seconds as a signed 32-bit number, so 2038 and later
     are negative there. (A pcapng file's 64-bit seconds would stay positive in libpcap; only -ttt and
     -ttttt across such stamps could differ, and they print tcpdump's error for them anyway.)"""
-    usec_total = ts_ns // 1000
-    sec, usec = divmod(usec_total, 1_000_000)
+    sec, frac = divmod(ts_ns // 10 ** (9 - digits), 10 ** digits)
     if 0x80000000 <= sec <= 0xFFFFFFFF:
         sec -= 1 << 32
-    return sec, usec
+    return sec, frac
 
 
 def _clock(sec: int, fmt: str, local: bool) -> str | None:
@@ -88,8 +88,8 @@ def _clock(sec: int, fmt: str, local: bool) -> str | None:
     return time.strftime(fmt, time.localtime(sec) if local else time.gmtime(sec))
 
 
-def _stamp(clock: str | None, usec: int) -> str:
-    return _STAMP_ERROR if clock is None else f"{clock}.{usec:06d}"
+def _stamp(clock: str | None, frac: int, digits: int = 6) -> str:
+    return _STAMP_ERROR if clock is None else f"{clock}.{frac:0{digits}d}"
 
 
 def format_timestamp(ts_ns: int) -> str:
@@ -101,11 +101,15 @@ def format_timestamp(ts_ns: int) -> str:
 class LinePrefix:
     """tcpdump's start of a line: ``-#``'s number, then the stamp ``-t``..``-ttttt`` chooses (each
     followed by one space; ``-t`` prints none). Holds the state the relative stamps need (tcpdump's
-    tv_ref), so keep one per capture, fed every record in order."""
+    tv_ref), so keep one per capture, fed every record in order. With ``nano`` (tcpdump's
+    --time-stamp-precision nano) every stamp has nine decimals, as tcpdump's."""
 
     def __init__(self, opts: PrintOptions) -> None:
         self.number = opts.number
         self.stamp = opts.stamp
+        self.digits = 9 if opts.nano else 6
+        self._unit = 10 ** (9 - self.digits)     # nanoseconds per printed unit
+        self._per_sec = 10 ** self.digits
         self.count = 0
         self._ref: tuple[int, int] = (0, 0)  # (0, 0): not set yet, as tcpdump's timevalisset
         # The wall-clock part of the default stamp changes once a second: localtime+strftime for every
@@ -127,40 +131,40 @@ class LinePrefix:
         number = f"{self.count:5d}  " if self.number else ""
         if self.stamp == STAMP_DEFAULT:
             # The common case, inline: this runs once per printed line (-r prints 100k lines a second).
-            usec_total = ts_ns // 1000
-            sec = usec_total // 1_000_000
+            units = ts_ns // self._unit
+            sec = units // self._per_sec
             if sec != self._stamp_sec:
                 self._stamp_sec, self._stamp_hms = sec, _clock(_timeval(ts_ns)[0], "%H:%M:%S", local=True)
             if self._stamp_hms is None:
                 return f"{number}{_STAMP_ERROR} "
-            return f"{number}{self._stamp_hms}.{usec_total % 1_000_000:06d} "
+            return f"{number}{self._stamp_hms}.{units % self._per_sec:0{self.digits}d} "
         return number + self._stamp_text(ts_ns)
 
     def _stamp_text(self, ts_ns: int) -> str:
         """Every stamp but the default."""
-        sec, usec = _timeval(ts_ns)
+        sec, frac = _timeval(ts_ns, self.digits)
         if self.stamp == STAMP_NONE:
             return ""
         if self.stamp == STAMP_UNIX:
-            return (_STAMP_ERROR if sec & 0x80000000 else f"{sec & 0xFFFFFFFF}.{usec:06d}") + " "
+            return (_STAMP_ERROR if sec & 0x80000000 else f"{sec & 0xFFFFFFFF}.{frac:0{self.digits}d}") + " "
         if self.stamp == STAMP_DATE:
-            return _stamp(_clock(sec, "%Y-%m-%d %H:%M:%S", local=True), usec) + " "
-        return self._relative(sec, usec)
+            return _stamp(_clock(sec, "%Y-%m-%d %H:%M:%S", local=True), frac, self.digits) + " "
+        return self._relative(sec, frac)
 
-    def _relative(self, sec: int, usec: int) -> str:
+    def _relative(self, sec: int, frac: int) -> str:
         """-ttt (since the previous record) and -ttttt (since the first), as tcpdump's ts_print: the
         first record with a stamp other than 0.000000 becomes the reference; a record earlier than the
         reference prints the difference with a minus sign, else a space takes its place."""
         if self._ref == (0, 0):
-            self._ref = (sec, usec)
-        negative = (sec, usec) < self._ref
-        (a_sec, a_usec), (b_sec, b_usec) = ((self._ref, (sec, usec)) if negative else ((sec, usec), self._ref))
-        d_sec, d_usec = a_sec - b_sec, a_usec - b_usec
-        if d_usec < 0:
-            d_sec, d_usec = d_sec - 1, d_usec + 1_000_000
-        text = ("-" if negative else " ") + _stamp(_clock(d_sec, "%H:%M:%S", local=False), d_usec) + " "
+            self._ref = (sec, frac)
+        negative = (sec, frac) < self._ref
+        (a_sec, a_frac), (b_sec, b_frac) = ((self._ref, (sec, frac)) if negative else ((sec, frac), self._ref))
+        d_sec, d_frac = a_sec - b_sec, a_frac - b_frac
+        if d_frac < 0:
+            d_sec, d_frac = d_sec - 1, d_frac + self._per_sec
+        text = ("-" if negative else " ") + _stamp(_clock(d_sec, "%H:%M:%S", local=False), d_frac, self.digits) + " "
         if self.stamp == STAMP_DELTA_PREV:
-            self._ref = (sec, usec)
+            self._ref = (sec, frac)
         return text
 
 

@@ -4,8 +4,9 @@ Owns the C text of the per-CPU ring buffers (one BPF_RINGBUF_OUTPUT per shard, a
 picks the shard), building both programs in one bcc module (so they share rings and counters;
 ring buffers cannot go in the program cache, so bcc compiles them at every start), attaching the
 ingress program as XDP and the egress program as a TCX link on every device (both held by link fds:
-the kernel detaches them when the process goes, SIGKILL included), and the programs' counters by
-CPU and direction.
+the kernel detaches them when the process goes, SIGKILL included), or where TCX is missing (or
+XDPDUMP_EGRESS=clsact) as a clsact filter (clsact_egress.py), and the programs' counters by CPU and
+direction.
 
 `lo`: a frame sent on the loopback comes back in as the same frame; as `tcpdump -i lo` shows it
 once, only the egress program is attached there (so -Q in sees nothing on lo, as with tcpdump).
@@ -23,6 +24,7 @@ from xdpdump.bpf_build import SCHED_CLS, XDP, LoadedProgram, load_with_bcc
 from xdpdump.errors import PRIVILEGES_NEEDED, UserError
 from xdpdump.held_attach import HeldAttachment, attach_held
 from xdpdump.plan import CapturePlan, Target
+from xdpdump.producers import clsact_egress
 from xdpdump.producers.capture_programs import pcap_filter_source
 
 SOURCE = "mirror.c"
@@ -49,11 +51,12 @@ def rings_source(shards: int, ring_bytes: int) -> str:
 
 @dataclass
 class DeviceHooks:
-    """What is attached to one device: the XDP link (ingress) and the TCX link (egress), or None."""
+    """What is attached to one device: the XDP link (ingress) and the TCX link or clsact filter (egress), or None."""
 
     target: Target
     ingress: HeldAttachment | None
     egress_link: int | None
+    egress_filter: clsact_egress.EgressFilter | None = None
 
     @property
     def hooks(self) -> str:
@@ -62,12 +65,18 @@ class DeviceHooks:
             parts.append(f"XDP {self.ingress.mode} mode (in)")
         if self.egress_link is not None:
             parts.append("TCX (out)")
+        if self.egress_filter is not None:
+            added = ", qdisc added: left after a SIGKILL until the next start" if self.egress_filter.qdisc_added else ""
+            parts.append(f"clsact filter (out{added})")
         return ", ".join(parts) or "nothing attached (-Q in on lo: tcpdump -i lo sees its frames as sent)"
 
     def close(self) -> None:
         if self.egress_link is not None:
             os.close(self.egress_link)
             self.egress_link = None
+        if self.egress_filter is not None:
+            self.egress_filter.remove()
+            self.egress_filter = None
         if self.ingress is not None:
             self.ingress.close()
 
@@ -92,6 +101,8 @@ class MirrorPrograms:
         self.ctl_fd = self.program.table("xdpd_mctl").get_fd()
         self.counters_fd = self.program.table("xdpd_mcount").get_fd()
         self.devices: list[DeviceHooks] = []
+        self.clsact = clsact_egress.forced()
+        clsact_egress.remove_leftovers()
         for target in plan.targets:
             hooks = self._attach(target, fds[INGRESS], fds[EGRESS])
             cleanup.callback(hooks.close)
@@ -109,15 +120,27 @@ class MirrorPrograms:
         hooks = DeviceHooks(target, ingress, None)
         if self.plan.direction in ("out", "inout"):
             try:
-                hooks.egress_link = bpfsys.tcx_egress_link_create(egress_fd, device.index)
-            except OSError as e:
+                self._attach_egress(hooks, egress_fd)
+            except BaseException:
                 hooks.close()
+                raise
+        return hooks
+
+    def _attach_egress(self, hooks: DeviceHooks, egress_fd: int) -> None:
+        """A TCX link; a clsact filter where the kernel has no TCX (EINVAL, EOPNOTSUPP) or it is forced."""
+        device = hooks.target.device
+        if not self.clsact:
+            try:
+                hooks.egress_link = bpfsys.tcx_egress_link_create(egress_fd, device.index)
+                return
+            except OSError as e:
                 if e.errno == errno.EPERM:
                     raise UserError(PRIVILEGES_NEEDED) from e
-                raise UserError(f"{device.name}: cannot attach the egress program with a TCX link ({e.strerror}); "
-                                "--mirror needs Linux 6.6 or later for sent frames (-Q in captures received "
-                                "ones only)") from e
-        return hooks
+                if e.errno not in (errno.EINVAL, errno.EOPNOTSUPP):
+                    raise UserError(f"{device.name}: cannot attach the egress program with a TCX link "
+                                    f"({e.strerror})") from e
+                log.get().info("no TCX on %s (%s): egress by a clsact filter", device.name, e.strerror)
+        hooks.egress_filter = clsact_egress.attach(egress_fd, EGRESS, device.name, device.index)
 
     @property
     def modes(self) -> list[str]:
@@ -126,8 +149,10 @@ class MirrorPrograms:
 
     @property
     def privileges_to_close(self) -> list[str]:
-        return [why for d in self.devices if d.ingress is not None
-                for why in [d.ingress.privileges_to_close] if why]
+        reasons = [why for d in self.devices if d.ingress is not None
+                   for why in [d.ingress.privileges_to_close] if why]
+        return reasons + [f"removing the egress filter from {d.target.device.name} by netlink"
+                          for d in self.devices if d.egress_filter is not None]
 
 
 def counter_totals(values: list[int]) -> dict[str, dict[str, int]]:
