@@ -206,11 +206,13 @@ def _v3(out: list[str], data: bytes, at: int, left: int, verbose: int) -> None:
     usm, _ = _parse(data, usm_text.start, usm_text.end - usm_text.start)
     if usm.tag != _SEQ:
         raise GiveUp
-    (_engine, boots, when, user, _auth, _priv), _ = _fields(
+    (_engine, boots, when, user, _auth, _priv), usm_used = _fields(
         data, usm.start, usm.end, (_OCTETS, _INTEGER, _INTEGER, _OCTETS, _OCTETS, _OCTETS))
     if verbose:
         out.append(f"B={_int(data, boots)} T={_int(data, when)} ")
     out.append(f"U={_value(data, user)} ")
+    if usm_used < usm.end:
+        raise GiveUp  # bytes after the USM's six fields: tcpdump's count of them is not reproduced here
     if verbose:
         out.append("} { ScopedPDU ")
     scoped, used = _parse(data, at, end - at)
