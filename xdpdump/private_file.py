@@ -11,6 +11,7 @@ any path; a FIFO or file that someone else made would hand them the capture. All
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import stat
@@ -64,8 +65,6 @@ def open_private(path: str, flags: int, label: str, truncate: bool) -> int:
 
 
 def _refusal(label: str, e: OSError) -> str:
-    import errno
-
     if e.errno == errno.ELOOP:
         return f"{label}: is a symbolic link; refused (give the file's own path, or - for stdout)"
     if e.errno == errno.ENXIO:
