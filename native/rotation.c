@@ -11,7 +11,7 @@
  *   -W, which wraps the counter to 0 at W: a ring that overwrites the oldest);
  * - the first file has no number unless -C and -W are both given (then it is 0, padded).
  *
- * Files are created only as openat(dir_fd, NAME, ROT_OPEN_FLAGS, 0644): dir_fd is the -w directory,
+ * Files are created only as openat(dir_fd, NAME, ROT_OPEN_FLAGS, 0600): dir_fd is the -w directory,
  * opened by the supervisor at set-up; NAME is a single path component (no '/', never "." or "..");
  * the flags are fixed (the archive policy allows exactly these, O_NOFOLLOW included, so no symlink
  * planted in the directory leads elsewhere). The new file is moved onto the writer's descriptor number
@@ -89,7 +89,7 @@ int xdpd_rot_name(struct xdpd_rotation *r, int cnt, int width)
 int xdpd_rot_open(struct xdpd_rotation *r, int onto_fd)
 {
     /* The raw call, so the flags the kernel (and the seccomp filter) sees are exactly these. */
-    int fd = (int)syscall(SYS_openat, r->dirfd, r->open_name, XDPD_ROT_OPEN_FLAGS, 0644);
+    int fd = (int)syscall(SYS_openat, r->dirfd, r->open_name, XDPD_ROT_OPEN_FLAGS, 0600);
     if (fd < 0)
         return xdpd_fail(XDPD_STEP_WRITE, errno, "openat(dir_fd=%d, \"%s\")", r->dirfd, r->open_name);
     if (onto_fd < 0 || onto_fd == fd)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 
@@ -54,8 +55,9 @@ def test_captured_frames_are_consumed_and_unmatched_ones_reach_the_stack(pair, t
     assert run.summary()["received by filter"] == 10
 
 
-def test_ssh_guard_leaves_port_22_to_the_stack(pair, tmp_path):
+def test_ssh_guard_leaves_port_22_to_the_stack(pair, tmp_path, monkeypatch):
     cap, peer = pair
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)  # the suite may run over SSH: today's rule here
     out = tmp_path / "f.pcap"
     run = start_capture(cap.ns, "-i", cap.dev, "-w", str(out))
     assert "TCP port 22 left to the stack" in run.stderr
@@ -199,3 +201,69 @@ def test_two_interfaces_into_one_pcapng_named_per_interface(pair, tmp_path):
     fields = run_cmd(["tshark", "-r", str(out), "-T", "fields", "-e", "frame.interface_name", "-e", "data.data"])
     got = sorted(tuple(line.split("\t")) for line in fields.stdout.splitlines())
     assert got == sorted([(cap.dev, b"veth-1".hex()), (cap.dev, b"veth-2".hex()), ("lo", b"lo-1".hex())])
+
+
+def _connect_from(peer, cap, port: int, timeout: float) -> socket.socket:
+    """A TCP connection attempt from peer:port to cap:22 (it may never complete: the capture takes it)."""
+    client = peer.ns.socket(socket.AF_INET, socket.SOCK_STREAM)
+    client.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    client.bind((peer.ip4, port))
+    client.settimeout(timeout)
+    with contextlib.suppress(TimeoutError, OSError):
+        client.connect((cap.ip4, 22))
+    return client
+
+
+def test_ssh_guard_is_pinned_to_the_session_in_ssh_connection(pair, tmp_path, monkeypatch):
+    """With SSH_CONNECTION naming a session, only its segments (both ways) are left to the stack: a
+    connection to port 22 from another port is captured, so nothing hides behind port 22."""
+    cap, peer = pair
+    monkeypatch.setenv("SSH_CONNECTION", f"{peer.ip4} 40000 {cap.ip4} 22")
+    out = tmp_path / "f.pcap"
+    run = start_capture(cap.ns, "-i", cap.dev, "-w", str(out))
+    assert f"the SSH session {peer.ip4}:40000 <-> {cap.ip4}:22 left to the stack" in run.stderr
+    with cap.ns.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind((cap.ip4, 22))
+        listener.listen(2)
+        listener.settimeout(10)
+        with _connect_from(peer, cap, 40000, 10) as session:
+            conn, _ = listener.accept()
+            with conn:
+                session.sendall(b"SSH-2.0-session\r\n")
+                assert conn.recv(100) == b"SSH-2.0-session\r\n"
+                conn.sendall(b"SSH-2.0-server\r\n")
+                assert session.recv(100) == b"SSH-2.0-server\r\n"
+        with _connect_from(peer, cap, 40001, 0.5):
+            pass
+    assert stop(run) == 0, run.stderr
+    lines = tcpdump_read(out)
+    assert [ln for ln in lines if f"{peer.ip4}.40001 > {cap.ip4}.22: Flags [S]" in ln], lines
+    assert not [ln for ln in lines if ".40000" in ln], lines
+
+
+def test_ssh_guard_without_ssh_connection_says_so_with_v(pair, tmp_path, monkeypatch):
+    cap, _peer = pair
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    run = start_capture(cap.ns, "-i", cap.dev, "-v", "-w", str(tmp_path / "f.pcap"))
+    assert stop(run) == 0, run.stderr
+    assert ("TCP port 22 left to the stack; no SSH_CONNECTION: any TCP port 22 segment, either way "
+            "(--capture-ssh to capture it)") in run.stderr
+
+
+def test_an_ipv6_ssh_session_loads_and_bad_ssh_connection_keeps_todays_rule(pair, tmp_path, monkeypatch):
+    from xdpdump.capture_program import SshSession
+
+    assert str(SshSession.parse("::ffff:198.18.0.2 40000 198.18.0.1 22")) == "198.18.0.2:40000 <-> 198.18.0.1:22"
+    for bad in ("", "198.18.0.2 40000 198.18.0.1", "198.18.0.2 40000 fd00::1 22", "198.18.0.2 0 198.18.0.1 22",
+                "x 1 y 2"):
+        assert SshSession.parse(bad) is None, bad
+    cap, _peer = pair
+    monkeypatch.setenv("SSH_CONNECTION", "fd00::2 40000 fd00::1 22")
+    run = start_capture(cap.ns, "-i", cap.dev, "-w", str(tmp_path / "f.pcap"))
+    assert stop(run) == 0, run.stderr
+    assert "the SSH session [fd00::2]:40000 <-> [fd00::1]:22 left to the stack" in run.stderr
+    monkeypatch.setenv("SSH_CONNECTION", "not a session")
+    run = start_capture(cap.ns, "-i", cap.dev, "-w", str(tmp_path / "g.pcap"))
+    assert stop(run) == 0, run.stderr
+    assert "TCP port 22 left to the stack (--capture-ssh to capture it)" in run.stderr

@@ -131,3 +131,41 @@ def test_the_inline_tap_stamps_each_frame_too(lab, tmp_path):
     out = tmp_path / "f.pcapng"
     sent = capture_stalled_burst((a1, a0), out, "--pcapng", "--forward", b1.dev, to=b0)
     check_stamps(tshark_epoch_ns(out), sent, 1)
+
+
+def _pcapng_one_frame(path, tsresol: int, units: int) -> None:
+    """A pcapng file of one UDP frame stamped ``units`` of ``if_tsresol`` (little-endian)."""
+    def block(kind: int, body: bytes) -> bytes:
+        body += bytes(-len(body) % 4)
+        return struct.pack("<II", kind, len(body) + 12) + body + struct.pack("<I", len(body) + 12)
+
+    frame = bytes.fromhex("ffffffffffff02000000000108004500002000010000401100" + "00c6120001c6120002"
+                          + "30393039000c0000") + b"hi\0\0"
+    shb = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    idb = block(1, struct.pack("<HHI", 1, 0, 65535) + struct.pack("<HHB3x", 9, 1, tsresol) + bytes(4))
+    epb = block(6, struct.pack("<IIIII", 0, units >> 32, units & 0xFFFFFFFF, len(frame), len(frame)) + frame)
+    path.write_bytes(shb + idb + epb)
+
+
+@pytest.mark.parametrize("units", [1 << 40, 1 << 56, (1 << 64) - 1])
+@pytest.mark.parametrize("flags", [[], ["-tttt"], ["-e"], ["-tt", "-v"]])
+def test_a_stamp_past_any_calendar_prints_what_tcpdump_prints(tmp_path, units, flags):
+    """if_tsresol 0 (whole seconds) and a 64-bit stamp: a year past what localtime can give. tcpdump
+    prints "[Error converting time]" there (or the date, where it can); -r neither ends nor differs."""
+    path = tmp_path / "far.pcapng"
+    _pcapng_one_frame(path, 0, units)
+    ours = run([str(VENV_BIN / "xdpdump"), "-n", *flags, "-r", str(path)], check=False)
+    assert ours.returncode == 0, ours.stderr
+    assert ours.stdout.splitlines() == tcpdump_read(path, *flags)
+
+
+@pytest.mark.parametrize("units", [1 << 40, 1 << 56])
+def test_json_gives_a_stamp_past_its_calendar_as_null(tmp_path, units):
+    import json
+
+    path = tmp_path / "far.pcapng"
+    _pcapng_one_frame(path, 0, units)
+    ours = run([str(VENV_BIN / "xdpdump"), "--json", "-r", str(path)], check=False)
+    assert ours.returncode == 0, ours.stderr
+    obj = json.loads(ours.stdout)
+    assert (obj["time"], obj["ts_ns"]) == (None, units * 1_000_000_000)

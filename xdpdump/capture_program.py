@@ -9,6 +9,7 @@ back a program --force replaced.
 from __future__ import annotations
 
 import ctypes
+import ipaddress
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -26,10 +27,62 @@ PROGRAM_FUNCTION = "xdpd_capture"
 COUNTER_NAMES = loader.CAPTURE_NAMES
 
 
-def default_filter_source(capture_ssh: bool) -> str:
-    """The filter used without an expression: everything, or everything but SSH (the default)."""
+def default_filter_source(capture_ssh: bool, ssh_session: SshSession | None = None) -> str:
+    """The filter used without an expression: everything, or everything but SSH (the default): the
+    session ``ssh_session`` names, or without one every TCP segment from or to port 22."""
     name = "filter_all.c" if capture_ssh else "filter_ssh_guard.c"
-    return (BPF_DIR / name).read_text()
+    source = (BPF_DIR / name).read_text()
+    if capture_ssh or ssh_session is None:
+        return source
+    return ssh_session.defines() + source
+
+
+@dataclass(frozen=True)
+class SshSession:
+    """The SSH session xdpdump runs in, from SSH_CONNECTION: "CLIENT_IP CLIENT_PORT SERVER_IP SERVER_PORT"."""
+
+    client: ipaddress.IPv4Address | ipaddress.IPv6Address
+    client_port: int
+    server: ipaddress.IPv4Address | ipaddress.IPv6Address
+    server_port: int
+
+    @classmethod
+    def parse(cls, text: str | None) -> SshSession | None:
+        """The session, or None when ``text`` is absent or not four such fields of one family."""
+        fields = (text or "").split()
+        if len(fields) != 4:
+            return None
+        try:
+            client, server = (_unmapped(ipaddress.ip_address(fields[i])) for i in (0, 2))
+            ports = int(fields[1]), int(fields[3])
+        except ValueError:
+            return None
+        if client.version != server.version or not all(0 < p < 65536 for p in ports):
+            return None
+        return cls(client, ports[0], server, ports[1])
+
+    def defines(self) -> str:
+        """The C macros filter_ssh_guard.c reads: the family, each address as a test of its bytes."""
+        def test(name: str, addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+            each = " && ".join(f"(p)[{i}] == {b}" for i, b in enumerate(addr.packed))
+            return f"#define {name}(p) ({each})\n"
+
+        return ("#define XDPD_SSH_SESSION 1\n"
+                f"#define XDPD_SSH_V6 {int(self.client.version == 6)}\n"
+                + test("XDPD_SSH_CLIENT", self.client) + test("XDPD_SSH_SERVER", self.server)
+                + f"#define XDPD_SSH_CLIENT_PORT {self.client_port}\n#define XDPD_SSH_SERVER_PORT {self.server_port}\n")
+
+    def __str__(self) -> str:
+        return f"{_endpoint(self.client, self.client_port)} <-> {_endpoint(self.server, self.server_port)}"
+
+
+def _unmapped(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
+    """An IPv4-mapped IPv6 address (sshd on a dual-stack socket) as the IPv4 address on the wire."""
+    return addr.ipv4_mapped if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped else addr
+
+
+def _endpoint(addr: ipaddress.IPv4Address | ipaddress.IPv6Address, port: int) -> str:
+    return f"[{addr}]:{port}" if addr.version == 6 else f"{addr}:{port}"
 
 
 @dataclass

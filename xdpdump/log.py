@@ -45,13 +45,11 @@ class RoleLogHandler(logging.Handler):
 
 
 def open_log_file(path: str) -> int:
-    """Open (append, create) the log file; done by the supervisor before any sandbox is installed."""
-    from xdpdump.errors import UserError
+    """Open (append, create 0600) the log file as private_file.py says; done by the supervisor before
+    any sandbox is installed."""
+    from xdpdump.private_file import open_private
 
-    try:
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_CLOEXEC, 0o640)
-    except OSError as e:
-        raise UserError(f"--log-file {path}: {e.strerror}") from e
+    return open_private(path, os.O_WRONLY | os.O_APPEND, f"--log-file {path}", truncate=False)
 
 
 def configure(log_fd: int | None, role: str = "supervisor") -> logging.Logger:

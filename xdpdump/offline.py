@@ -18,6 +18,7 @@ from xdpdump.constants import LINKTYPE_ETHERNET
 from xdpdump.errors import UserError
 from xdpdump.plan import ReadPlan
 from xdpdump.printer import Printer
+from xdpdump.printer.escape import escape_text
 from xdpdump.xsk import line_format as lf
 
 
@@ -33,7 +34,7 @@ def read_and_print(plan: ReadPlan) -> int:
 def say_reading(path: str, linktype: int, snaplen: int) -> None:
     """tcpdump's first line on stderr when it reads a file."""
     name = "EN10MB (Ethernet)" if linktype == LINKTYPE_ETHERNET else str(linktype)
-    sys.stderr.write(f"reading from file {path}, link-type {name}, snapshot length {snaplen}\n")
+    sys.stderr.write(f"reading from file {escape_text(path)}, link-type {name}, snapshot length {snaplen}\n")
     sys.stderr.flush()
 
 

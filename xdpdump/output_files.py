@@ -11,17 +11,16 @@ from typing import NamedTuple
 
 from xdpdump.errors import UserError
 from xdpdump.plan import FileRotation
+from xdpdump.private_file import open_private
 from xdpdump.xsk.rotation import Rotation
 
 
 def open_output(path: str) -> int:
-    """-w's target: a new descriptor (stdout's duplicate for `-`), owned by the caller."""
+    """-w's target: a new descriptor (stdout's duplicate for `-`), owned by the caller; opened as
+    private_file.py says (no symlink, no hard link, 0600 or the sudo user's)."""
     if path == "-":
         return os.dup(sys.stdout.fileno())
-    try:
-        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-    except OSError as e:
-        raise UserError(f"{path}: {e.strerror}") from e
+    return open_private(path, os.O_WRONLY, path, truncate=True)
 
 
 class OutputDir(NamedTuple):

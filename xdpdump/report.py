@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from xdpdump.printer.escape import visible
 from xdpdump.xsk import CaptureStats
 
 
@@ -39,7 +40,8 @@ def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: li
         ]
     lines += more or []
     try:
-        sys.stderr.write(("\n" if newline_first else "") + "\n".join(lines) + "\n")
+        text = "\n".join(visible(line) for line in lines)  # device names may hold control bytes
+        sys.stderr.write(("\n" if newline_first else "") + text + "\n")
         sys.stderr.flush()
     except BrokenPipeError:
         pass  # `2>&1 | head`: nobody reads the summary; a sandboxed supervisor could not reopen stderr

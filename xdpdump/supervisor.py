@@ -45,6 +45,7 @@ from xdpdump.output_files import OutputDir, open_output, open_output_dir, rotati
 from xdpdump.plan import LISTENER_ROLES, CapturePlan, ProducerKind
 from xdpdump.post_rotate import PostRotate
 from xdpdump.printer import Printer
+from xdpdump.printer.escape import visible
 from xdpdump.producers import Producer, open_producer
 from xdpdump.promisc import Promiscuous
 from xdpdump.roles import confine
@@ -410,5 +411,6 @@ def _print(batch: list[Packet], printer: Printer, ifnames: list[str] | None, fee
 
 
 def _write_stderr(lines: list[str]) -> None:
-    sys.stderr.write("".join(line + "\n" for line in lines))
+    # Device names (any byte but "/", ":" and white space) are escaped as packet text is.
+    sys.stderr.write("".join(visible(line) + "\n" for line in lines))
     sys.stderr.flush()

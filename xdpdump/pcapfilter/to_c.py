@@ -45,8 +45,17 @@ def _be_load(ptr: str, offset: int, size: int) -> str:
     return " | ".join(parts)
 
 
+# What a comment's text keeps as itself: printable ASCII but '*' (with it gone nothing can close the
+# comment, whatever line splice, `\` or trigraph `??/`, comes between it and a '/'), and '%', '\\'
+# and '?', so the text reads back unambiguously. Anything else (newlines too) becomes %XX, its bytes.
+_COMMENT_SAFE = frozenset(chr(c) for c in range(0x20, 0x7F)) - set("*%\\?")
+
+
 def _comment(text: str) -> str:
-    return "/* " + text.replace("*/", "* /").replace("\t", " ") + " */"
+    """``text`` (the user's filter expression among it) as one C comment that nothing in it can end."""
+    safe = "".join(c if c in _COMMENT_SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogateescape"))
+                   for c in text)
+    return "/* " + safe + " */"
 
 
 def _label(n: int) -> str:

@@ -16,6 +16,7 @@ native fast path, fast_path.py, prints the common lines of the default form).
 
 from __future__ import annotations
 
+from xdpdump.printer.escape import escape_text, visible
 from xdpdump.printer.fast_path import fast_path_for
 from xdpdump.printer.hexdump import payload_dump
 from xdpdump.printer.options import PrintOptions
@@ -53,9 +54,16 @@ class Printer:
             if line is not None:
                 return line
         try:
-            body = self._lines.body(data, wire_len, linktype)
+            return visible(self._format(ts_ns, data, wire_len, ifname, linktype, outbound))
         except Exception as e:  # a printer bug must not end a capture; say what happened instead
-            body = f"[printer error: {type(e).__name__}: {e}] {len(data)} bytes"
+            return _error(e, data)
+
+    def _format(self, ts_ns: int, data: bytes, wire_len: int, ifname: str | None, linktype: int,
+                outbound: bool) -> str:
+        try:
+            body = self._lines.body(data, wire_len, linktype)
+        except Exception as e:  # the decoders' bug: the line keeps its stamp and says so
+            body = _error(e, data)
         if self._json_line is not None:
             return self._json_line(ts_ns, data, wire_len, ifname, body, linktype)
         refused = self._prefix.refused(len(data), wire_len)
@@ -67,6 +75,12 @@ class Printer:
         if self._dumps:
             return head + body + payload_dump(data, self._lines.link_hdrlen, self.opts)
         return head + body
+
+
+def _error(e: Exception, data: bytes) -> str:
+    """The one line a frame gets when printing it raised: the message escaped, as it may quote the
+    packet (and a newline in it would start a line of its own)."""
+    return f"[printer error: {escape_text(f'{type(e).__name__}: {e}')}] {len(data)} bytes"
 
 
 def format_packet(ts_ns: int, data: bytes, wire_len: int, opts: PrintOptions, ifname: str | None = None,

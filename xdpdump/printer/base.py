@@ -78,16 +78,6 @@ def linkaddr(b: bytes) -> str:
     return b.hex(":")
 
 
-def print_char(c: int) -> str:
-    """tcpdump's fn_print_char: M- for bytes above 0x7f, ^X for control characters."""
-    text = ""
-    if c >= 0x80:
-        text, c = "M-", c & 0x7F
-    if not 0x20 <= c <= 0x7E:
-        text, c = text + "^", c ^ 0x40
-    return text + chr(c)
-
-
 def need(data: bytes, end: int, proto: str) -> None:
     """Raise ``Truncated(proto)`` unless ``data`` holds bytes up to ``end``."""
     if len(data) < end:

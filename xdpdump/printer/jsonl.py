@@ -1,10 +1,10 @@
 """--json: one JSON object per packet, from one scapy dissection.
 
-Object: ``time`` (ISO 8601, local time with offset, microseconds), ``ts_ns`` (epoch nanoseconds),
+Object: ``time`` (ISO 8601, local time with offset, microseconds; null past year 9999), ``ts_ns`` (epoch nanoseconds),
 ``interface`` (or null), ``wire_len``, ``captured_len``, ``summary`` (the text line without timestamp)
 and ``layers``: a list of ``{"name": ..., "fields": {...}}`` from the outermost header inwards. Field
 values are JSON-native (ints, strings); bytes become hex; a payload layer gives its length instead of
-its contents, so a line stays small.
+its contents, so a line stays small. Text is ASCII: anything else is a JSON escape (``\\u001b``).
 """
 
 from __future__ import annotations
@@ -59,10 +59,8 @@ def decoded_layers(data: bytes, linktype: int = 1) -> list[dict[str, Any]]:
 
 def json_line(ts_ns: int, data: bytes, wire_len: int, ifname: str | None, summary: str,
               linktype: int = 1) -> str:
-    sec, usec = divmod(ts_ns // 1000, 1_000_000)
-    stamp = dt.datetime.fromtimestamp(sec).astimezone().replace(microsecond=usec)
     obj = {
-        "time": stamp.isoformat(timespec="microseconds"),
+        "time": _iso_time(ts_ns),
         "ts_ns": ts_ns,
         "interface": ifname,
         "wire_len": wire_len,
@@ -70,4 +68,15 @@ def json_line(ts_ns: int, data: bytes, wire_len: int, ifname: str | None, summar
         "summary": summary,
         "layers": decoded_layers(data, linktype),
     }
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+    # ensure_ascii escapes every character past 0x7f and json every control character; DEL, which
+    # JSON lets through, is escaped too, so a line holds printable ASCII only.
+    return json.dumps(obj, separators=(",", ":")).replace("\x7f", "\\u007f")
+
+
+def _iso_time(ts_ns: int) -> str | None:
+    """The stamp as ISO 8601 local time, or None for one past datetime's years (a pcapng's 64 bits)."""
+    sec, usec = divmod(ts_ns // 1000, 1_000_000)
+    try:
+        return dt.datetime.fromtimestamp(sec).astimezone().replace(microsecond=usec).isoformat(timespec="microseconds")
+    except (OverflowError, OSError, ValueError):
+        return None

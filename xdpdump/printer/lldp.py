@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import struct
 
-from xdpdump.printer.base import Base, Truncated, print_char
+from xdpdump.printer.base import Base, Truncated
+from xdpdump.printer.escape import print_char
 from xdpdump.printer.hexdump import hex_lines
 
 _CDP_TLVS = {1: ("Device-ID", -1, -1), 2: ("Address", -1, -1), 3: ("Port-ID", -1, -1), 4: ("Capability", 4, 4),

@@ -7,7 +7,8 @@ Any element cut short ends the line with `` [|resp]``, as in tcpdump.
 
 from __future__ import annotations
 
-from xdpdump.printer.base import Truncated, print_char
+from xdpdump.printer.base import Truncated
+from xdpdump.printer.escape import print_char
 
 _INT_MAX = 2**31 - 1
 _BAD_LENGTH = {-1: " null", -3: " length too large", -4: " length negative and not -1"}

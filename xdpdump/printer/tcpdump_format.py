@@ -85,7 +85,10 @@ def _clock(sec: int, fmt: str, local: bool) -> str | None:
     checks bit 31 of the seconds as a 32-bit number, whatever the platform's time_t."""
     if sec & 0x80000000:
         return None
-    return time.strftime(fmt, time.localtime(sec) if local else time.gmtime(sec))
+    try:
+        return time.strftime(fmt, time.localtime(sec) if local else time.gmtime(sec))
+    except (OverflowError, OSError, ValueError):
+        return None  # a year past the C library's (pcapng's 64-bit stamps): its localtime's NULL
 
 
 def _stamp(clock: str | None, frac: int, digits: int = 6) -> str:

@@ -9,6 +9,7 @@ both capture through this; they differ only in what the net role does with a fra
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable
 
 from xdpdump import capture_program, log
@@ -25,8 +26,14 @@ def pcap_filter_source(plan: CapturePlan) -> tuple[str, str]:
         return compiled.c_source(), f"filter '{plan.expression}' in XDP"
     if plan.capture_ssh:
         return capture_program.default_filter_source(capture_ssh=True), "no filter"
+    # The session xdpdump runs in, when sshd said which (SSH_CONNECTION): only it is left to the stack.
+    session = capture_program.SshSession.parse(os.environ.get("SSH_CONNECTION"))
+    if session is not None:
+        return (capture_program.default_filter_source(capture_ssh=False, ssh_session=session),
+                f"the SSH session {session} left to the stack (--capture-ssh to capture it)")
+    unpinned = "; no SSH_CONNECTION: any TCP port 22 segment, either way" if plan.verbose else ""
     return (capture_program.default_filter_source(capture_ssh=False),
-            "TCP port 22 left to the stack (--capture-ssh to capture it)")
+            f"TCP port 22 left to the stack{unpinned} (--capture-ssh to capture it)")
 
 
 class CapturePrograms:
