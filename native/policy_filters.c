@@ -53,11 +53,14 @@ int xdpd_gui_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd)
     return bytes_or_fail("gui", populate_sock_filter_policy_gui(XDPD_FILTER_MAX, out, logfile_fd, listen_fd));
 }
 
-int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd, unsigned int linkwatch_fd)
+int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd, unsigned int linkwatch_fd,
+                           const unsigned int role_pids[4])
 {
     struct sock_filter filter[XDPD_FILTER_MAX];
     int len = bytes_or_fail("supervisor", populate_sock_filter_policy_supervisor(XDPD_FILTER_MAX, filter, logfile_fd,
-                                                                                 linkwatch_fd));
+                                                                                 linkwatch_fd, role_pids[0],
+                                                                                 role_pids[1], role_pids[2],
+                                                                                 role_pids[3]));
     if (len < 0)
         return len;
     if ((size_t)len > out_len)

@@ -9,14 +9,29 @@ import signal
 import subprocess
 import time
 
+import pytest
 from capture_helpers import start_capture, tcpdump_read, xdp_attached, z_calls, z_recorder
 from netns import send_udp
+
+from xdpdump.roles.identity import role_identity
 
 PAYLOAD = b"r" * 1400  # ~1.4 kB frames: 1 MB holds about 700
 
 
 def payloads(n: int) -> list[bytes]:
     return [f"{i:06d}".encode() + PAYLOAD for i in range(n)]
+
+
+@pytest.fixture(autouse=True)
+def tmp_path_for_the_archive_role(tmp_path):
+    """The archive role creates rotated files as an unprivileged user (roles/identity.py): the
+    directory's owner when that is not root, so the test's directory is given to the role user."""
+    give_to_role_user(tmp_path)
+
+
+def give_to_role_user(path) -> None:
+    who = role_identity()
+    os.chown(path, who.uid, who.gid)
 
 
 def files_in(d) -> list[str]:
@@ -107,6 +122,7 @@ def test_live_U_records_reach_the_pipe_before_the_capture_ends(pair, tmp_path):
 def test_live_z_runs_on_each_closed_file_and_leaves_no_helper(pair, tmp_path):
     cap, peer = pair
     script, log, outdir = z_recorder(tmp_path)
+    give_to_role_user(outdir)
     run = start_capture(cap.ns, "-i", cap.dev, "-C", "1", "-z", str(script), "-w", str(outdir / "z.pcap"),
                         "udp port 9000")
     send_udp(peer, cap, 9000, payloads(2000))

@@ -122,5 +122,7 @@ def test_native_supervisor_filter_is_the_python_compilers(logfile_fd, linkwatch_
     from xdpdump.xsk import supervisor_filter
 
     policy = load_policy(POLICIES / "supervisor.seccomppolicy")
-    assert supervisor_filter(logfile_fd, linkwatch_fd) == instantiate(compile_policy(policy, host_arch().name),
-                                                                      logfile_fd=logfile_fd, linkwatch_fd=linkwatch_fd)
+    pids = {"net": 4001, "archive": 4002, "gui": 4004}
+    assert supervisor_filter(logfile_fd, linkwatch_fd, pids) == instantiate(
+        compile_policy(policy, host_arch().name), logfile_fd=logfile_fd, linkwatch_fd=linkwatch_fd,
+        net_pid=4001, archive_pid=4002, metrics_pid=0, gui_pid=4004)

@@ -13,6 +13,7 @@ import os
 import resource
 import signal
 import socket
+import subprocess
 from collections.abc import Callable
 
 import pytest
@@ -29,6 +30,8 @@ syscall = _libc.syscall
 syscall.restype = ctypes.c_long
 syscall.argtypes = [ctypes.c_long] * 7
 
+
+NO_ROLE_PIDS = {"net_pid": 0, "archive_pid": 0, "metrics_pid": 0, "gui_pid": 0}  # the supervisor signals no one
 
 def sys6(name: str, *args: int) -> int:
     """A raw syscall with full 64-bit arguments (no libc wrapper adding calls of its own)."""
@@ -350,7 +353,6 @@ def test_supervisor_policy_runs_python(pipe):
     from scapy.layers.l2 import Ether
 
     frame = bytes(Ether() / IP(src="198.18.0.2", dst="198.18.0.1") / UDP(sport=1, dport=2) / b"x")
-    program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1)
     expected = Ether(frame).summary()   # scapy imports its layers lazily: warm it up before the filter
     out_r, out_w = os.pipe()
 
@@ -359,6 +361,9 @@ def test_supervisor_policy_runs_python(pipe):
         if victim == 0:
             while True:
                 signal.pause()
+        # the victim plays a role: the supervisor may signal the pids of its roles only
+        program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1,
+                               **{**NO_ROLE_PIDS, "net_pid": victim})
         os.dup2(out_w, 1)
         install_seccomp(program)
         blobs = [bytes(100_000 * (i % 3 + 1)) for i in range(20)]   # large blocks: mmap/munmap
@@ -394,7 +399,8 @@ def test_supervisor_policy_runs_python(pipe):
 @pytest.mark.parametrize("forbidden", ["open", "socket", "exec"])
 def test_supervisor_policy_forbids_opening(pipe, forbidden):
     _, w = pipe
-    program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1)
+    program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1,
+                           **NO_ROLE_PIDS)
     actions = {
         "open": lambda: os.open("/etc/hostname", os.O_RDONLY) * 0,
         "socket": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM) and 0,
@@ -427,3 +433,63 @@ def test_supervisor_policy_reads_the_link_watch_and_nothing_else(pipe):
         assert killed_by_sigsys(run_child(program, lambda: len(os.read(r, 6)) * 0))
     finally:
         watch.close()
+
+
+def test_supervisor_may_signal_its_roles_pids_only():
+    """kill() from the supervisor's filter reaches the pids it was built with; any other process, even
+    one of its own children, kills the supervisor instead."""
+    from xdpdump.xsk import supervisor_filter
+
+    role, other = (subprocess.Popen(["sleep", "30"]) for _ in range(2))
+    try:
+        program = supervisor_filter(2, 2, {"net": role.pid})
+        assert exited_ok(run_child(program, lambda: 0 if os.kill(role.pid, 0) is None else 1))
+        assert killed_by_sigsys(run_child(program, lambda: 0 if os.kill(other.pid, 0) is None else 1))
+        # a role that does not run (pid 0) grants nothing: kill(0, ...) is the whole process group
+        assert killed_by_sigsys(run_child(supervisor_filter(2, 2, {}), lambda: os.kill(0, 0) or 0))
+    finally:
+        for p in (role, other):
+            p.kill()
+            p.wait()
+
+
+CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID, CLOCK_BOOTTIME = 0, 1, 2, 7
+ROLE_PARAMS = {
+    "net": {"logfile_fd": 2, "xsk_fd_first": 3, "xsk_fd_last": 3},
+    "net_mirror": {"logfile_fd": 2, "ring_fd_first": 3, "ring_fd_last": 3},
+    "archive": {"logfile_fd": 2, "archive_fd": 3, "dir_fd": 0xFFFFFFFF, "notify_fd": 0xFFFFFFFF},
+    "metrics": {"logfile_fd": 2, "listen_fd": 3},
+    "gui": {"logfile_fd": 2, "listen_fd": 3},
+    "supervisor": {"logfile_fd": 2, "linkwatch_fd": 3, **NO_ROLE_PIDS},
+}
+
+
+@pytest.mark.parametrize("role", sorted(ROLE_PARAMS))
+def test_clock_gettime_takes_the_monotonic_and_wall_clocks_only(role):
+    """The raw syscall (what glibc makes when the vDSO cannot read the clocksource): CLOCK_MONOTONIC
+    and CLOCK_REALTIME are answered, any other clock id kills."""
+    program = role_program(role, **ROLE_PARAMS[role])
+    ts = ctypes.create_string_buffer(16)
+    for clock in (CLOCK_MONOTONIC, CLOCK_REALTIME):
+        assert exited_ok(run_child(program, lambda c=clock: sys6("clock_gettime", c, ctypes.addressof(ts))))
+    for clock in (CLOCK_BOOTTIME, CLOCK_PROCESS_CPUTIME_ID):
+        assert killed_by_sigsys(run_child(program, lambda c=clock: sys6("clock_gettime", c, ctypes.addressof(ts))))
+
+
+@pytest.mark.parametrize("role", ["net", "archive", "supervisor"])
+def test_clock_nanosleep_takes_the_monotonic_and_wall_clocks_only(role):
+    program = role_program(role, **ROLE_PARAMS[role])
+    ts = ctypes.create_string_buffer(16)  # zero: returns at once
+    assert exited_ok(run_child(program, lambda: sys6("clock_nanosleep", CLOCK_MONOTONIC, 0, ctypes.addressof(ts), 0)))
+    assert killed_by_sigsys(run_child(program, lambda: sys6("clock_nanosleep", CLOCK_BOOTTIME, 0,
+                                                            ctypes.addressof(ts), 0)))
+
+
+def test_archive_ppoll_only_sleeps():
+    """The archive role's ppoll has no descriptor to wait on: nfds 0 naps, a descriptor kills."""
+    program = role_program("archive", **ROLE_PARAMS["archive"])
+    ts = ctypes.create_string_buffer(16)
+    pfd = ctypes.create_string_buffer(8)  # struct pollfd {fd 0, events 0}
+    assert exited_ok(run_child(program, lambda: sys6("ppoll", 0, 0, ctypes.addressof(ts), 0, 8)))
+    assert killed_by_sigsys(run_child(program, lambda: sys6("ppoll", ctypes.addressof(pfd), 1,
+                                                            ctypes.addressof(ts), 0, 8) * 0))

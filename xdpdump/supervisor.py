@@ -49,6 +49,7 @@ from xdpdump.printer.escape import visible
 from xdpdump.producers import Producer, open_producer
 from xdpdump.promisc import Promiscuous
 from xdpdump.roles import confine
+from xdpdump.roles.identity import Identity, archive_identity, role_identity_note
 from xdpdump.roles.listener import bound_port, open_listener
 from xdpdump.roles.process import RoleProcess, spawn_role
 from xdpdump.sandbox.install import install_seccomp
@@ -104,6 +105,7 @@ def run_capture(plan: CapturePlan) -> int:
         if out is not None:
             cleanup.callback(out.close)
         outdir, helper = _open_output_dir(plan, cleanup) if files else (None, None)
+        archive_who = archive_identity(outdir.fd if outdir else None, plan.outputs.write or "")
         listeners = _open_listeners(plan, cleanup)  # a port taken costs nothing yet: nothing is attached
         if plan.promiscuous:  # as tcpdump, unless -p; the kernel lets go if this process dies
             cleanup.callback(Promiscuous((t.device.index, t.device.name) for t in plan.targets).close)
@@ -130,6 +132,8 @@ def run_capture(plan: CapturePlan) -> int:
                                    unbuffered=plan.outputs.unbuffered, rotation=rotation,
                                    nano=plan.outputs.ts_precision == "nano")
             cleanup.callback(writer.close)
+            if rotation is not None:  # the first file is made here; the archive role's user owns them all
+                os.fchown(writer.fd, archive_who.uid, archive_who.gid)
         consumer = ring.consumer() if plan.outputs.prints else None
         region = _metrics_region(plan, producer, writer, cleanup) if listeners else None
         # The feed is made from what is printed: with -w there is none, and the page says so.
@@ -139,12 +143,13 @@ def run_capture(plan: CapturePlan) -> int:
 
         roles: list[RoleProcess] = []
         cleanup.callback(_stop_roles, ring, roles)  # registered first: a role forked is a role stopped
-        _spawn_roles(plan, roles, producer, writer, out, log_fd, listeners, region, ring)
+        _spawn_roles(plan, roles, producer, writer, out, log_fd, listeners, region, ring, archive_who)
+        confine.not_dumpable()  # set-up done: nothing of this process may be read by ptrace or a core
         if feed is not None:
             feed.publish(roles, force=True)  # live from the first request, before the banner says where
         # read from the sockets, released next
         banner = (producer.banner_lines(plan.sandbox.enabled) + _listener_banner(plan, listeners)
-                  + archive_banner(plan, landlock_abi()))
+                  + archive_banner(plan, landlock_abi()) + (role_identity_note() if plan.verbose else []))
         # The roles hold their own copies: the supervisor keeps no way to the sockets, the frames in
         # UMEM, the capture file or the listeners, only the shared record ring (to print) and counters.
         producer.release()
@@ -162,7 +167,7 @@ def run_capture(plan: CapturePlan) -> int:
         printer = Printer(plan.outputs.print_options) if consumer is not None else None
         if plan.sandbox.enabled:
             assert watch.fd is not None
-            _sandbox_supervisor(producer, log_fd, watch.fd)
+            _sandbox_supervisor(producer, log_fd, watch.fd, roles)
 
         ifnames = names if len(names) > 1 else None
         deaths = ListenerDeaths(plan.sandbox.selftest)
@@ -263,8 +268,9 @@ def _metrics_region(plan: CapturePlan, producer: Producer, writer: ArchiveWriter
 
 def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer, writer: ArchiveWriter | None,
                  out: OwnedFd | None, log_fd: int | None, listeners: dict[str, socket.socket],
-                 region: MetricsRegion | None, ring: RecordRing) -> None:
-    """Fork the roles into `roles` one by one, so whatever fails halfway still stops those forked."""
+                 region: MetricsRegion | None, ring: RecordRing, archive_who: Identity | None = None) -> None:
+    """Fork the roles into `roles` one by one, so whatever fails halfway still stops those forked.
+    archive_who: the user the archive role runs as (roles/identity.py), the role user by default."""
     log_target = log_fd if log_fd is not None else 2
     owned_log = {log_fd} if log_fd is not None else set()
     sandboxed, selftest = plan.sandbox.enabled, plan.sandbox.selftest
@@ -274,7 +280,8 @@ def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer
                             nice=NET_NICE))
     if writer is not None:
         roles.append(spawn_role("archive", writer.role_fds | owned_log,
-                                lambda: writer.enter_archive_role(log_target, sandboxed, selftest == "archive")))
+                                lambda: writer.enter_archive_role(log_target, sandboxed, selftest == "archive"),
+                                who=archive_who))
         writer.disown()  # the archive role owns the file now; this copy must never write
     for name, sock in listeners.items():
         assert region is not None
@@ -285,7 +292,7 @@ def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer
         roles.append(spawn_role(name, {fd} | owned_log, enter, spare_fds=LISTENER_SPARE_FDS))
 
 
-def _sandbox_supervisor(producer: Producer, log_fd: int | None, linkwatch_fd: int) -> None:
+def _sandbox_supervisor(producer: Producer, log_fd: int | None, linkwatch_fd: int, roles: list[RoleProcess]) -> None:
     """What the supervisor no longer needs after forking: capabilities, and every system call but
     its policy's. Where a program is held by netlink instead of a link, or --force replaced a program
     that must be put back, the end needs CAP_NET_ADMIN and a netlink socket: that supervisor stays
@@ -298,8 +305,12 @@ def _sandbox_supervisor(producer: Producer, log_fd: int | None, linkwatch_fd: in
     os.environ.setdefault("TZ", ":/etc/localtime")
     time.tzset()
     time.localtime()
-    confine.drop_capabilities()
-    install_seccomp(supervisor_filter(log_fd if log_fd is not None else 2, linkwatch_fd), tsync=True)
+    # CAP_KILL alone: the roles run as another uid, and without it neither kill() nor the roles'
+    # parent-death signal (sent with the dying supervisor's credentials) would reach them. The filter
+    # lets it signal its roles' pids only.
+    confine.drop_capabilities(keep=frozenset({confine.CAP_KILL}))
+    install_seccomp(supervisor_filter(log_fd if log_fd is not None else 2, linkwatch_fd,
+                                      {r.name: r.pid for r in roles}), tsync=True)
 
 
 class ListenerDeaths:

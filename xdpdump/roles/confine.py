@@ -4,8 +4,12 @@ Owns the steps every role takes, in this order, each one before the seccomp filt
 native entry installs) would forbid it: die with the supervisor (PR_SET_PDEATHSIG; the native entry
 then replaces SIGKILL by a signal that makes the role finish what it holds and exit), ignore the
 terminal's signals (stopping is a flag in shared memory), close every descriptor the role does not
-own and check none is left, tight rlimits, then drop every capability (bounding, ambient,
-effective, permitted, inheritable). no_new_privs is set by the native entry with the filter.
+own and check none is left, tight rlimits, then drop every capability: the bounding and ambient
+sets first (dropping the bounding set needs CAP_SETPCAP), then switch to an unprivileged user with no
+supplementary groups (roles/identity.py; needs CAP_SETUID/CAP_SETGID), then empty the effective,
+permitted and inheritable sets. The switch cancels the parent-death signal, so it is armed again, and
+the role is made non-dumpable (no ptrace or /proc/PID/mem by that user, no core). no_new_privs is set
+by the native entry with the filter.
 """
 
 from __future__ import annotations
@@ -18,8 +22,11 @@ import resource
 import signal
 
 from xdpdump.errors import UserError
+from xdpdump.roles.identity import Identity, switch_to
 
 PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+CAP_KILL = 5
 PR_CAPBSET_DROP = 24
 PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
@@ -92,25 +99,49 @@ def tighten_rlimits(owned: set[int], spare_fds: int = 0) -> None:
     resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
 
 
-def drop_capabilities() -> None:
-    """Empty every capability set; the bounding set first, since dropping it needs CAP_SETPCAP."""
+def drop_bounding_set(keep: frozenset[int] = frozenset()) -> None:
+    """Empty the bounding set (but keep) and the ambient set; needs CAP_SETPCAP, so it comes first."""
     with open("/proc/sys/kernel/cap_last_cap") as f:
         last = int(f.read())
     for cap in range(last + 1):
-        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+        if cap not in keep and _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             raise _fail(f"prctl(PR_CAPBSET_DROP, {cap})")
     if _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0:
         raise _fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)")
+
+
+def set_capabilities(keep: frozenset[int] = frozenset()) -> None:
+    """Effective and permitted sets hold exactly keep, inheritable nothing."""
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
+    for cap in keep:
+        data[cap // 32].effective |= 1 << (cap % 32)
+        data[cap // 32].permitted |= 1 << (cap % 32)
     if _libc.capset(ctypes.byref(header), data) != 0:
         raise _fail("capset")
 
 
-def confine(parent_pid: int, owned: set[int], spare_fds: int = 0) -> None:
+def drop_capabilities(keep: frozenset[int] = frozenset()) -> None:
+    """Empty every capability set but keep; the bounding set first, since dropping it needs CAP_SETPCAP."""
+    drop_bounding_set(keep)
+    set_capabilities(keep)
+
+
+def not_dumpable() -> None:
+    """No core dump, no ptrace or /proc/PID/mem by a process of the same user."""
+    if _libc.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise _fail("prctl(PR_SET_DUMPABLE, 0)")
+
+
+def confine(parent_pid: int, owned: set[int], spare_fds: int = 0, who: Identity | None = None) -> None:
     """Everything a role does between fork and its native loop, except the filter itself."""
     die_with_parent(parent_pid)
     ignore_terminal_signals()
     keep_only_fds(owned)
     tighten_rlimits(owned, spare_fds)
-    drop_capabilities()
+    drop_bounding_set()
+    if who is not None:
+        switch_to(who)
+        die_with_parent(parent_pid)  # the kernel cleared it with the credentials
+    set_capabilities()
+    not_dumpable()

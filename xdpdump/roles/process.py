@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from xdpdump.roles.confine import confine
+from xdpdump.roles.identity import Identity, role_identity
 
 EXIT_SETUP_FAILED = 2
 EXIT_FILTER_REFUSED = 3  # native/role.c: the kernel refused the seccomp filter
@@ -72,7 +73,8 @@ class RoleProcess:
         return f"{self.name} role (pid {self.pid}) exited with status {self.status}"
 
 
-def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int = 0, spare_fds: int = 0) -> RoleProcess:
+def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int = 0, spare_fds: int = 0,
+               who: Identity | None = None) -> RoleProcess:
     """Fork a role that keeps only `owned` descriptors (plus stderr) and runs enter(), never returning.
 
     spare_fds: descriptors the role may hold beyond its own at once (a listener role's connections;
@@ -81,7 +83,11 @@ def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int 
     nice < 0 puts a role ahead of the others when they share a CPU: the net role, whose kernel rings
     hold milliseconds where the consumers have megabytes of record ring. It needs CAP_SYS_NICE, so it
     is set here, before confine() drops every capability.
+
+    who: the unprivileged user and group the role switches to (roles/identity.py); the role user by
+    default.
     """
+    who = who or role_identity()
     parent = os.getpid()
     pid = os.fork()
     if pid:
@@ -91,7 +97,7 @@ def spawn_role(name: str, owned: set[int], enter: Callable[[], None], nice: int 
             # A help, never a requirement: without CAP_SYS_NICE the role runs at the default priority.
             with contextlib.suppress(PermissionError):
                 os.nice(nice)
-        confine(parent, owned | {2}, spare_fds)
+        confine(parent, owned | {2}, spare_fds, who)
         enter()
     except BaseException as e:
         try:

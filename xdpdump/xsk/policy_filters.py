@@ -11,9 +11,16 @@ from xdpdump.xsk._native import check, ffi, lib
 _MAX_BYTES = 512 * 8  # XDPD_FILTER_MAX instructions of 8 bytes
 
 
-def supervisor_filter(logfile_fd: int, linkwatch_fd: int) -> bytes:
-    """The supervisor's seccomp filter with its log file and link-watch descriptors filled in."""
+SUPERVISOR_KILLABLE = ("net", "archive", "metrics", "gui")  # the order of the policy's pid parameters
+
+
+def supervisor_filter(logfile_fd: int, linkwatch_fd: int, role_pids: dict[str, int] | None = None) -> bytes:
+    """The supervisor's seccomp filter with its log file and link-watch descriptors filled in, and the
+    pids of its roles (by role name; absent roles are 0, which the kill rule excludes): the only
+    processes it may signal."""
+    pids = role_pids or {}
     buf = ffi.new("uint8_t[]", _MAX_BYTES)
-    n = check(lib.xdpd_supervisor_filter(buf, _MAX_BYTES, logfile_fd, linkwatch_fd),
+    n = check(lib.xdpd_supervisor_filter(buf, _MAX_BYTES, logfile_fd, linkwatch_fd,
+                                         [pids.get(name, 0) for name in SUPERVISOR_KILLABLE]),
               "cannot build the supervisor's seccomp filter")
     return ffi.buffer(buf, n)[:]
