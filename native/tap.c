@@ -304,6 +304,7 @@ int xdpd_tap_create(xdpd_tap **out, xdpd_record_ring *rr, uint32_t snaplen, uint
                          (size_t)page);
     }
     t->counters = m;
+    xdpd_net_map_add(m, t->counters_len, 0);   /* the net role's to write: the archive role drops it */
     xdpd_capture_init(&t->in, rr, snaplen, count);
     t->producer.ops = &tap_ops;
     t->producer.self = t;
@@ -346,6 +347,7 @@ void xdpd_tap_destroy(xdpd_tap *t)
 {
     if (!t)
         return;
+    xdpd_net_map_del(t->counters);
     munmap(t->counters, t->counters_len);
     free(t);
 }
