@@ -113,7 +113,7 @@ def test_sigkill_of_the_supervisor_loses_no_captured_frame(pair, tmp_path):
     assert wait_gone(roles, 30) == [], "a role outlived the capture"
     assert xdp_attached(cap.ns) == {}
     got = udp_payloads(out)
-    assert len(got) == len(sent)
+    assert len(got) == len(sent), run_.stderr
     assert got == sent
 
 
