@@ -10,11 +10,12 @@ from __future__ import annotations
 import random
 import re
 import struct
+import time
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from printer_oracle import TCPDUMP, TZ, assert_same, in_oracle_zone, tcpdump_lines, write_pcap, xdpdump_lines  # noqa: F401 (in_oracle_zone: a fixture)
+from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap, xdpdump_lines
 from printer_udp_apps import HOSTILE_LABEL, MAKERS, corpus, udp_frame
 
 from xdpdump.printer import Printer, PrintOptions
@@ -23,7 +24,6 @@ from xdpdump.printer.escape import escape
 from xdpdump.printer.udp import DECODED_UDP_PORTS, tcpdump_printer
 
 needs_tcpdump = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
-pytestmark = pytest.mark.usefixtures("in_oracle_zone")  # stamps are in the oracle's local zone
 
 T0 = 1_700_000_000_000_000_000
 FLAGS = {
@@ -36,6 +36,14 @@ FLAGS = {
     ("-q", "-v"): PrintOptions(quiet=True, verbose=1),
 }
 
+
+@pytest.fixture(autouse=True)
+def local_zone(monkeypatch):
+    monkeypatch.setenv("TZ", TZ)
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 def _write(tmp_path, frames: list[bytes], snap: dict[int, int] | None = None, name: str = "c.pcap"):
