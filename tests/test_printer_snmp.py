@@ -15,7 +15,8 @@ from printer_udp_diff import T0, compare, given_edits, mutate_payloads, mutation
 from test_printer_udp_apps import wrong_lines
 
 from xdpdump.printer import Printer, PrintOptions
-from xdpdump.printer.snmp import MAX_VARBINDS
+from xdpdump.printer.budget import WORK_LIMIT
+from xdpdump.printer.snmp import VARBIND_UNITS
 from xdpdump.printer.udp import DECODED_UDP_PORTS, tcpdump_printer
 
 needs_tcpdump = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
@@ -118,10 +119,11 @@ def test_known_lines(tmp_path):
 
 @needs_tcpdump
 def test_varbinds_are_bounded(tmp_path):
-    """Past MAX_VARBINDS bindings the printer prints the generic UDP line rather than walk them."""
+    """Past the frame's work limit (budget.py) the printer prints the generic UDP line rather than walk
+    the bindings."""
     rng = random.Random(2)
     bind = _t(0x30, _t(0x06, b"\x2b") + b"\x05\x00")
-    for count, generic in ((MAX_VARBINDS + 1, True), (50, False)):
+    for count, generic in ((WORK_LIMIT // VARBIND_UNITS + 1, True), (30, False)):
         msg = _message(_pdu(0xA0, 0, 0, bind * count))
         frame = udp_frame(rng, 40000, 161, msg)
         line = Printer(PrintOptions()).format(T0, frame, len(frame))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 import struct
 
+from xdpdump.printer.budget import Budget
 from xdpdump.printer.hexdump import hex_ascii_lines, hex_lines
 from xdpdump.printer.options import PrintOptions
 
@@ -88,6 +89,7 @@ class Base:
     """The state a protocol mixin may use (set by LineFormatter)."""
 
     opts: PrintOptions
+    budget: Budget  # the frame's work limit: every loop over a count the sender chooses spends from it
 
     def default_print(self, out: list[str], payload: bytes, suppressible: bool = True) -> None:
         """tcpdump's ND_DEFAULTPRINT: a hex-and-ASCII dump of what it did not decode. Most of its

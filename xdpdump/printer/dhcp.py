@@ -10,6 +10,7 @@ from __future__ import annotations
 import struct
 
 from xdpdump.printer.base import Truncated, ip4_at, mac
+from xdpdump.printer.budget import Budget
 from xdpdump.printer.escape import escape
 from xdpdump.printer.giveup import GiveUp
 
@@ -49,8 +50,9 @@ _RFC1048 = bytes((99, 130, 83, 99))
 
 
 class _Bootp:
-    def __init__(self, out: list[str], data: bytes, end: int, verbose: int) -> None:
+    def __init__(self, out: list[str], data: bytes, end: int, verbose: int, budget: Budget) -> None:
         self.out, self.data, self.end, self.verbose = out, data, end, verbose
+        self.budget = budget
 
     def get(self, pos: int, n: int = 1) -> bytes:
         if pos + n > self.end:
@@ -124,7 +126,9 @@ class _Bootp:
         out, data = self.out, self.data
         out.append(f"\n\t  Vendor-rfc1048 Extensions\n\t    Magic Cookie 0x{struct.unpack_from('!I', data, bp)[0]:08x}")
         bp += 4
+        spend = self.budget.spend
         while bp < self.end:
+            spend()
             tag = data[bp]
             bp += 1
             if tag in (0, 255) and self.verbose < 3:
@@ -258,6 +262,7 @@ class _Bootp:
             pos += size
 
 
-def bootp(out: list[str], data: bytes, off: int, length: int, verbose: int) -> None:
-    """Append the BOOTP/DHCP message at ``off`` (``length`` bytes by the UDP header) to ``out``."""
-    _Bootp(out, data, len(data), verbose).message(off, length)
+def bootp(out: list[str], data: bytes, off: int, length: int, verbose: int, budget: Budget) -> None:
+    """Append the BOOTP/DHCP message at ``off`` (``length`` bytes by the UDP header) to ``out``; each
+    option spends a unit of the frame's ``budget`` (one that runs out: the generic UDP line)."""
+    _Bootp(out, data, len(data), verbose, budget).message(off, length)

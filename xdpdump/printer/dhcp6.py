@@ -17,6 +17,7 @@ import socket
 import struct
 
 from xdpdump.printer.base import Truncated
+from xdpdump.printer.budget import Budget
 from xdpdump.printer.giveup import GiveUp
 
 _TYPES = {1: "solicit", 2: "advertise", 3: "request", 4: "confirm", 5: "renew", 6: "rebind", 7: "reply",
@@ -25,7 +26,8 @@ _TYPES = {1: "solicit", 2: "advertise", 3: "request", 4: "confirm", 5: "renew", 
 _RELAY_FORW, _RELAY_REPL = 12, 13
 _LAST_CLIENT_TYPE = 11
 # Relay messages in relay messages, options in options (tcpdump follows both without a limit): past
-# this depth the datagram gets the generic line, so a crafted message costs no deep recursion.
+# this depth the datagram gets the generic line, so a crafted message costs no deep recursion. Each
+# option spends a unit of the frame's budget (budget.py): a message with more gets the generic line too.
 MAX_NESTING = 8
 
 _OPTION_NAMES = {
@@ -48,7 +50,7 @@ _TRUNC = " [|dhcp6]"
 _CONTAINER_HEAD = {3: 12, 4: 4, 5: 24, 25: 12, 26: 25}
 
 
-def dhcp6(out: list[str], data: bytes, bp: int, length: int, verbose: int) -> None:
+def dhcp6(out: list[str], data: bytes, bp: int, length: int, verbose: int, budget: Budget) -> None:
     """Append the DHCPv6 message at ``bp`` to ``out``."""
     out.append("dhcp6")
     if len(data) < bp + 4:
@@ -58,31 +60,32 @@ def dhcp6(out: list[str], data: bytes, bp: int, length: int, verbose: int) -> No
         return
     if len(data) < bp + length:
         raise GiveUp  # cut by the capture: tcpdump's forms for that are not reproduced here
-    _message(out, data[bp : bp + length], 0)
+    _message(out, data[bp : bp + length], 0, budget)
 
 
-def _message(out: list[str], msg: bytes, depth: int) -> None:
+def _message(out: list[str], msg: bytes, depth: int, budget: Budget) -> None:
     kind = msg[0]
     if kind not in _TYPES or kind > _RELAY_REPL:
         raise GiveUp
     out.append(f" {_TYPES[kind]} (")
     if kind <= _LAST_CLIENT_TYPE:
         out.append(f"xid={int.from_bytes(msg[1:4], 'big'):x}")
-        _options(out, msg, 4, len(msg), depth)
+        _options(out, msg, 4, len(msg), depth, budget)
         out.append(")")
         return
     if len(msg) < 34:
         raise GiveUp
     link, peer = (socket.inet_ntop(socket.AF_INET6, msg[i : i + 16]) for i in (2, 18))
     out.append(f"linkaddr={link} peeraddr={peer}")
-    _options(out, msg, 34, len(msg), depth)
+    _options(out, msg, 34, len(msg), depth, budget)
     out.append(")")
 
 
-def _options(out: list[str], msg: bytes, at: int, end: int, depth: int) -> None:
+def _options(out: list[str], msg: bytes, at: int, end: int, depth: int, budget: Budget) -> None:
     if depth > MAX_NESTING:
         raise GiveUp
     while at < end:
+        budget.spend()
         if end - at < 4:
             out.append(_TRUNC)
             return
@@ -90,7 +93,7 @@ def _options(out: list[str], msg: bytes, at: int, end: int, depth: int) -> None:
         if n > end - at - 4:
             out.append(_TRUNC)
             return
-        _option(out, code, msg, at + 4, n, depth)
+        _option(out, code, msg, at + 4, n, depth, budget)
         at += 4 + n
 
 
@@ -98,7 +101,7 @@ def _u32s(msg: bytes, at: int, count: int) -> tuple[int, ...]:
     return struct.unpack_from(f"!{count}I", msg, at)
 
 
-def _option(out: list[str], code: int, msg: bytes, at: int, n: int, depth: int) -> None:
+def _option(out: list[str], code: int, msg: bytes, at: int, n: int, depth: int, budget: Budget) -> None:
     name = _OPTION_NAMES.get(code)
     body = msg[at : at + n]
     if code in (1, 2):
@@ -109,7 +112,7 @@ def _option(out: list[str], code: int, msg: bytes, at: int, n: int, depth: int) 
             out.append(f" ({name} ?)")
             return
         out.append(f" ({name} {_container_fields(code, msg, at)}")
-        _options(out, msg, at + head, at + n, depth + 1)
+        _options(out, msg, at + head, at + n, depth + 1, budget)
         out.append(")")
     elif code == 6:
         if n % 2:
@@ -149,7 +152,7 @@ def _option(out: list[str], code: int, msg: bytes, at: int, n: int, depth: int) 
         if n < 4:
             out.append(_TRUNC)
         else:
-            _message(out, body, depth + 1)
+            _message(out, body, depth + 1, budget)
         out.append(")")
     else:
         raise GiveUp  # an option not decoded here

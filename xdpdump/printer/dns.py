@@ -6,9 +6,11 @@ Positions are offsets in the frame; ``end`` is tcpdump's snapend (the captured b
 datagram's end). Reading past it raises ``Truncated("domain")`` (`` [|domain]``). Names follow
 tcpdump's rules: a compression pointer must point backwards (else ``<BAD PTR>``), at most 255
 characters are printed (then ``<DOMAIN NAME TOO LONG>``), bit labels print as ``\\[x../N]``. Those
-rules bound a name, but a crafted frame can still chain hundreds of pointers in every question:
-``MAX_STEPS`` bounds the labels, pointers and records walked per frame, and a frame that needs more
-raises ``TooMuchWork`` (the caller prints tcpdump's generic UDP line instead).
+rules bound a name, but a crafted frame can still chain hundreds of pointers in every question: the
+labels, pointers and records walked are steps taken from the frame's budget (budget.py,
+``STEPS_PER_UNIT`` a unit; a message is the last thing a frame prints, so it may take what is left),
+and a message that needs more raises ``TooMuchWork`` (the caller prints tcpdump's generic UDP line
+instead).
 """
 
 from __future__ import annotations
@@ -17,12 +19,15 @@ import socket
 import struct
 
 from xdpdump.printer.base import Truncated
+from xdpdump.printer.budget import WORK_LIMIT, Budget
 from xdpdump.printer.escape import escape
 from xdpdump.printer.giveup import GiveUp
 
-# A 1500-byte message of 60 uncompressed answers takes 546 steps at -vvv (labels printed and
-# skipped); each step costs about a microsecond, so a crafted message is cut near a millisecond.
-MAX_STEPS = 1000
+# A step (a label or pointer walked) costs 0.6 to 1.2 microseconds, half a budget unit; a record
+# printed costs about as much as ``RECORD_STEPS`` of them (its type, class and data formatted).
+STEPS_PER_UNIT = 2
+RECORD_STEPS = 6
+MAX_STEPS = WORK_LIMIT * STEPS_PER_UNIT  # the most any message may take: a whole frame's budget
 MAXCDNAME = 255
 
 _OPS = ["", " inv_q", " stat", " op3", " notify", " update", " op6", " op7", " op8", " updateA", " updateD",
@@ -53,7 +58,7 @@ _RELTS = ((31536000, "y"), (604800, "w"), (86400, "d"), (3600, "h"), (60, "m"), 
 
 
 class TooMuchWork(GiveUp):
-    """The frame needs more than ``MAX_STEPS`` steps; print the generic line instead."""
+    """The message needs more steps than the frame's budget has left; print the generic line instead."""
 
 
 def relts(secs: int) -> str:
@@ -69,13 +74,14 @@ def relts(secs: int) -> str:
 
 
 class _Dns:
-    def __init__(self, out: list[str], data: bytes, bp: int, end: int, mdns: bool, verbose: int) -> None:
+    def __init__(self, out: list[str], data: bytes, bp: int, end: int, mdns: bool, verbose: int,
+                 steps: int) -> None:
         self.out, self.data, self.bp, self.end = out, data, bp, end
         self.mdns, self.verbose = mdns, verbose
-        self.steps = MAX_STEPS
+        self.steps = steps
 
-    def tick(self) -> None:
-        self.steps -= 1
+    def tick(self, steps: int = 1) -> None:
+        self.steps -= steps
         if self.steps < 0:
             raise TooMuchWork
 
@@ -484,7 +490,7 @@ class _Dns:
             got = self.rprint(cp)
             count -= 1
             while got is not None and got < self.end and count:
-                self.tick()
+                self.tick(RECORD_STEPS)
                 self.out.append(",")
                 got = self.rprint(got)
                 count -= 1
@@ -514,7 +520,7 @@ class _Dns:
             if qd != 1:
                 out.append(f" [{qd}q]")
             for i in range(qd):
-                self.tick()
+                self.tick(RECORD_STEPS)
                 if i:
                     out.append(",")
                 if vv:
@@ -554,7 +560,7 @@ class _Dns:
                     raise Truncated("domain")
                 left = qd - 1
                 while cp < self.end and left:
-                    self.tick()
+                    self.tick(RECORD_STEPS)
                     cp = self.qprint(cp)
                     if cp is None:
                         raise Truncated("domain")
@@ -568,9 +574,14 @@ class _Dns:
         out.append(f" ({length})")
 
 
-def domain(out: list[str], data: bytes, off: int, length: int, mdns: bool, verbose: int) -> None:
-    """Append the DNS message at ``off`` (``length`` bytes by the UDP header) to ``out``."""
-    _Dns(out, data, off, len(data), mdns, verbose).message(length)
+def domain(out: list[str], data: bytes, off: int, length: int, mdns: bool, verbose: int, budget: Budget) -> None:
+    """Append the DNS message at ``off`` (``length`` bytes by the UDP header) to ``out``; the steps it
+    takes are spent from ``budget``."""
+    dns = _Dns(out, data, off, len(data), mdns, verbose, max(budget.left, 0) * STEPS_PER_UNIT)
+    try:
+        dns.message(length)
+    finally:
+        budget.left = max(dns.steps // STEPS_PER_UNIT, -1)  # what the message left (-1: it ran out)
 
 
 def _ecs(raw: bytes) -> str:

@@ -53,6 +53,7 @@ class GrePrinter(Base):
             out.append(f", seq {take(4)}")
         if flags & _RP:
             while True:  # each entry takes at least four bytes: bounded by the frame
+                self.budget.spend()
                 af = take(2)
                 sre_off, sre_len = take(1), take(1)
                 if af == 0 and sre_len == 0:

@@ -15,26 +15,22 @@ _IDENT = "\n\t"
 
 def hex_lines(data: bytes) -> str:
     """tcpdump -x: hex only."""
-    out = []
-    for off in range(0, len(data), 16):
-        chunk = data[off : off + 16]
-        groups = [chunk[i : i + 2].hex() for i in range(0, len(chunk), 2)]
-        out.append(f"{_IDENT}0x{off:04x}:  " + " ".join(groups))
-    return "".join(out)
+    # (bytes.hex with a negative group size groups from the left: two bytes, then a space.)
+    return "".join(f"{_IDENT}0x{off:04x}:  " + data[off : off + 16].hex(" ", -2) for off in range(0, len(data), 16))
 
 
-def _printable(b: int) -> str:
-    return chr(b) if 0x21 <= b <= 0x7E else "."
+# -X's text column: the bytes 0x21-0x7e as themselves, any other as ".".
+_DOTTED = bytes(b if 0x21 <= b <= 0x7E else 0x2E for b in range(256))
 
 
 def hex_ascii_lines(data: bytes) -> str:
-    """tcpdump -X: hex and ASCII side by side."""
+    """tcpdump -X: hex and ASCII side by side. (Whole-chunk conversions, not a loop per byte: a
+    1.5 KB frame's dump took 0.6 ms byte by byte.)"""
     out = []
     for off in range(0, len(data), 16):
         chunk = data[off : off + 16]
-        hexpart = "".join(" " + chunk[i : i + 2].hex() for i in range(0, len(chunk), 2))
-        text = "".join(_printable(b) for b in chunk)
-        out.append(f"{_IDENT}0x{off:04x}: {hexpart:<40}  {text}")
+        hexpart = " " + chunk.hex(" ", -2)
+        out.append(f"{_IDENT}0x{off:04x}: {hexpart:<40}  {chunk.translate(_DOTTED).decode('ascii')}")
     return "".join(out)
 
 

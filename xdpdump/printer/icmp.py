@@ -94,6 +94,7 @@ class IcmpPrinter(Base):
             if size != 2:
                 return text + f" [size {size}]"
             for i in range(num):
+                self.budget.spend()
                 at = off + 8 + 8 * i
                 need(at - off + 8)
                 text += f" {{{ip4_at(data, at)} {struct.unpack_from('!I', data, at + 4)[0]}}}"

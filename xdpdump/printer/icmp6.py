@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 
 from xdpdump.printer.base import Base, Truncated, ip6
 
@@ -15,14 +16,16 @@ _TYPE_NAMES = {1: "destination unreachable", 2: "packet too big", 3: "time excee
 _NAMES = {141: "inverse neighbor solicitation", 142: "inverse neighbor advertisement"}
 
 
-def _quoted_upper_layer(data: bytes, ip: int) -> tuple[int, int]:
+def _quoted_upper_layer(data: bytes, ip: int, spend: Callable[[], None]) -> tuple[int, int]:
     """tcpdump's get_upperlayer: walk the quoted datagram's extension headers (and AH) to its TCP or
     UDP header; (protocol, offset). Anything else, or a header not captured, is tcpdump's [|icmp6].
-    Each step moves forward by at least eight bytes, and the walk stops at the captured end."""
+    Each step moves forward by at least eight bytes, spends a unit of the frame's budget (budget.py),
+    and the walk stops at the captured end."""
     if len(data) < ip + 7:
         raise Truncated("icmp6")
     nh, at, hlen = data[ip + 6], ip, 40
     while at < len(data):
+        spend()
         at += hlen
         if nh in (6, 17):
             if len(data) < at + 4:
@@ -90,7 +93,7 @@ class Icmp6Printer(Base):
                 return head + f"beyond scope {addr(32)}, source address {addr(16)}", True
             if code == 4:
                 try:
-                    nh, at = _quoted_upper_layer(data, off + 8)
+                    nh, at = _quoted_upper_layer(data, off + 8, self.budget.spend)
                 except Truncated:
                     out.append(head + "unreachable port")  # tcpdump names the code before the walk
                     raise

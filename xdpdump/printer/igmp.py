@@ -103,6 +103,7 @@ class IgmpPrinter(Base):
             elif self.opts.verbose > 1:
                 out.append(" {")
                 for i in range(nsrcs):
+                    self.budget.spend()
                     need(12 + 4 * i + 4)
                     out.append(" " + ip4_at(data, off + 12 + 4 * i))
                 out.append(" }")
@@ -121,6 +122,7 @@ class IgmpPrinter(Base):
             return
         at = 8
         for _ in range(ngroups):
+            self.budget.spend(2)  # a group record's text: 3 us
             if plen < at + 8:
                 out.append(" [invalid number of groups]")
                 return
@@ -137,6 +139,7 @@ class IgmpPrinter(Base):
             else:
                 out.append(" {")
                 for j in range(nsrcs):
+                    self.budget.spend()
                     need(at + 8 + 4 * j + 4)
                     out.append(" " + ip4_at(data, off + at + 8 + 4 * j))
                 out.append(" }")

@@ -5,7 +5,8 @@ Encapsulation does not recurse. A printer that ends its line with another packet
 4in6, GRE's inner packet, the datagram an ICMP error quotes with -v) returns that packet as a
 ``Step`` and ``run_steps`` prints it next, so an IP-in-IP chain nested thousands deep costs one loop
 iteration per header, not a Python stack frame. Every loop over a frame's contents consumes bytes,
-so the work per frame is linear in its length.
+so the work per frame is linear in its length, and each packet printed spends ``LAYER`` units of
+the frame's budget (budget.py): a chain deeper than the budget ends with `` [|printer limit]``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from xdpdump.printer.base import IP_PROTO_NAMES, Base, Truncated, ip4_at, ip6
+from xdpdump.printer.budget import LAYER
 
 _IP_OPT_NAMES = {0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR", 137: "SSRR", 131: "LSRR",
                  148: "RA", 82: "traceroute"}
@@ -50,7 +52,9 @@ class IpPrinter(Base):
 
     def run_steps(self, out: list[str], step: Step) -> None:
         """Print a packet and whatever it encapsulates, one header after another."""
+        spend = self.budget.spend
         while step is not None:
+            spend(LAYER)
             fn, args = step
             step = fn(out, *args)
 
@@ -269,6 +273,7 @@ class IpPrinter(Base):
         plen &= 0xFFFFFFFF  # tcpdump's lengths are unsigned: AH longer than the datagram wraps
         self.ip_fragmented = fragmented
         while proto == 51:  # AH: its next header follows, with the AH's length taken off
+            self.budget.spend(3)  # (an AH header's text costs three small items, 4.7 us)
             if len(data) <= off:
                 raise Truncated("ah")
             proto, advance = data[off], self._ah(out, data, off)

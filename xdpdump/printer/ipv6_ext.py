@@ -3,7 +3,8 @@
 type 0, 2 and segment routing), then the upper layer through ``ip_payload``.
 
 The walk is a loop over the chain; every header advances by at least eight bytes, so a chain of any
-length costs one iteration per header.
+length costs one iteration per header, and each header and option spends from the frame's budget
+(budget.py): a chain longer than the budget ends with `` [|printer limit]``.
 """
 
 from __future__ import annotations
@@ -34,7 +35,9 @@ class Ip6ExtPrinter(Base):
         cp, advance, total = ip, 40, 0
         found_ext = found_jumbo = found_hbh = fragmented = False
         prev = 255
+        spend = self.budget.spend
         while cp < len(data) and advance > 0:
+            spend(3 if nh == 43 else 1)  # a routing header's -v text costs three times another's
             if length < advance:
                 raise Truncated("ip6")
             cp += advance
@@ -126,7 +129,9 @@ class Ip6ExtPrinter(Base):
         if length == 0:
             return True, None
         i = 0
+        spend = self.budget.spend
         while i < length:
+            spend()
             kind = data[at + i]
             olen = _option_length(data, at, i, length)
             if olen is None:
@@ -188,11 +193,11 @@ class Ip6ExtPrinter(Base):
             out.append(" ")
         return True, jumbo
 
-    @staticmethod
-    def _ip6_sub_options(out: list[str], data: bytes, at: int, length: int) -> bool:
+    def _ip6_sub_options(self, out: list[str], data: bytes, at: int, length: int) -> bool:
         """tcpdump's ip6_sopt_print (the options inside a home-address option)."""
         i = 0
         while i < length:
+            self.budget.spend()
             kind = data[at + i]
             olen = _option_length(data, at, i, length)
             if olen is None:
@@ -257,6 +262,7 @@ class Ip6ExtPrinter(Base):
         if hlen % 2:
             out.append(f" (invalid length {hlen}) (invalid)")
             return -1
+        self.budget.spend(hlen >> 3)  # an address is a quarter of an item (one unit per four)
         for i in range(hlen >> 1):
             at = 8 + 16 * i
             need(at + 16)

@@ -71,6 +71,7 @@ class LinkPrinter(Base):
             out.append(self._ether_type_head(addrs, etype, wire_len))
         off = at + 14
         while etype in VLAN_TYPES:
+            self.budget.spend()
             if len(data) < off + 4:
                 raise Truncated("vlan")
             tci, etype = struct.unpack_from("!HH", data, off)
@@ -173,6 +174,7 @@ class LinkPrinter(Base):
             out.append(head)
         rest = wire_len - off
         while proto == 0x8100:
+            self.budget.spend()
             if len(data) < off + 4:
                 raise Truncated("vlan")
             tci, proto = struct.unpack_from("!HH", data, off)

@@ -29,6 +29,7 @@ class LldpPrinter(Base):
         out.append(f"LLDP, length {length}")
         at, left = off, length
         while left >= 2:
+            self.budget.spend()
             if len(data) < at + 2:
                 raise Truncated("lldp")
             tlv = struct.unpack_from("!H", data, at)[0]
@@ -63,6 +64,7 @@ class LldpPrinter(Base):
             raise Truncated("cdp")
         at, left = off + 4, length - 4
         while left:
+            self.budget.spend(2)  # a CDP TLV's hex text: 2.3 us
             if left < 4:
                 out.append(f" (remaining packet length {left} < 4)")
                 invalid()

@@ -1,6 +1,7 @@
 """MPLS label stacks as tcpdump's mpls_print: each label entry, then the packet under the bottom of
 the stack (IPv4 or IPv6 by label or first nibble; anything else dumped). The stack walk takes four
-bytes per entry; the packet below is returned as a Step (ip.py)."""
+bytes per entry, each spending a unit of the frame's budget (budget.py); the packet below is
+returned as a Step (ip.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ class MplsPrinter(Base):
         verbose = self.opts.verbose
         out.append("MPLS")
         depth = 0
+        spend = self.budget.spend
         while True:
+            spend()
             if length < 4:
                 out.append(" (invalid)")
                 if len(data) < off + length:

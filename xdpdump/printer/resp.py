@@ -1,17 +1,22 @@
 """Redis's RESP as tcpdump's resp_print: ``: RESP`` and each element, quoted, as it reads them.
 
 tcpdump parses nested arrays by recursion; this walks them with a stack of the elements each open
-array still expects. Every element takes at least one byte, so the walk is bounded by the payload.
+array still expects. Every element takes at least one byte, so the walk is bounded by the payload,
+and spends a unit of the frame's budget (budget.py).
 Any element cut short ends the line with `` [|resp]``, as in tcpdump.
 """
 
 from __future__ import annotations
 
+import re
+
 from xdpdump.printer.base import Truncated
-from xdpdump.printer.escape import print_char
+from xdpdump.printer.budget import Budget
+from xdpdump.printer.escape import escape
 
 _INT_MAX = 2**31 - 1
 _BAD_LENGTH = {-1: " null", -3: " length too large", -4: " length negative and not -1"}
+_CR_OR_LF = re.compile(rb"[\r\n]")
 
 
 class _Cursor:
@@ -28,16 +33,15 @@ class _Cursor:
     def segment(self, start: int, n: int) -> str:
         if start + n > len(self.data):
             raise Truncated("resp")
-        return ' "' + "".join(print_char(c) for c in self.data[start : start + n]) + '"'
+        return ' "' + escape(self.data[start : start + n]) + '"'
 
     def find_crlf(self) -> None:
-        """Advance to the next CR LF (tcpdump's FIND_CRLF)."""
-        while True:
-            if self.left < 2:
-                raise Truncated("resp")
-            if self.byte(self.pos) == 0x0D and self.byte(self.pos + 1) == 0x0A:
-                return
-            self.pos, self.left = self.pos + 1, self.left - 1
+        """Advance to the next CR LF (tcpdump's FIND_CRLF): one inside the payload and captured, else
+        [|resp] (tcpdump's byte loop stops with it at the payload's end or the capture's)."""
+        at = self.data.find(b"\r\n", self.pos, min(self.pos + self.left, len(self.data)))
+        if at < 0:
+            raise Truncated("resp")
+        self.pos, self.left = at, self.left - (at - self.pos)
 
     def skip_cr_or_lf(self) -> None:
         """tcpdump's CONSUME_CR_OR_LF: any run of CR and LF, none needed unless at the end."""
@@ -88,12 +92,13 @@ class _Cursor:
         return -3 if too_large else result
 
 
-def resp_text(data: bytes, off: int, length: int, out: list[str]) -> None:
+def resp_text(data: bytes, off: int, length: int, out: list[str], budget: Budget) -> None:
     """Append ``: RESP`` and the elements of the ``length`` payload bytes at ``off``."""
     out.append(": RESP")
     cur = _Cursor(data, off, length)
     pending: list[int] = []  # elements still expected by each open array, innermost last
     while True:
+        budget.spend(2)  # an element (its length parsed byte by byte, its text): up to 4.5 us
         if pending:
             if pending[-1] == 0:
                 pending.pop()
@@ -135,11 +140,10 @@ def resp_text(data: bytes, off: int, length: int, out: list[str]) -> None:
         else:  # an inline command: up to CR or LF
             cur.skip_cr_or_lf()
             start = cur.pos
-            while True:
-                if cur.left < 1:
-                    raise Truncated("resp")
-                if cur.byte(cur.pos) in (0x0D, 0x0A):
-                    break
-                cur.pos, cur.left = cur.pos + 1, cur.left - 1
+            # The CR or LF that ends it, inside the payload and captured (else tcpdump's [|resp]).
+            m = _CR_OR_LF.search(cur.data, cur.pos, min(cur.pos + cur.left, len(cur.data)))
+            if m is None:
+                raise Truncated("resp")
+            cur.pos, cur.left = m.start(), cur.left - (m.start() - cur.pos)
             out.append(cur.segment(start, cur.pos - start))
             cur.skip_cr_or_lf()

@@ -39,7 +39,9 @@ class SctpPrinter(Base):
         sep = "\n\t" if verbose2 else " ("
         bp, left = off + 12, length - 12
         count = 0
+        spend = self.budget.spend
         while left:
+            spend(2)  # a chunk's text: up to 3 us
             count += 1
             if left < 4:
                 out.append(f"{sep}{count}) [chunk descriptor cut off at end of packet]")
@@ -89,6 +91,7 @@ class SctpPrinter(Base):
                 bp, left, rest = bp + 12, (left - 12) & _U32, rest - 12
                 gap = 0
                 while rest and gap < ngaps:
+                    spend()
                     if rest < 4:
                         out.append(f"bogus chunk length {clen}]")
                         return
@@ -99,6 +102,7 @@ class SctpPrinter(Base):
                     bp, left, rest = bp + 4, (left - 4) & _U32, rest - 4
                 dup = 0
                 while rest and dup < ndups:
+                    spend()
                     if rest < 4:
                         out.append(f"bogus chunk length {clen}]")
                         return

@@ -7,7 +7,8 @@ and the bytes where the PDU is encrypted.
 tcpdump names OIDs from its built-in MIB table only without ``-n``; the printer's lines are always
 ``-n``'s, so every OID is printed numerically here and no name table is needed. The BER decoder is
 this module's own and is bounded: a datagram is at most 64 KiB, each element is read once, there is
-no recursion past the fixed message layout, and at most ``MAX_VARBINDS`` variable bindings are read.
+no recursion past the fixed message layout, and each variable binding spends ``VARBIND_UNITS`` of
+the frame's budget (budget.py; one that runs out gets the generic line below).
 Where tcpdump's output is not certain here (tags outside the SNMP types, zero-length integers, bad
 lengths inside a message and tcpdump's other complaint forms) the printer raises ``GiveUp`` and the
 datagram gets the generic ``UDP, length N`` line.
@@ -16,9 +17,12 @@ datagram gets the generic ``UDP, length N`` line.
 from __future__ import annotations
 
 from xdpdump.printer.base import Done, Truncated
+from xdpdump.printer.budget import Budget
 from xdpdump.printer.giveup import GiveUp
 
-MAX_VARBINDS = 1000
+# A binding (its OID and value parsed and printed) costs about 12 us, six of the budget's units; an
+# OID's sub-identifiers (0.4 us a byte) a unit per four bytes on top.
+VARBIND_UNITS = 6
 
 _PDUS = {0: "GetRequest", 1: "GetNextRequest", 2: "GetResponse", 3: "SetRequest", 4: "Trap", 5: "GetBulk",
          6: "Inform", 7: "V2Trap", 8: "Report"}
@@ -144,17 +148,17 @@ def _value(data: bytes, e: _Elem) -> str:
     raise GiveUp
 
 
-def snmp(out: list[str], data: bytes, bp: int, length: int, verbose: int) -> None:
+def snmp(out: list[str], data: bytes, bp: int, length: int, verbose: int, budget: Budget) -> None:
     """Append the SNMP message at ``bp`` (``length`` bytes of datagram) to ``out``."""
     out.append(" ")
     try:
-        _message(out, data, bp, length, verbose)
+        _message(out, data, bp, length, verbose, budget)
     except _Complaint:
         # tcpdump goes on after a bad length inside the message, in ways not reproduced here.
         raise GiveUp from None
 
 
-def _message(out: list[str], data: bytes, bp: int, length: int, verbose: int) -> None:
+def _message(out: list[str], data: bytes, bp: int, length: int, verbose: int, budget: Budget) -> None:
     try:
         top, used = _parse(data, bp, length)
     except _Complaint as c:
@@ -171,7 +175,7 @@ def _message(out: list[str], data: bytes, bp: int, length: int, verbose: int) ->
     version = _int(data, ver)
     at, left = at + used, left - used
     if version == 3:
-        _v3(out, data, at, left, verbose)
+        _v3(out, data, at, left, verbose, budget)
     elif version in _VERSIONS:
         if verbose:
             out.append(f"{{ {_VERSIONS[version]} ")
@@ -180,7 +184,7 @@ def _message(out: list[str], data: bytes, bp: int, length: int, verbose: int) ->
             raise GiveUp
         if data[comm.start : comm.end] != b"public":
             out.append(f"C={_value(data, comm)} ")
-        _pdu_block(out, data, at + used, left - used, verbose, version)
+        _pdu_block(out, data, at + used, left - used, verbose, version, budget)
     else:
         out.append(f"SNMP [version = {version}]")
         return
@@ -188,7 +192,7 @@ def _message(out: list[str], data: bytes, bp: int, length: int, verbose: int) ->
         out.append("} ")
 
 
-def _v3(out: list[str], data: bytes, at: int, left: int, verbose: int) -> None:
+def _v3(out: list[str], data: bytes, at: int, left: int, verbose: int, budget: Budget) -> None:
     """SNMPv3 (RFC 3412): the header's flags, the user-based security model's parameters (RFC 3414)
     and the scoped PDU, or tcpdump's ``[!scoped PDU]`` and the bytes where it is encrypted."""
     if verbose:
@@ -224,14 +228,15 @@ def _v3(out: list[str], data: bytes, at: int, left: int, verbose: int) -> None:
         (engine, context), pat = _fields(data, scoped.start, scoped.end, (_OCTETS, _OCTETS))
         out.append("E=" + "".join(f"_{b:02x}" for b in data[engine.start : engine.end]) + " ")
         out.append(f"C={_value(data, context)} ")
-        _pdu_block(out, data, pat, scoped.end - pat, verbose, 3)
+        _pdu_block(out, data, pat, scoped.end - pat, verbose, 3, budget)
     else:
         raise GiveUp
     if verbose:
         out.append("} ")
 
 
-def _pdu_block(out: list[str], data: bytes, at: int, left: int, verbose: int, version: int) -> None:
+def _pdu_block(out: list[str], data: bytes, at: int, left: int, verbose: int, version: int,
+               budget: Budget) -> None:
     if verbose:
         out.append("{ ")
     pdu, used = _parse(data, at, left)
@@ -247,9 +252,9 @@ def _pdu_block(out: list[str], data: bytes, at: int, left: int, verbose: int, ve
         out.append("[v1 PDU in v2 message]")
         return
     if kind == _TRAP:
-        _trap(out, data, pdu)
+        _trap(out, data, pdu, budget)
     else:
-        _pdu(out, data, pdu, kind, verbose)
+        _pdu(out, data, pdu, kind, verbose, budget)
     if verbose:
         out.append(" } ")
 
@@ -265,7 +270,7 @@ def _fields(data: bytes, at: int, end: int, tags: tuple[int, ...]) -> tuple[list
     return elems, at
 
 
-def _pdu(out: list[str], data: bytes, pdu: _Elem, kind: int, verbose: int) -> None:
+def _pdu(out: list[str], data: bytes, pdu: _Elem, kind: int, verbose: int, budget: Budget) -> None:
     (rid, status, index), at = _fields(data, pdu.start, pdu.end, (_INTEGER,) * 3)
     if verbose:
         out.append(f"R={_int(data, rid)} ")
@@ -280,14 +285,14 @@ def _pdu(out: list[str], data: bytes, pdu: _Elem, kind: int, verbose: int) -> No
         out.append(f" {_error(err)}" + (f"@{idx}" if idx else "[errorIndex==0]"))
     elif idx:
         out.append(f"[errorIndex({idx}) w/o errorStatus]")
-    _varbinds(out, data, at, pdu.end, kind)
+    _varbinds(out, data, at, pdu.end, kind, budget)
 
 
 def _error(status: int) -> str:
     return _ERRORS[status] if 0 <= status < len(_ERRORS) else f"err={status & 0xFFFFFFFF}"
 
 
-def _trap(out: list[str], data: bytes, pdu: _Elem) -> None:
+def _trap(out: list[str], data: bytes, pdu: _Elem, budget: Budget) -> None:
     (ent, agent, generic, specific, ticks), at = _fields(
         data, pdu.start, pdu.end, (_OID, _IPADDR, _INTEGER, _INTEGER, _TICKS))
     gen = _int(data, generic)
@@ -301,23 +306,22 @@ def _trap(out: list[str], data: bytes, pdu: _Elem) -> None:
     elif spec:
         out.append(f"[specific-trap({spec})!=0]")
     out.append(f" {_value(data, ticks)}")
-    _varbinds(out, data, at, pdu.end, _TRAP)
+    _varbinds(out, data, at, pdu.end, _TRAP, budget)
 
 
-def _varbinds(out: list[str], data: bytes, at: int, end: int, kind: int) -> None:
+def _varbinds(out: list[str], data: bytes, at: int, end: int, kind: int, budget: Budget) -> None:
     seq, used = _parse(data, at, end - at)
     if seq.tag != _SEQ or at + used != end:
         raise GiveUp
-    at, count = seq.start, 0
+    at = seq.start
     while at < seq.end:
-        count += 1
-        if count > MAX_VARBINDS:
-            raise GiveUp
+        budget.spend(VARBIND_UNITS)
         vb, used = _parse(data, at, seq.end - at)
         if vb.tag != _SEQ:
             raise GiveUp
         at += used
         (name,), vat = _fields(data, vb.start, vb.end, (_OID,))
+        budget.spend((name.end - name.start) >> 2)
         out.append(f" {_oid(data, name)}")
         val, used = _parse(data, vat, vb.end - vat)
         if vat + used != vb.end:

@@ -7,6 +7,8 @@ the TCP part, where tcpdump's goes on.
 
 from __future__ import annotations
 
+import re
+
 from xdpdump.printer.base import Base, Truncated
 from xdpdump.printer.resp import resp_text
 from xdpdump.printer.telnet import telnet_text
@@ -59,13 +61,23 @@ def _token(data: bytes, idx: int, end: int) -> tuple[int, bytes]:
     return idx, token
 
 
+# The first byte that does not continue a text line (a line may hold tabs, a version banner not).
+_NOT_TEXT_TAB = re.compile(rb"[^\x20-\x7e\t]")
+_NOT_TEXT = re.compile(rb"[^\x20-\x7e]")
+
+
 def _line_end(data: bytes, idx: int, end: int, proto: str, allow_tab: bool) -> int | None:
     """Where the text line from ``idx`` ends (before its CR LF or LF), as tcpdump's print_txt_line
     and ssh_print_version scan it: None for a byte that is not text or a CR not followed by LF,
-    ``-end`` when the payload ends first; a byte not captured is tcpdump's [|proto]."""
-    while idx < end:
-        if idx >= len(data):
-            raise Truncated(proto)  # tcpdump prints the line only once it has found its end
+    ``-end`` when the payload ends first; a byte not captured is tcpdump's [|proto]. (Searched with
+    a regular expression: a byte loop in Python took half a millisecond for a 1.4 KB line.)"""
+    if idx < end:
+        m = (_NOT_TEXT_TAB if allow_tab else _NOT_TEXT).search(data, idx, min(end, len(data)))
+        if m is None:
+            if end > len(data):
+                raise Truncated(proto)  # tcpdump prints the line only once it has found its end
+            return -end
+        idx = m.start()
         c = data[idx]
         if c == 0x0A:
             return idx
@@ -75,9 +87,7 @@ def _line_end(data: bytes, idx: int, end: int, proto: str, allow_tab: bool) -> i
             if idx + 1 >= len(data):
                 raise Truncated(proto)
             return idx if data[idx + 1] == 0x0A else None
-        if not (_printable(c) or (allow_tab and c == 0x09)):
-            return None
-        idx += 1
+        return None
     return -end
 
 
@@ -90,9 +100,9 @@ class TcpAppPrinter(Base):
         if proto == "bgp":
             out.append(": BGP")
         elif proto == "resp":
-            resp_text(data, off, length, out)
+            resp_text(data, off, length, out, self.budget)
         elif proto == "telnet":
-            telnet_text(data, off, length, out)
+            telnet_text(data, off, length, out, self.budget)
         elif proto == "ssh":
             self._ssh(out, data, off, length)
         else:

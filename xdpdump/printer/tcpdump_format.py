@@ -16,6 +16,7 @@ import time
 from xdpdump.constants import LINKTYPE_ETHERNET
 from xdpdump.printer.arp import ArpPrinter
 from xdpdump.printer.base import Truncated
+from xdpdump.printer.budget import MARKER, Budget, WorkLimit
 from xdpdump.printer.icmp import IcmpPrinter
 from xdpdump.printer.icmp6 import Icmp6Printer
 from xdpdump.printer.ip import IpPrinter
@@ -178,6 +179,7 @@ class LineFormatter(LinkPrinter, ArpPrinter, IpPrinter, TcpPrinter, UdpPrinter, 
     def __init__(self, opts: PrintOptions) -> None:
         self.opts = opts
         self.tcp_seq = TcpSeqTracker()
+        self.budget = Budget()  # the work one frame may take (budget.py), refilled per frame
         # Bytes of link-layer header of the last frame: -x/-X dump what follows it, as tcpdump.
         self.link_hdrlen = 0
 
@@ -187,6 +189,7 @@ class LineFormatter(LinkPrinter, ArpPrinter, IpPrinter, TcpPrinter, UdpPrinter, 
         self.link_hdrlen = 0
         if not data:
             return "[Invalid header: caplen==0]"
+        self.budget.refill()
         try:
             if linktype == LINKTYPE_ETHERNET:
                 self._ether(out, data, wire_len)
@@ -203,4 +206,6 @@ class LineFormatter(LinkPrinter, ArpPrinter, IpPrinter, TcpPrinter, UdpPrinter, 
         except Truncated as t:
             if t.proto:
                 out.append(f" [|{t.proto}]")
+        except WorkLimit:
+            out.append(MARKER)
         return "".join(out)

@@ -1,11 +1,13 @@
 """Telnet's option negotiation as tcpdump's telnet_print appends it to a TCP line:
 `` [telnet WILL ECHO, DO SUPPRESS GO AHEAD, SB TERMINAL TYPE SEND SE]`` for the commands at the
-start of the payload. The walk takes at least two bytes per command and stops at the payload's end.
+start of the payload. The walk takes at least two bytes per command and stops at the payload's end;
+each command spends from the frame's budget (budget.py), a long subnegotiation a unit per 16 bytes.
 """
 
 from __future__ import annotations
 
 from xdpdump.printer.base import Truncated
+from xdpdump.printer.budget import Budget
 
 _IAC, _SB, _SE, _FIRST = 255, 250, 240, 236
 _COMMANDS = ("EOF", "SUSP", "ABORT", "EOR", "SE", "NOP", "DMARK", "BRK", "IP", "AO", "AYT", "EC", "EL", "GA", "SB",
@@ -27,6 +29,9 @@ _SUB_TABLES = {37: (_AUTH_CMD, _AUTH_TYPE), 38: (_ENC_CMD, _ENC_TYPE)}
 
 def _hex(x: int) -> str:
     return f"{x:#x}" if x else "0"  # C's %#x prints no 0x for zero
+
+
+_SPACED_HEX = tuple(" " + _hex(x) for x in range(256))  # a subnegotiation's bytes, as printed
 
 
 def _name(x: int, table: tuple) -> str:
@@ -67,11 +72,14 @@ def _command(data: bytes, at: int, length: int) -> tuple[int, str]:
         text = f"{name} {_OPTIONS[x]}" if x < len(_OPTIONS) else f"{name} {_hex(x)}"
         if c != _SB:
             return pos - at, text
-        end = pos
-        while left > end + 1 - pos:
-            if peek(end) == _IAC and peek(end + 1) == _SE:
-                break
-            end += 1
+        # The IAC SE that ends the subnegotiation, searched as tcpdump's byte loop reads: a pair that
+        # starts before the payload's last byte; a byte it reads that was not captured is [|telnet].
+        limit, n = pos + left - 1, len(data)
+        end = data.find(b"\xff\xf0", pos, min(limit + 1, n))
+        if end < 0:
+            if limit > n or (limit == n > pos and data[n - 1] == _IAC):
+                raise Truncated("telnet")
+            end = max(limit, pos)
         if peek(end) != _IAC:
             return -1, ""
         first, second = _SUB_TABLES.get(x, (_SUB, None))
@@ -79,8 +87,9 @@ def _command(data: bytes, at: int, length: int) -> tuple[int, str]:
             if table is None or end <= pos:
                 break
             text += " " + _name(fetch(), table)
-        while end > pos:
-            text += " " + _hex(fetch())
+        if end > pos:  # captured and inside the payload: the search above read up to ``end``
+            text += "".join(map(_SPACED_HEX.__getitem__, data[pos:end]))
+            pos = end
         return pos + 2 - at, text + " SE"
     except _End:
         return -1, ""
@@ -90,10 +99,11 @@ class _End(Exception):
     """tcpdump's pktend: the command runs past the payload."""
 
 
-def telnet_text(data: bytes, off: int, length: int, out: list[str]) -> None:
+def telnet_text(data: bytes, off: int, length: int, out: list[str], budget: Budget) -> None:
     """Append tcpdump's `` [telnet ...]`` for the commands that start the payload, if any."""
     pos, first = off, True
     while length > 0:
+        budget.spend(2)  # a command's text: 2.4 us
         if pos >= len(data):
             raise Truncated("telnet")
         if data[pos] != _IAC:
@@ -101,6 +111,7 @@ def telnet_text(data: bytes, off: int, length: int, out: list[str]) -> None:
         taken, text = _command(data, pos, length)
         if taken < 0:
             break
+        budget.spend(taken >> 4)  # a subnegotiation's bytes: a unit per 16
         out.append((" [telnet " if first else ", ") + text)
         first = False
         # An SB without its IAC SE takes one byte more than is left: tcpdump's unsigned length wraps.

@@ -133,15 +133,15 @@ class UdpPrinter(VxlanPrinter):
 
     def _udp_app(self, out: list[str], name: str, data: bytes, off: int, length: int) -> None:
         if name in ("domain", "mdns"):
-            domain(out, data, off, length, name == "mdns", self.opts.verbose)
+            domain(out, data, off, length, name == "mdns", self.opts.verbose, self.budget)
         elif name == "bootp":
-            bootp(out, data, off, length, self.opts.verbose)
+            bootp(out, data, off, length, self.opts.verbose, self.budget)
         elif name == "ntp":
             ntp(out, data, off, length, self.opts.verbose)
         elif name == "dhcp6":
-            dhcp6(out, data, off, length, self.opts.verbose)
+            dhcp6(out, data, off, length, self.opts.verbose, self.budget)
         elif name == "snmp":
-            snmp(out, data, off, length, self.opts.verbose)
+            snmp(out, data, off, length, self.opts.verbose, self.budget)
         elif name == "syslog":
             syslog(out, data, off, length, self.opts.verbose)
         elif name in ("vxlan", "geneve"):

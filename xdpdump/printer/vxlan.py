@@ -100,6 +100,7 @@ class VxlanPrinter(Base):
     def _geneve_opts(self, out: list[str], data: bytes, off: int, length: int) -> None:
         sep = ""
         while length > 0:
+            self.budget.spend()
             out.append(sep)
             sep = ", "
             if len(data) < off + 4:
