@@ -176,3 +176,56 @@ def test_deep_frames_cost_what_a_full_size_one_costs(name):
 def test_deep_frames_print_the_start_of_tcpdumps_line(tmp_path, name):
     mine, ref = _tcpdump_and_mine(tmp_path, _DEEP[name](), (), PrintOptions())
     assert _agrees(mine, ref) and mine != ref, f"xdpdump: {mine[-300:]}\ntcpdump: {ref[:300]}"
+
+
+# --- --json: scapy's dissection, bounded by layers and by what the printer found -------------------
+
+def _json(frame: bytes) -> tuple[list[dict], int]:
+    """The frame's --json layers and the functions called to make its object."""
+    import json
+
+    printer = Printer(PrintOptions(json=True), native=False)
+    calls = 0
+
+    def count(_frame, event, _arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        text = printer.format(T0, frame, len(frame))
+    finally:
+        sys.setprofile(None)
+    return json.loads(text)["layers"], calls
+
+
+def test_json_skips_scapy_for_a_frame_the_printer_found_heavy():
+    """The issue's two frames: scapy took 12 and 23 ms to dissect them; now their one layer is Raw."""
+    for frame in (ipip(70), dstopts_chain(150)):
+        layers, calls = _json(frame)
+        assert layers == [{"name": "Raw", "fields": {"length": len(frame)}}]
+        assert calls <= MAX_CALLS * 2  # the line and the -vv pass that measured the work
+
+
+def test_json_layers_stop_after_max_layers():
+    """30 VLAN tags are light work for the printer, but 30 scapy layers: the layers stop at
+    MAX_LAYERS, the rest one Raw layer; a tunnel of ordinary depth is dissected whole."""
+    from xdpdump.printer.jsonl import MAX_LAYERS
+
+    layers, _ = _json(vlan_stack(30))
+    assert len(layers) == MAX_LAYERS + 1 and layers[-1]["name"] == "Raw"
+    assert [la["name"] for la in layers[:3]] == ["Ether", "Dot1Q", "Dot1Q"]
+    layers, _ = _json(ipip(2))
+    assert [la["name"] for la in layers] == ["Ether", "IP", "IP", "UDP", "Raw"]
+
+
+@pytest.mark.parametrize("name", CRAFTED)
+def test_json_of_crafted_frames_is_bounded(name):
+    """Every crafted frame's object: at most MAX_LAYERS layers and the one Raw for the rest, and a
+    bounded number of calls (before the limits: scapy dissected every header, 150 for one frame)."""
+    from xdpdump.printer.jsonl import MAX_LAYERS
+
+    layers, calls = _json(CRAFTED[name]())
+    assert len(layers) <= MAX_LAYERS + 1
+    assert calls <= 4 * MAX_CALLS, (name, calls)

@@ -16,6 +16,9 @@ native fast path, fast_path.py, prints the common lines of the default form).
 
 from __future__ import annotations
 
+import dataclasses
+
+from xdpdump.printer.budget import WORK_LIMIT
 from xdpdump.printer.escape import escape_text, visible
 from xdpdump.printer.fast_path import fast_path_for
 from xdpdump.printer.hexdump import payload_dump
@@ -41,6 +44,10 @@ class Printer:
             from xdpdump.printer.jsonl import json_line
 
             self._json_line = json_line
+            # What a frame costs to dissect is measured by printing it as -vv would (every option and
+            # record walked, each spending from that printer's budget): jsonl.py skips scapy's far
+            # slower dissection of a frame that took too much (a second pass: tens of microseconds).
+            self._work_lines = LineFormatter(dataclasses.replace(opts, verbose=2, json=False))
         # The native formatter prints the common lines of the default form (fast_path.py); made
         # here, before a live capture's sandbox, since it reads the time zone once.
         self.fast = fast_path_for(opts) if native else None
@@ -65,7 +72,8 @@ class Printer:
         except Exception as e:  # the decoders' bug: the line keeps its stamp and says so
             body = _error(e, data)
         if self._json_line is not None:
-            return self._json_line(ts_ns, data, wire_len, ifname, body, linktype)
+            return self._json_line(ts_ns, data, wire_len, ifname, body, linktype, self._json_work(data, wire_len,
+                                                                                                  linktype))
         refused = self._prefix.refused(len(data), wire_len)
         if refused is not None:
             return refused  # tcpdump prints no stamp for a record with impossible lengths either
@@ -75,6 +83,15 @@ class Printer:
         if self._dumps:
             return head + body + payload_dump(data, self._lines.link_hdrlen, self.opts)
         return head + body
+
+
+    def _json_work(self, data: bytes, wire_len: int, linktype: int) -> int:
+        """The budget units the frame takes printed with -vv (a printer bug: all of them)."""
+        try:
+            self._work_lines.body(data, wire_len, linktype)
+        except Exception:
+            return WORK_LIMIT + 1
+        return self._work_lines.budget.used
 
 
 def _error(e: Exception, data: bytes) -> str:

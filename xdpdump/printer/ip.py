@@ -141,6 +141,7 @@ class IpPrinter(Base):
 
         sep = ""
         while length > 0:
+            self.budget.spend()
             out.append(sep)
             sep = ","
             code = byte(off)
