@@ -14,22 +14,17 @@ repetitions, Python printers only)::
 from __future__ import annotations
 
 import struct
+import sys
 from collections.abc import Callable
+from typing import Any
+
+from xdpdump.printer.ip import ip_checksum as cksum
 
 MAC_A, MAC_B = bytes.fromhex("020000000001"), bytes.fromhex("020000000002")
 SRC4, DST4 = bytes([198, 18, 0, 1]), bytes([198, 19, 0, 1])
 SRC6 = bytes.fromhex("fd000000000000000000000000000001")
 DST6 = bytes.fromhex("fd000000000000000000000000000002")
 FRAME_MAX = 1514
-
-
-def cksum(data: bytes) -> int:
-    if len(data) % 2:
-        data += b"\0"
-    total = sum(struct.unpack(f"!{len(data) // 2}H", data))
-    while total >> 16:
-        total = (total & 0xFFFF) + (total >> 16)
-    return ~total & 0xFFFF
 
 
 def ether(etype: int, payload: bytes, dst: bytes = MAC_B) -> bytes:
@@ -393,6 +388,23 @@ def syslog_long(count: int = 1400) -> bytes:
     return ether(0x0800, ip4(17, udp(40000, 514, b"<13>" + b"a" * count)))
 
 
+def calls_while(fn: Callable[[], Any]) -> tuple[Any, int]:
+    """``fn()`` and how many functions (Python and builtin) it called: a deterministic work measure."""
+    calls = 0
+
+    def count(_frame, event, _arg):
+        nonlocal calls
+        if event in ("call", "c_call"):
+            calls += 1
+
+    sys.setprofile(count)
+    try:
+        result = fn()
+    finally:
+        sys.setprofile(None)
+    return result, calls
+
+
 def _fit(maker: Callable[[int], bytes], start: int) -> Callable[[], bytes]:
     """``maker`` with the largest count (from ``start`` down) whose frame fits FRAME_MAX."""
     def made() -> bytes:
@@ -476,6 +488,4 @@ def _measure(reps: int) -> None:
 
 
 if __name__ == "__main__":
-    import sys
-
     _measure(int(sys.argv[1]) if len(sys.argv) > 1 else 200)

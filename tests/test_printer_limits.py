@@ -18,6 +18,7 @@ import pytest
 from printer_crafted import (
     CRAFTED,
     ah_chain,
+    calls_while,
     dns_many_questions,
     dstopts_chain,
     gre_bridged,
@@ -58,18 +59,7 @@ _VERBOSE_AGREE = ("ip6 dstopts x150", "ip6 routing x150", "ip6 dstopt pad1 x1400
 def _work(frame: bytes, opts: PrintOptions) -> tuple[str, int, int]:
     """The frame's text, the functions called to print it and the budget units it spent."""
     printer = Printer(opts, native=False)
-    calls = 0
-
-    def count(_frame, event, _arg):
-        nonlocal calls
-        if event in ("call", "c_call"):
-            calls += 1
-
-    sys.setprofile(count)
-    try:
-        text = printer.format(T0, frame, len(frame))
-    finally:
-        sys.setprofile(None)
+    text, calls = calls_while(lambda: printer.format(T0, frame, len(frame)))
     return text, calls, printer._lines.budget.used
 
 
@@ -185,18 +175,7 @@ def _json(frame: bytes) -> tuple[list[dict], int]:
     import json
 
     printer = Printer(PrintOptions(json=True), native=False)
-    calls = 0
-
-    def count(_frame, event, _arg):
-        nonlocal calls
-        if event in ("call", "c_call"):
-            calls += 1
-
-    sys.setprofile(count)
-    try:
-        text = printer.format(T0, frame, len(frame))
-    finally:
-        sys.setprofile(None)
+    text, calls = calls_while(lambda: printer.format(T0, frame, len(frame)))
     return json.loads(text)["layers"], calls
 
 
