@@ -112,6 +112,18 @@ MUTATED = ["arp", "icmp", "icmp6", "sll", "null", "raw"]
 
 
 # No shrinking: each example runs tcpdump twice; a failure's frames and lines are in its message.
+@pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
+def test_mldv2_query_cut_inside_its_sources_count(tmp_path):
+    """An MLDv2 query captured up to its group address but not its source count: tcpdump prints the
+    group address before its [|icmp6] (found by the mutation test below)."""
+    from scapy.all import Ether, IPv6
+    from scapy.layers.inet6 import ICMPv6MLQuery2
+
+    frame = bytes(Ether() / IPv6(src="fd00::1", dst="ff02::1") / ICMPv6MLQuery2(mladdr="ff02::1:3"))
+    ends = {i: len(frame) - 28 + cut for i, cut in enumerate((23, 24, 26, 27, 28))}
+    _compare(tmp_path, 1, [frame] * len(ends), (), PrintOptions(), snap=ends)
+
+
 @settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(MUTATED), seed=st.integers(0, 2**32 - 1),

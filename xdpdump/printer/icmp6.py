@@ -126,8 +126,8 @@ class Icmp6Printer(Base):
         if typ in (130, 131, 132):
             name = {130: "query", 131: "report", 132: "done"}[typ]
             if typ == 130 and plen >= 28:
-                if avail < 28:
-                    out.append("multicast listener query v2")
+                if avail < 28:  # tcpdump prints the group address once it has it, then stops
+                    out.append("multicast listener query v2" + (f" [gaddr {addr(8)}" if avail >= 24 else ""))
                     raise Truncated("icmp6")
                 nsrc = struct.unpack_from("!H", data, off + 26)[0]
                 gaddr = addr(8)
