@@ -1,17 +1,15 @@
 """rtnl.py, our rtnetlink reader, against the kernel and against pyroute2's reading of the same replies:
 veths in test namespaces (names, indexes, flags, MTU, queues, kind, peer, the peer's namespace id, XDP
 programs in native and generic mode, IPv4 and IPv6 addresses), a dump longer than one datagram, and
-the kernel's errors. And the point of it: a capture, from start to summary, never imports pyroute2."""
+the kernel's errors. (That a capture never imports pyroute2: test_start_imports.py.)"""
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import sys
 
 import pytest
-from capture_helpers import start_capture
-from netns import VENV_BIN, entered, send_udp
+from netns import entered
 from pyroute2 import IPRoute
 from pyroute2.netlink.exceptions import NetlinkError as Pyroute2NetlinkError
 
@@ -127,29 +125,3 @@ def test_attributes_running_past_the_message_end_are_left_alone():
     attrs = rtnl.decode_attrs(truncated, rtnl.LINK_ATTRS, rtnl.IFINFOMSG.size)
     assert attrs == {"IFLA_MTU": 1400}
 
-
-PYROUTE2_REPORT = """
-import runpy, sys
-sys.argv = sys.argv[1:]
-try:
-    runpy.run_path(sys.argv[0], run_name="__main__")
-finally:
-    sys.stderr.write("pyroute2 modules: %d\\n" % sum(m.startswith("pyroute2") for m in sys.modules))
-"""
-
-
-def test_a_capture_never_imports_pyroute2(pair, tmp_path):
-    # The real console script, run by a wrapper that reports afterwards what it imported: from start
-    # through attach, capture and summary, pyroute2 (0.24 s of CPU to import) is never loaded.
-    cap, peer = pair
-    wrapper = [str(VENV_BIN / "python"), "-c", PYROUTE2_REPORT]
-    run = start_capture(cap.ns, "-i", cap.dev, "-c", "3", "-w", str(tmp_path / "c.pcap"), "udp", "port", "9",
-                        wrapper=wrapper)
-    try:
-        send_udp(peer, cap, 9, [b"x" * 20] * 3)
-        assert run.finish(timeout=60) == 0
-    finally:
-        if run.proc.poll() is None:
-            run.finish(signal.SIGKILL)
-    assert "3 packets captured" in run.stderr
-    assert "pyroute2 modules: 0" in run.stderr_lines
