@@ -17,6 +17,7 @@ UNWANTED = {
     "subprocess": "ctypes.util.find_library runs ldconfig; libpcap is opened by its soname instead",
     "platform": "os.uname() says the same",
     "tempfile": "the verifier's log of a failed (or first, bcc) load only",
+    "xdpdump.printer.tcpdump_format": "the decoders load with the first Printer; -w makes none",
 }
 
 REPORT = f"""
