@@ -54,7 +54,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help=f"another checkout's xdpdump executable (e.g. /tmp/xdpdump-before/.venv/bin/xdpdump), "
                    f"run as the capturer {capturers.BASELINE} exactly as ours is, and compared with it")
     p.add_argument("--startup-runs", type=int, metavar="N",
-                   help="start-up timings per kind (xdpdump cold, warm; tcpdump); default 5, 3 with --quick, 0: none")
+                   help="start-up timings per kind (xdpdump cold, warm; tcpdump; the baseline warm with "
+                   "--baseline-xdpdump); default 5, 3 with --quick, 0: none")
     p.add_argument("--startup-only", action="store_true", help="only the start-up timings")
     p.add_argument("--api", action="store_true",
                    help="only the Python API: a pure Python loop over cap.batches(), and scapy's sniff() on "
@@ -150,7 +151,7 @@ def main(argv: list[str]) -> int:
                 if args.startup_runs > 0:
                     sys.stderr.write("bench: start-up times ...\n")
                     try:
-                        startup_rows = startup.measure(topo, workdir, args.startup_runs)
+                        startup_rows = startup.measure(topo, workdir, args.startup_runs, args.baseline_xdpdump)
                     except (RuntimeError, OSError, subprocess.SubprocessError) as e:
                         sys.stderr.write(f"bench:   start-up times failed: {e}\n")
         except KeyboardInterrupt:

@@ -12,6 +12,8 @@ the machine's background load, so it says what a start costs on an idle machine.
 are interleaved (cold, warm, tcpdump, cold, ...) so background load falls on all three alike.
 xdpdump runs without PYTHONDONTWRITEBYTECODE, so the uncounted first run leaves compiled modules
 behind, as an installed xdpdump has: what is timed is the start, not compiling Python.
+Given another checkout's xdpdump (``--baseline-xdpdump``), its warm starts are timed too, interleaved
+with ours, from a warm cache of its own: a before/after of a change on the same machine state.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ READY_TIMEOUT_S = 120  # a cold start compiles with bcc: seconds on a loaded 2-c
 STOP_TIMEOUT_S = 30
 ATTACHED = "INFO attached "  # the supervisor's log line once the program is on the device
 KINDS = ("xdpdump cold", "xdpdump warm", "tcpdump")
+BASELINE_WARM = "xdpdump-baseline warm"
 
 
 def _start(argv: list[str], marker: str, env: dict[str, str] | None = None) -> tuple[float, float, float]:
@@ -85,10 +88,11 @@ def _attached_after(log_path: Path, t0: float) -> float | None:
     return None
 
 
-def _xdpdump(topo: Topology, workdir: Path, cache_dir: Path, label: str) -> tuple[float, float, float | None]:
+def _xdpdump(topo: Topology, workdir: Path, cache_dir: Path, label: str,
+             executable: Path = VENV_BIN / "xdpdump") -> tuple[float, float, float | None]:
     log_path = workdir / f"startup-{label}.log"
     log_path.unlink(missing_ok=True)
-    argv = topo.in_ns(topo.cap_ns, [str(VENV_BIN / "xdpdump"), "-i", CAP_DEV, "-w", str(workdir / "startup.pcap"),
+    argv = topo.in_ns(topo.cap_ns, [str(executable), "-i", CAP_DEV, "-w", str(workdir / "startup.pcap"),
                                     "--log-file", str(log_path), *EXPR])
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     t0, ready, cpu = _start(argv, f"xdpdump: {CAP_DEV}:", dict(env, XDPDUMP_CACHE_DIR=str(cache_dir)))
@@ -101,16 +105,24 @@ def _tcpdump(topo: Topology, workdir: Path) -> tuple[float, float]:
     return _start(argv, "listening on")[1:]
 
 
-def measure(topo: Topology, workdir: Path, runs: int) -> list[dict]:
-    """One row per kind (KINDS): each run's seconds to ready, CPU seconds by then, and (xdpdump) to attached."""
-    times: dict[str, dict[str, list[float]]] = {k: {"ready_s": [], "cpu_s": [], "attached_s": []} for k in KINDS}
+def measure(topo: Topology, workdir: Path, runs: int, baseline: Path | None = None) -> list[dict]:
+    """One row per kind (KINDS, then BASELINE_WARM if a baseline xdpdump is given): each run's seconds
+    to ready, CPU seconds by then, and (xdpdump) to attached."""
+    kinds = (*KINDS, BASELINE_WARM) if baseline else KINDS
+    times: dict[str, dict[str, list[float]]] = {k: {"ready_s": [], "cpu_s": [], "attached_s": []} for k in kinds}
     warm_dir = workdir / "startup-cache-warm"
+    baseline_dir = workdir / "startup-cache-baseline-warm"
     _xdpdump(topo, workdir, warm_dir, "xdpdump-warm-0")  # fills the warm cache; not counted
+    if baseline:
+        _xdpdump(topo, workdir, baseline_dir, "xdpdump-baseline-warm-0", baseline)  # the same, for the baseline
     for n in range(1, runs + 1):
-        for kind in KINDS:
+        for kind in kinds:
             if kind == "tcpdump":
                 ready, cpu = _tcpdump(topo, workdir)
                 attached = None
+            elif kind == BASELINE_WARM:
+                assert baseline is not None
+                ready, cpu, attached = _xdpdump(topo, workdir, baseline_dir, f"xdpdump-baseline-warm-{n}", baseline)
             else:
                 cache_dir = workdir / f"startup-cache-cold-{n}" if kind == "xdpdump cold" else warm_dir
                 ready, cpu, attached = _xdpdump(topo, workdir, cache_dir, f"{kind.replace(' ', '-')}-{n}")
@@ -119,7 +131,7 @@ def measure(topo: Topology, workdir: Path, runs: int) -> list[dict]:
             if attached is not None:
                 times[kind]["attached_s"].append(attached)
     return [{"tool": kind, "runs": runs, "filter": EXPR_TEXT,
-             **{k: [round(v, 4) for v in vs] for k, vs in times[kind].items()}} for kind in KINDS]
+             **{k: [round(v, 4) for v in vs] for k, vs in times[kind].items()}} for kind in kinds]
 
 
 def _spread(values: list[float]) -> str:

@@ -36,3 +36,18 @@ def test_startup_times_cold_warm_and_tcpdump(tmp_path):
     assert len(list((tmp_path / "startup-cache-cold-1").iterdir())) == 1
     table = startup.markdown_table(rows).splitlines()
     assert len(table) == 2 + len(startup.KINDS) and table[-1].startswith("| tcpdump | 1 | - | ")
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root: namespaces, veths and XDP programs")
+def test_startup_times_a_baseline_xdpdump_warm_from_its_own_cache(tmp_path):
+    # Our own executable stands in for another checkout's: what is tested is that it runs, interleaved,
+    # from a warm cache of its own, and gets its row.
+    with topology.built() as topo:
+        rows = startup.measure(topo, tmp_path, runs=1, baseline=startup.VENV_BIN / "xdpdump")
+    assert [r["tool"] for r in rows] == [*startup.KINDS, startup.BASELINE_WARM]
+    [attached], [ready] = rows[-1]["attached_s"], rows[-1]["ready_s"]
+    assert 0 < attached <= ready + 0.002
+    assert "bpf cache: loaded xdpd_capture from cache" in (
+        tmp_path / "startup-xdpdump-baseline-warm-1.log").read_text()
+    assert len(list((tmp_path / "startup-cache-baseline-warm").iterdir())) == 1
+    assert startup.markdown_table(rows).splitlines()[-1].startswith(f"| {startup.BASELINE_WARM} | 1 | ")

@@ -14,9 +14,6 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from pyroute2 import IPRoute
-from pyroute2.netlink.exceptions import NetlinkError
-
 from xdpdump import bpfsys, loader, netdev
 from xdpdump.bpf_build import BPF_DIR, LoadedProgram, load_xdp
 from xdpdump.errors import UserError
@@ -152,6 +149,8 @@ class ReplacedProgram:
         prog_id = device.xdp.prog_id
         assert prog_id is not None
         fd = bpfsys.prog_fd_by_id(prog_id)  # holding it keeps the program alive while detached
+        from pyroute2 import IPRoute  # here, not at the top: a capture starts without pyroute2 (rtnl.py)
+
         try:
             with IPRoute() as ipr:
                 loader.detach(device, ipr)
@@ -161,6 +160,9 @@ class ReplacedProgram:
         return cls(device, prog_id, fd, device.xdp.mode or "native")
 
     def restore(self) -> None:
+        from pyroute2 import IPRoute
+        from pyroute2.netlink.exceptions import NetlinkError
+
         try:
             with IPRoute() as ipr:
                 try:

@@ -15,9 +15,6 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from pyroute2 import IPRoute
-from pyroute2.netlink.exceptions import NetlinkError
-
 from xdpdump import bpfsys, loader, netdev
 from xdpdump.errors import PRIVILEGES_NEEDED, PrivilegeError, UserError
 
@@ -45,6 +42,9 @@ class HeldAttachment:
         if self.link_fd is not None:
             os.close(self.link_fd)
             return
+        from pyroute2 import IPRoute  # here, not at the top: a capture starts without pyroute2 (rtnl.py)
+        from pyroute2.netlink.exceptions import NetlinkError
+
         with IPRoute() as ipr:
             try:
                 current = netdev.by_index(self.device.index, ipr)
@@ -67,6 +67,8 @@ def attach_held(prog_fd: int, device: netdev.Device, modes: Sequence[str]) -> He
                 raise UserError(f"{device.name} already has an XDP program attached") from e
             if e.errno == errno.EINVAL and mode == modes[-1]:
                 # Kernels before 5.9 have no XDP links: attach by netlink and detach on close.
+                from pyroute2 import IPRoute
+
                 with IPRoute() as ipr:
                     got = loader.attach(netdev.lookup(device.name, ipr), prog_fd, (mode,), force=False, ipr=ipr)
                 return HeldAttachment(device, got, None)

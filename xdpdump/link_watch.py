@@ -13,17 +13,12 @@ from __future__ import annotations
 import errno
 import os
 import socket
-import struct
 from collections.abc import Iterable
 
-from xdpdump import netdev
+from xdpdump import netdev, rtnl
 from xdpdump.errors import UserError
 
 RTMGRP_LINK = 1
-RTM_DELLINK = 17
-NLMSG_ERROR = 2
-_NLMSGHDR = struct.Struct("=IHHII")    # len, type, flags, seq, pid
-_IFINFOMSG = struct.Struct("=BxHiII")  # family, (pad), type, index, flags, change
 # Link events are few (a device added, changed, removed); a megabyte holds thousands of them between
 # two reads 100 ms apart. Beyond that the kernel drops messages (ENOBUFS on the next read).
 RCVBUF_BYTES = 1 << 20
@@ -50,14 +45,11 @@ class LinkWatch:
 
     def _confirm_present(self) -> None:
         """A device gone between its lookup and the subscription would never send its RTM_DELLINK."""
-        from pyroute2 import IPRoute
-        from pyroute2.netlink.exceptions import NetlinkError
-
-        with IPRoute() as ipr:
+        with rtnl.Rtnl() as ipr:
             for index, name in self.watched.items():
                 try:
                     ipr.link("get", index=index)
-                except NetlinkError as e:
+                except rtnl.NetlinkError as e:
                     raise UserError(f"{name}: no such device (it disappeared)") from e
 
     def check(self) -> list[str]:
@@ -79,13 +71,13 @@ class LinkWatch:
 
     def _parse(self, data: bytes) -> None:
         pos = 0
-        while pos + _NLMSGHDR.size <= len(data):
-            length, kind, _flags, _seq, _pid = _NLMSGHDR.unpack_from(data, pos)
-            if length < _NLMSGHDR.size:
+        while pos + rtnl.NLMSGHDR.size <= len(data):
+            length, kind, _flags, _seq, _pid = rtnl.NLMSGHDR.unpack_from(data, pos)
+            if length < rtnl.NLMSGHDR.size:
                 return  # malformed: nothing after it can be framed
-            body = pos + _NLMSGHDR.size
-            if kind == RTM_DELLINK and body + _IFINFOMSG.size <= len(data):
-                index = _IFINFOMSG.unpack_from(data, body)[2]
+            body = pos + rtnl.NLMSGHDR.size
+            if kind == rtnl.RTM_DELLINK and body + rtnl.IFINFOMSG.size <= len(data):
+                index = rtnl.IFINFOMSG.unpack_from(data, body)[2]
                 name = self.watched.pop(index, None)
                 if name is not None:
                     self.gone.append(name)

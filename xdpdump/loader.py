@@ -13,12 +13,14 @@ import errno
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-
-from pyroute2 import IPRoute
-from pyroute2.netlink.exceptions import NetlinkError
+from typing import TYPE_CHECKING
 
 from xdpdump import bpfsys, netdev
 from xdpdump.errors import PRIVILEGES_NEEDED, UserError
+
+if TYPE_CHECKING:  # imported where used: importing pyroute2 costs a capture's start 0.24 s (rtnl.py)
+    from pyroute2 import IPRoute
+    from pyroute2.netlink.exceptions import NetlinkError
 
 XDP_FLAGS_UPDATE_IF_NOEXIST = 1 << 0
 XDP_FLAGS_SKB_MODE = 1 << 1
@@ -91,6 +93,8 @@ def attach(dev: netdev.Device, prog_fd: int, modes: Sequence[str], force: bool, 
             f"{dev.name} already has XDP program {describe_prog(existing)} ({dev.xdp.mode} mode); "
             f"use --force to replace it, or: xdp-load unload -i {dev.name}"
         )
+    from pyroute2.netlink.exceptions import NetlinkError
+
     last: NetlinkError | None = None
     for candidate in modes:
         try:
@@ -138,6 +142,8 @@ def detach(dev: netdev.Device, ipr: IPRoute) -> list[str]:
     """Detach every XDP program from dev; returns the modes detached. UserError if none."""
     if not dev.xdp.prog_ids:
         raise UserError(f"{dev.name} has no XDP program attached")
+    from pyroute2.netlink.exceptions import NetlinkError
+
     done = []
     for mode in dev.xdp.prog_ids:
         try:

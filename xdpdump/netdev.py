@@ -1,7 +1,11 @@
-"""What we need to know about a network device, read over rtnetlink (pyroute2).
+"""What we need to know about a network device, read over rtnetlink.
 
 Owns: name -> ifindex, up/down, rx queue count, the device's XDP state (mode and program ids), and for
 a veth its peer (ifindex and, when the peer lives in another namespace, that namespace's name).
+
+Reads through our own socket (rtnl.py), so a capture starts without importing pyroute2; a caller that
+already holds a pyroute2 IPRoute (xdp-load, the netlink attach fallbacks) passes it as ``ipr`` and gets
+its replies read the same way, and its errors (pyroute2's NetlinkError) as before.
 """
 
 from __future__ import annotations
@@ -11,14 +15,19 @@ import ctypes
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pyroute2 import IPRoute
-from pyroute2.netlink.exceptions import NetlinkError
-
+from xdpdump import rtnl
 from xdpdump.errors import NoSuchDeviceError, UserError
 
+if TYPE_CHECKING:
+    from pyroute2 import IPRoute
+
+    # An open rtnetlink socket: ours, or the pyroute2 IPRoute of a caller that holds one anyway.
+    Rtnetlink = rtnl.Rtnl | IPRoute
+
 IFF_UP = 0x1
-# IFLA_XDP_ATTACHED, as numbers or as pyroute2's names for them.
+# IFLA_XDP_ATTACHED, as numbers (rtnl.py's) or as pyroute2's names for them.
 XDP_ATTACHED_MODES = {
     1: "native", 2: "skb", 3: "hw", 4: "multi",
     "xdp": "native", "xdpgeneric": "skb", "xdpoffload": "hw", "xdpmulti": "multi",
@@ -115,38 +124,51 @@ def _device(msg) -> Device:
     )
 
 
-def lookup(name: str, ipr: IPRoute | None = None) -> Device:
+def _netlink_errors(ipr: Rtnetlink) -> tuple[type[Exception], ...]:
+    """What a request on ipr raises for the kernel's NLMSG_ERROR (both have the errno in .code)."""
+    if isinstance(ipr, rtnl.Rtnl):
+        return (rtnl.NetlinkError,)
+    from pyroute2.netlink.exceptions import NetlinkError  # imported already: the caller made ipr
+
+    return (NetlinkError,)
+
+
+def lookup(name: str, ipr: Rtnetlink | None = None) -> Device:
     """The device called name in the current namespace, or a UserError naming it."""
     with contextlib.ExitStack() as stack:
         if ipr is None:
-            ipr = stack.enter_context(IPRoute())
+            ipr = stack.enter_context(rtnl.Rtnl())
         try:
             msgs = ipr.link("get", ifname=name)
-        except NetlinkError as e:
+        except _netlink_errors(ipr) as e:
             if e.code in (19, 22):  # ENODEV; EINVAL for names longer than IFNAMSIZ
                 raise NoSuchDeviceError(f"{name}: no such device") from e
             raise UserError(f"{name}: {os.strerror(e.code)}") from e
         return _device(msgs[0])
 
 
-def by_index(index: int, ipr: IPRoute) -> Device:
-    return _device(ipr.link("get", index=index)[0])
+def by_index(index: int, ipr: Rtnetlink | None = None) -> Device:
+    """The device with ifindex index; the socket's NetlinkError (ENODEV) if there is none."""
+    with contextlib.ExitStack() as stack:
+        if ipr is None:
+            ipr = stack.enter_context(rtnl.Rtnl())
+        return _device(ipr.link("get", index=index)[0])
 
 
-def host_addresses(index: int, ipr: IPRoute | None = None) -> list[str]:
+def host_addresses(index: int, ipr: Rtnetlink | None = None) -> list[str]:
     """The addresses the host has on device `index` (IPv4 and IPv6, link-local IPv6 left out: every
     IPv6 device has one, and a dedicated capture port is no host's for it), as `ip addr` lists them."""
     with contextlib.ExitStack() as stack:
         if ipr is None:
-            ipr = stack.enter_context(IPRoute())
+            ipr = stack.enter_context(rtnl.Rtnl())
         found = [m.get_attr("IFA_ADDRESS") for m in ipr.get_addr(index=index)]
     return [a for a in found if a and not a.lower().startswith("fe80:")]
 
 
-def all_devices(ipr: IPRoute | None = None) -> list[Device]:
+def all_devices(ipr: Rtnetlink | None = None) -> list[Device]:
     with contextlib.ExitStack() as stack:
         if ipr is None:
-            ipr = stack.enter_context(IPRoute())
+            ipr = stack.enter_context(rtnl.Rtnl())
         return sorted((_device(m) for m in ipr.get_links()), key=lambda d: d.index)
 
 
@@ -232,11 +254,11 @@ def _pcap_device(name: str, index: int, flags: int) -> PcapDevice:
     return PcapDevice(name, merit, words, index=index)
 
 
-def pcap_devices(ipr: IPRoute | None = None) -> list[PcapDevice]:
+def pcap_devices(ipr: Rtnetlink | None = None) -> list[PcapDevice]:
     """libpcap's device list in `tcpdump -D`'s order, pseudo-devices included."""
     with contextlib.ExitStack() as stack:
         if ipr is None:
-            ipr = stack.enter_context(IPRoute())
+            ipr = stack.enter_context(rtnl.Rtnl())
         links = sorted(ipr.get_links(), key=lambda m: m["index"])
         found = [_pcap_device(m.get_attr("IFLA_IFNAME"), m["index"], m["flags"]) for m in links]
     pseudo = [PcapDevice(name, merit, PCAP_PSEUDO_SHOWN[name][1], PCAP_PSEUDO_SHOWN[name][0])
@@ -244,12 +266,12 @@ def pcap_devices(ipr: IPRoute | None = None) -> list[PcapDevice]:
     return sorted(found + pseudo, key=lambda d: d.merit)  # stable: equal figures keep the found order
 
 
-def pcap_device_names(ipr: IPRoute | None = None) -> list[str]:
+def pcap_device_names(ipr: Rtnetlink | None = None) -> list[str]:
     """Every device name in the order `tcpdump -D` lists them: -i N means the N-th (from 1)."""
     return [d.name for d in pcap_devices(ipr)]
 
 
-def capture_device_name(arg: str, ipr: IPRoute | None = None) -> str:
+def capture_device_name(arg: str, ipr: Rtnetlink | None = None) -> str:
     """-i's argument: a device name, or a number as `tcpdump -D` prints it (tcpdump's rule: all digits)."""
     if not (arg.isascii() and arg.isdigit()):
         return arg
@@ -262,7 +284,7 @@ def capture_device_name(arg: str, ipr: IPRoute | None = None) -> str:
     return names[number - 1]
 
 
-def lookup_capture_device(arg: str, ipr: IPRoute | None = None) -> Device:
+def lookup_capture_device(arg: str, ipr: Rtnetlink | None = None) -> Device:
     """The device -i names, by name or by its `tcpdump -D` number."""
     name = capture_device_name(arg, ipr)
     if name != arg and name in dict(PCAP_PSEUDO_DEVICES):
@@ -295,7 +317,7 @@ def in_netns(name: str | None) -> Iterator[None]:
                 raise OSError(ctypes.get_errno(), "setns back to the original namespace")
 
 
-def netns_name(netnsid: int, ipr: IPRoute) -> str | None:
+def netns_name(netnsid: int, ipr: Rtnetlink) -> str | None:
     """The /run/netns name of the namespace this namespace calls netnsid, if it has one."""
     try:
         names = sorted(os.listdir(NETNS_RUN_DIR))
@@ -309,7 +331,7 @@ def netns_name(netnsid: int, ipr: IPRoute) -> str | None:
         try:
             if ipr.get_netnsid(fd=fd).get("nsid") == netnsid:
                 return name
-        except NetlinkError:
+        except _netlink_errors(ipr):
             continue
         finally:
             os.close(fd)

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import platform
 import socket
 import sys
 import time
@@ -251,7 +250,7 @@ def _metrics_region(plan: CapturePlan, producer: Producer, writer: ArchiveWriter
     """The shared memory the listener roles serve from, made before they fork."""
     tap = plan.tap_out
     info = RegionInfo(
-        version=__version__, kernel=platform.release(),
+        version=__version__, kernel=os.uname().release,
         producer={ProducerKind.INLINE_TAP: "tap", ProducerKind.MIRROR: "mirror"}.get(plan.producer, "capture"),
         xdp_mode=",".join(sorted(set(producer.programs.modes))),
         af_xdp_mode="zero-copy" if producer.zerocopy else "copy",

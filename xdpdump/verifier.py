@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -37,6 +36,8 @@ def verifier_reason(log: str, max_lines: int = 3) -> str:
 @contextlib.contextmanager
 def captured_stderr() -> Iterator[list[str]]:
     """Collect what C code writes on fd 2 during the body (the list gets the text on exit)."""
+    import tempfile  # here: only a failed or first (bcc) load gets this far; a warm start never does
+
     out: list[str] = []
     saved = os.dup(2)
     with tempfile.TemporaryFile() as tmp:

@@ -8,7 +8,6 @@ ancillary ``vlan_tci`` loads, which is what an XDP program sees too.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 from collections.abc import Sequence
 
@@ -36,13 +35,29 @@ class _PktHdr(ctypes.Structure):
     _fields_ = [("ts", _Timeval), ("caplen", ctypes.c_uint32), ("len", ctypes.c_uint32)]
 
 
-@functools.cache
-def _lib() -> ctypes.CDLL:
-    name = ctypes.util.find_library("pcap") or "libpcap.so.0.8"
+# libpcap's sonames (Debian's, upstream's), opened before asking ctypes.util.find_library, which runs
+# `ldconfig -p`: a fork and exec (and importing subprocess) in every start that compiles a filter.
+SONAMES = ("libpcap.so.0.8", "libpcap.so.1")
+
+
+def _open() -> ctypes.CDLL:
+    for soname in SONAMES:
+        try:
+            return ctypes.CDLL(soname)
+        except OSError:
+            continue
+    from ctypes.util import find_library
+
+    name = find_library("pcap") or SONAMES[0]
     try:
-        lib = ctypes.CDLL(name)
+        return ctypes.CDLL(name)
     except OSError as exc:
         raise UserError(f"cannot load libpcap ({name}): {exc}") from exc
+
+
+@functools.cache
+def _lib() -> ctypes.CDLL:
+    lib = _open()
     lib.pcap_open_dead.argtypes = [ctypes.c_int, ctypes.c_int]
     lib.pcap_open_dead.restype = ctypes.c_void_p
     lib.pcap_close.argtypes = [ctypes.c_void_p]

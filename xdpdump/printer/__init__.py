@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from xdpdump.constants import LINKTYPE_ETHERNET
 from xdpdump.printer.budget import WORK_LIMIT
 from xdpdump.printer.escape import escape_text, visible
-from xdpdump.printer.fast_path import fast_path_for
 from xdpdump.printer.hexdump import payload_dump
 from xdpdump.printer.options import PrintOptions
-from xdpdump.printer.tcpdump_format import LINKTYPE_ETHERNET, LineFormatter, LinePrefix
 
 __all__ = ["PrintOptions", "Printer", "format_packet"]
 
@@ -32,6 +31,11 @@ class Printer:
     """Formats the frames of one capture, in order."""
 
     def __init__(self, opts: PrintOptions, native: bool = True) -> None:
+        # The decoders load with the first printer, not with the package: a capture imports
+        # printer.options (through plan.py) before it attaches, and the decoders cost it 10-15 ms.
+        from xdpdump.printer.fast_path import fast_path_for
+        from xdpdump.printer.tcpdump_format import LineFormatter, LinePrefix
+
         self.opts = opts
         self._lines = LineFormatter(opts)
         self._prefix = LinePrefix(opts)  # -#'s number and the stamp (with -ttt's reference)
