@@ -31,7 +31,8 @@ syscall.restype = ctypes.c_long
 syscall.argtypes = [ctypes.c_long] * 7
 
 
-NO_ROLE_PIDS = {"net_pid": 0, "archive_pid": 0, "metrics_pid": 0, "gui_pid": 0}  # the supervisor signals no one
+# the supervisor signals no one and has no netlink request to send at its end
+SUPERVISOR_ALONE = {"net_pid": 0, "archive_pid": 0, "metrics_pid": 0, "gui_pid": 0, "endnl_fd": 0xFFFFFFFF}
 
 def sys6(name: str, *args: int) -> int:
     """A raw syscall with full 64-bit arguments (no libc wrapper adding calls of its own)."""
@@ -363,7 +364,7 @@ def test_supervisor_policy_runs_python(pipe):
                 signal.pause()
         # the victim plays a role: the supervisor may signal the pids of its roles only
         program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1,
-                               **{**NO_ROLE_PIDS, "net_pid": victim})
+                               **{**SUPERVISOR_ALONE, "net_pid": victim})
         os.dup2(out_w, 1)
         install_seccomp(program)
         blobs = [bytes(100_000 * (i % 3 + 1)) for i in range(20)]   # large blocks: mmap/munmap
@@ -400,7 +401,7 @@ def test_supervisor_policy_runs_python(pipe):
 def test_supervisor_policy_forbids_opening(pipe, forbidden):
     _, w = pipe
     program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1,
-                           **NO_ROLE_PIDS)
+                           **SUPERVISOR_ALONE)
     actions = {
         "open": lambda: os.open("/etc/hostname", os.O_RDONLY) * 0,
         "socket": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM) and 0,
@@ -460,7 +461,7 @@ ROLE_PARAMS = {
     "archive": {"logfile_fd": 2, "archive_fd": 3, "dir_fd": 0xFFFFFFFF, "notify_fd": 0xFFFFFFFF},
     "metrics": {"logfile_fd": 2, "listen_fd": 3},
     "gui": {"logfile_fd": 2, "listen_fd": 3},
-    "supervisor": {"logfile_fd": 2, "linkwatch_fd": 3, **NO_ROLE_PIDS},
+    "supervisor": {"logfile_fd": 2, "linkwatch_fd": 3, **SUPERVISOR_ALONE},
 }
 
 

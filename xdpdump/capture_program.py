@@ -9,13 +9,14 @@ back a program --force replaced.
 from __future__ import annotations
 
 import ctypes
+import errno
 import ipaddress
 import os
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from pyroute2 import IPRoute
-from pyroute2.netlink.exceptions import NetlinkError
 
 from xdpdump import bpfsys, loader, netdev
 from xdpdump.bpf_build import BPF_DIR, LoadedProgram, load_xdp
@@ -107,10 +108,9 @@ class CaptureProgram:
     def privileges_to_close(self) -> list[str]:
         """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN:
         why, in the user's words (empty: nothing)."""
-        reasons = [self.attachment.privileges_to_close] if self.attachment.privileges_to_close else []
-        if self.replaced is not None:
-            reasons.append(f"putting back on {self.device.name} the program --force replaced")
-        return reasons
+        # Putting back what --force replaced is a request prepared at set-up (end_requests.py), which
+        # the sandboxed supervisor may send: it needs no unconfined process.
+        return [self.attachment.privileges_to_close] if self.attachment.privileges_to_close else []
 
     def add_socket(self, queue: int, xsk_fd: int) -> None:
         self.program.table("xsks_map")[ctypes.c_int(queue)] = ctypes.c_int(xsk_fd)
@@ -140,36 +140,60 @@ class CaptureProgram:
 
 @dataclass
 class ReplacedProgram:
-    """A program --force took off the device for the capture, held by fd so it can be put back."""
+    """A program --force took off the device for the capture, held by fd so it can be put back, with
+    the request that puts it back prepared at set-up (end_requests.py: a sandboxed supervisor sends it)."""
 
     device: netdev.Device
     prog_id: int
     fd: int
     mode: str
+    request: PreparedRequest
 
     @classmethod
     def take(cls, device: netdev.Device) -> ReplacedProgram:
+        from xdpdump import log
+        from xdpdump.end_requests import PreparedRequest
+
         prog_id = device.xdp.prog_id
         assert prog_id is not None
+        mode = device.xdp.mode or "native"
         fd = bpfsys.prog_fd_by_id(prog_id)  # holding it keeps the program alive while detached
+        try:
+            # As loader.attach puts a program on a free device: in its mode, refused if one is there.
+            flags = loader.MODE_FLAGS.get(mode, 0) | loader.XDP_FLAGS_UPDATE_IF_NOEXIST
+            request = PreparedRequest(device.index, fd, flags,
+                                      f"putting back on {device.name} the program --force replaced")
+        except BaseException:
+            os.close(fd)
+            raise
         try:
             with IPRoute() as ipr:
                 loader.detach(device, ipr)
         except BaseException:
+            request.cancel()
             os.close(fd)
             raise
-        return cls(device, prog_id, fd, device.xdp.mode or "native")
+        log.get().warning("--force took XDP program %s off %s until the capture ends; if xdpdump is killed "
+                          "(SIGKILL) it stays off", loader.describe_prog(prog_id), device.name)
+        return cls(device, prog_id, fd, mode, request)
 
     def restore(self) -> None:
+        """Put it back as it was (the kernel refuses if the device has another program meanwhile); a
+        device that disappeared has nothing to put it back on."""
         try:
-            with IPRoute() as ipr:
-                try:
-                    current = netdev.by_index(self.device.index, ipr)
-                except NetlinkError:
-                    return  # the device disappeared: there is nothing to put it back on
-                loader.attach(current, self.fd, (self.mode,), force=False, ipr=ipr)
+            code = self.request.send()
         finally:
             os.close(self.fd)
+        if code in (0, errno.ENODEV):
+            return
+        if code in (errno.EBUSY, errno.EEXIST):
+            raise UserError(f"{self.device.name}: cannot put back XDP program {self.prog_id}, which --force "
+                            "replaced: the device has another XDP program now")
+        raise UserError(f"cannot put back XDP program {self.prog_id} on {self.device.name}: {os.strerror(code)}")
+
+
+if typing.TYPE_CHECKING:
+    from xdpdump.end_requests import PreparedRequest
 
 
 def _refuse_held_program(device: netdev.Device, prog_id: int) -> None:

@@ -27,6 +27,7 @@ from xdpdump.roles.identity import Identity, switch_to
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 CAP_KILL = 5
+CAP_NET_ADMIN = 12
 PR_CAPBSET_DROP = 24
 PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
