@@ -494,3 +494,42 @@ def test_archive_ppoll_only_sleeps():
     assert exited_ok(run_child(program, lambda: sys6("ppoll", 0, 0, ctypes.addressof(ts), 0, 8)))
     assert killed_by_sigsys(run_child(program, lambda: sys6("ppoll", ctypes.addressof(pfd), 1,
                                                             ctypes.addressof(ts), 0, 8) * 0))
+
+
+FUTEX_WAIT, FUTEX_WAKE, FUTEX_FD, FUTEX_REQUEUE, FUTEX_WAKE_OP, FUTEX_LOCK_PI = 0, 1, 2, 3, 5, 6
+FUTEX_WAIT_BITSET, FUTEX_PRIVATE_FLAG, FUTEX_CLOCK_REALTIME = 9, 128, 256
+MADV_DONTNEED, MADV_FREE, MADV_DOFORK, MADV_HWPOISON = 4, 8, 11, 100
+
+
+def test_supervisor_futex_takes_the_lock_operations_only():
+    """The supervisor's real filter: waits and wakes (private or not, bitset with either clock) are
+    answered; FUTEX_FD, requeue, wake-op and PI operations kill."""
+    from xdpdump.xsk import supervisor_filter
+
+    program = supervisor_filter(2, 2, {})
+    word = ctypes.c_int(0)
+    addr = ctypes.addressof(word)
+    # a wait on a word that does not hold the expected value returns EAGAIN at once: no block
+    for op in (FUTEX_WAKE | FUTEX_PRIVATE_FLAG, FUTEX_WAKE, FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
+               FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME):
+        bitset = 0xFFFFFFFF if op & FUTEX_WAIT_BITSET == FUTEX_WAIT_BITSET else 0
+        assert exited_ok(run_child(program, lambda op=op, b=bitset: sys6("futex", addr, op, 1, 0, 0, b) * 0)), op
+    for op in (FUTEX_FD, FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG,
+               FUTEX_LOCK_PI | FUTEX_PRIVATE_FLAG):
+        assert killed_by_sigsys(run_child(program, lambda op=op: sys6("futex", addr, op, 1, 0, 0, 0) * 0)), op
+
+
+def test_supervisor_madvise_takes_dontneed_only():
+    """Giving pages back (MADV_DONTNEED) is answered; any other advice kills (MADV_FREE, MADV_DOFORK,
+    MADV_HWPOISON, which would poison the page if it were allowed)."""
+    import mmap
+
+    from xdpdump.xsk import supervisor_filter
+
+    program = supervisor_filter(2, 2, {})
+    page = mmap.mmap(-1, mmap.PAGESIZE)
+    addr = ctypes.addressof(ctypes.c_char.from_buffer(page))
+    assert exited_ok(run_child(program, lambda: sys6("madvise", addr, mmap.PAGESIZE, MADV_DONTNEED)))
+    for advice in (MADV_FREE, MADV_DOFORK, MADV_HWPOISON):
+        status = run_child(program, lambda a=advice: sys6("madvise", addr, mmap.PAGESIZE, a) * 0)
+        assert killed_by_sigsys(status), advice
