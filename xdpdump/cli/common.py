@@ -112,7 +112,11 @@ def run(prog: str, main: Callable[[list[str]], int], argv: list[str] | None) -> 
     try:
         return main(sys.argv[1:] if argv is None else argv)
     except (UserError, InternalError) as e:
-        sys.stderr.write(f"{prog}: {e}\n")
+        from xdpdump.printer.escape import visible
+
+        # A message names what the user gave (a device, a path, an expression): escaped as packet text
+        # is, so nothing in it can drive the terminal.
+        sys.stderr.write(f"{prog}: {visible(str(e))}\n")
         return e.status
     except KeyboardInterrupt:
         return 130
@@ -126,5 +130,8 @@ def run(prog: str, main: Callable[[list[str]], int], argv: list[str] | None) -> 
     except Exception as e:
         if os.environ.get("XDPDUMP_DEBUG"):
             traceback.print_exc()
-        sys.stderr.write(f"{prog}: internal error: {type(e).__name__}: {e} (XDPDUMP_DEBUG=1 shows more)\n")
+        from xdpdump.printer.escape import visible
+
+        sys.stderr.write(f"{prog}: internal error: {type(e).__name__}: {visible(str(e))} (XDPDUMP_DEBUG=1 shows "
+                         "more)\n")
         return 1
