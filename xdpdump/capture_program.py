@@ -106,10 +106,9 @@ class CaptureProgram:
 
     @property
     def privileges_to_close(self) -> list[str]:
-        """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN:
-        why, in the user's words (empty: nothing)."""
-        # Putting back what --force replaced is a request prepared at set-up (end_requests.py), which
-        # the sandboxed supervisor may send: it needs no unconfined process.
+        """Why closing needs an unconfined supervisor, in the user's words (empty: it does not). A
+        netlink detach and putting back what --force replaced are requests prepared at set-up
+        (end_requests.py), which the sandboxed supervisor sends with CAP_NET_ADMIN: never a reason."""
         return [self.attachment.privileges_to_close] if self.attachment.privileges_to_close else []
 
     def add_socket(self, queue: int, xsk_fd: int) -> None:
