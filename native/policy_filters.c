@@ -54,13 +54,13 @@ int xdpd_gui_filter(void *out, unsigned int logfile_fd, unsigned int listen_fd)
 }
 
 int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd, unsigned int linkwatch_fd,
-                           const unsigned int role_pids[4])
+                           const unsigned int role_pids[4], unsigned int endnl_fd)
 {
     struct sock_filter filter[XDPD_FILTER_MAX];
     int len = bytes_or_fail("supervisor", populate_sock_filter_policy_supervisor(XDPD_FILTER_MAX, filter, logfile_fd,
                                                                                  linkwatch_fd, role_pids[0],
                                                                                  role_pids[1], role_pids[2],
-                                                                                 role_pids[3]));
+                                                                                 role_pids[3], endnl_fd));
     if (len < 0)
         return len;
     if ((size_t)len > out_len)

@@ -281,9 +281,10 @@ void xdpd_net_role(xdpd_producer *p, int log_fd, int sandboxed, int selftest, in
 void xdpd_archive_role(xdpd_writer *w, int log_fd, int sandboxed, int selftest);
 
 /* policy_filters.c: the supervisor's seccomp filter (struct sock_filter bytes) from
- * native/generated/supervisor_seccomp.h; returns its length in bytes. */
+ * native/generated/supervisor_seccomp.h; returns its length in bytes. endnl_fd: the end's rtnetlink
+ * socket, 0xFFFFFFFF for none. */
 int xdpd_supervisor_filter(uint8_t *out, size_t out_len, unsigned int logfile_fd, unsigned int linkwatch_fd,
-                           const unsigned int role_pids[4]);
+                           const unsigned int role_pids[4], unsigned int endnl_fd);
 
 /* replay.c: a capture file's frames (back to back in `frames`, lengths in `lens`) out of one socket's
  * TX ring, `loops` times (0 = until stopped), paced at rate_pps (0 = as fast as the device takes them).

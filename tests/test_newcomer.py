@@ -305,15 +305,16 @@ def test_unload_of_a_capture_names_its_process(pair):
     assert stop(first) == 0
 
 
-def test_force_says_truthfully_why_the_supervisor_stays_privileged(pair):
+def test_force_says_truthfully_what_it_takes_off_the_device(pair):
     cap, _ = pair
     cap.ns.tool("xdp-load", "pass", "-i", cap.dev, check=True)
     before = cap.ns.xdp_prog_ids()
     run_ = start_capture(cap.ns, "-i", cap.dev, "--force", "udp")
     assert stop(run_) == 0, run_.stderr
-    # Read once stopped: the line comes after the banner start_capture waits for (after the printer is made).
-    assert (f"xdpdump: the supervisor stays unsandboxed: putting back on {cap.dev} the program --force replaced "
-            "needs its privileges") in run_.stderr_lines
+    # Read once stopped: a line the supervisor would log after the banner start_capture waits for.
+    assert (f"xdpdump: --force took XDP program {before[cap.dev]} 'xdpd_pass' off {cap.dev} until the capture "
+            "ends; if xdpdump is killed (SIGKILL) it stays off") in run_.stderr_lines
+    assert "unsandboxed" not in run_.stderr  # the supervisor sends its prepared restore under its filter
     assert "no BPF links" not in run_.stderr
     assert cap.ns.xdp_prog_ids() == before  # put back
 

@@ -29,7 +29,8 @@ U32, U64 = (1 << 32) - 1, (1 << 64) - 1
 
 # --- an independent classic-BPF interpreter (the subset seccomp accepts) ---------------------------
 
-NO_ROLE_PIDS = {"net_pid": 0, "archive_pid": 0, "metrics_pid": 0, "gui_pid": 0}  # the supervisor signals no one
+# the supervisor signals no one and has no netlink request to send at its end
+SUPERVISOR_ALONE = {"net_pid": 0, "archive_pid": 0, "metrics_pid": 0, "gui_pid": 0, "endnl_fd": 0xFFFFFFFF}
 
 def seccomp_data(nr: int, arch: int, args: list[int], ip: int = 0) -> bytes:
     return struct.pack("<IIQ6Q", nr & U32, arch, ip, *args)
@@ -216,7 +217,7 @@ def test_int_argument_ignores_high_half():
 
 def test_x32_and_foreign_arch_are_killed():
     program = instantiate(COMPILED[("supervisor", "x86_64")], logfile_fd=3, linkwatch_fd=4,
-                           **NO_ROLE_PIDS)
+                           **SUPERVISOR_ALONE)
     info = ARCHES["x86_64"]
     getpid = info.numbers["getpid"]
     assert run_bpf(program, seccomp_data(getpid, info.audit_arch, [0] * 6)) == ALLOW

@@ -115,14 +115,15 @@ def test_header_compiles_and_matches_python(tmp_path, policy_path):
     assert produced == instantiate(compile_policy(policy, host_arch().name), **values)
 
 
-@pytest.mark.parametrize(("logfile_fd", "linkwatch_fd"), [(2, 3), (7, 12), (1023, 5)])
-def test_native_supervisor_filter_is_the_python_compilers(logfile_fd, linkwatch_fd):
+@pytest.mark.parametrize(("logfile_fd", "linkwatch_fd", "endnl_fd"), [(2, 3, None), (7, 12, 13), (1023, 5, 6)])
+def test_native_supervisor_filter_is_the_python_compilers(logfile_fd, linkwatch_fd, endnl_fd):
     """What native/policy_filters.c builds from the compiled-in header, byte for byte what the Python
     policy compiler makes of the same policy on this architecture."""
     from xdpdump.xsk import supervisor_filter
 
     policy = load_policy(POLICIES / "supervisor.seccomppolicy")
     pids = {"net": 4001, "archive": 4002, "gui": 4004}
-    assert supervisor_filter(logfile_fd, linkwatch_fd, pids) == instantiate(
+    assert supervisor_filter(logfile_fd, linkwatch_fd, pids, endnl_fd) == instantiate(
         compile_policy(policy, host_arch().name), logfile_fd=logfile_fd, linkwatch_fd=linkwatch_fd,
-        net_pid=4001, archive_pid=4002, metrics_pid=0, gui_pid=4004)
+        net_pid=4001, archive_pid=4002, metrics_pid=0, gui_pid=4004,
+        endnl_fd=0xFFFFFFFF if endnl_fd is None else endnl_fd)

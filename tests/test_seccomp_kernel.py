@@ -31,7 +31,8 @@ syscall.restype = ctypes.c_long
 syscall.argtypes = [ctypes.c_long] * 7
 
 
-NO_ROLE_PIDS = {"net_pid": 0, "archive_pid": 0, "metrics_pid": 0, "gui_pid": 0}  # the supervisor signals no one
+# the supervisor signals no one and has no netlink request to send at its end
+SUPERVISOR_ALONE = {"net_pid": 0, "archive_pid": 0, "metrics_pid": 0, "gui_pid": 0, "endnl_fd": 0xFFFFFFFF}
 
 def sys6(name: str, *args: int) -> int:
     """A raw syscall with full 64-bit arguments (no libc wrapper adding calls of its own)."""
@@ -363,7 +364,7 @@ def test_supervisor_policy_runs_python(pipe):
                 signal.pause()
         # the victim plays a role: the supervisor may signal the pids of its roles only
         program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1,
-                               **{**NO_ROLE_PIDS, "net_pid": victim})
+                               **{**SUPERVISOR_ALONE, "net_pid": victim})
         os.dup2(out_w, 1)
         install_seccomp(program)
         blobs = [bytes(100_000 * (i % 3 + 1)) for i in range(20)]   # large blocks: mmap/munmap
@@ -400,7 +401,7 @@ def test_supervisor_policy_runs_python(pipe):
 def test_supervisor_policy_forbids_opening(pipe, forbidden):
     _, w = pipe
     program = role_program("supervisor", logfile_fd=w, linkwatch_fd=w + 1,
-                           **NO_ROLE_PIDS)
+                           **SUPERVISOR_ALONE)
     actions = {
         "open": lambda: os.open("/etc/hostname", os.O_RDONLY) * 0,
         "socket": lambda: socket.socket(socket.AF_INET, socket.SOCK_DGRAM) and 0,
@@ -460,7 +461,7 @@ ROLE_PARAMS = {
     "archive": {"logfile_fd": 2, "archive_fd": 3, "dir_fd": 0xFFFFFFFF, "notify_fd": 0xFFFFFFFF},
     "metrics": {"logfile_fd": 2, "listen_fd": 3},
     "gui": {"logfile_fd": 2, "listen_fd": 3},
-    "supervisor": {"logfile_fd": 2, "linkwatch_fd": 3, **NO_ROLE_PIDS},
+    "supervisor": {"logfile_fd": 2, "linkwatch_fd": 3, **SUPERVISOR_ALONE},
 }
 
 
@@ -493,3 +494,42 @@ def test_archive_ppoll_only_sleeps():
     assert exited_ok(run_child(program, lambda: sys6("ppoll", 0, 0, ctypes.addressof(ts), 0, 8)))
     assert killed_by_sigsys(run_child(program, lambda: sys6("ppoll", ctypes.addressof(pfd), 1,
                                                             ctypes.addressof(ts), 0, 8) * 0))
+
+
+FUTEX_WAIT, FUTEX_WAKE, FUTEX_FD, FUTEX_REQUEUE, FUTEX_WAKE_OP, FUTEX_LOCK_PI = 0, 1, 2, 3, 5, 6
+FUTEX_WAIT_BITSET, FUTEX_PRIVATE_FLAG, FUTEX_CLOCK_REALTIME = 9, 128, 256
+MADV_DONTNEED, MADV_FREE, MADV_DOFORK, MADV_HWPOISON = 4, 8, 11, 100
+
+
+def test_supervisor_futex_takes_the_lock_operations_only():
+    """The supervisor's real filter: waits and wakes (private or not, bitset with either clock) are
+    answered; FUTEX_FD, requeue, wake-op and PI operations kill."""
+    from xdpdump.xsk import supervisor_filter
+
+    program = supervisor_filter(2, 2, {})
+    word = ctypes.c_int(0)
+    addr = ctypes.addressof(word)
+    # a wait on a word that does not hold the expected value returns EAGAIN at once: no block
+    for op in (FUTEX_WAKE | FUTEX_PRIVATE_FLAG, FUTEX_WAKE, FUTEX_WAIT | FUTEX_PRIVATE_FLAG,
+               FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME):
+        bitset = 0xFFFFFFFF if op & FUTEX_WAIT_BITSET == FUTEX_WAIT_BITSET else 0
+        assert exited_ok(run_child(program, lambda op=op, b=bitset: sys6("futex", addr, op, 1, 0, 0, b) * 0)), op
+    for op in (FUTEX_FD, FUTEX_REQUEUE | FUTEX_PRIVATE_FLAG, FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG,
+               FUTEX_LOCK_PI | FUTEX_PRIVATE_FLAG):
+        assert killed_by_sigsys(run_child(program, lambda op=op: sys6("futex", addr, op, 1, 0, 0, 0) * 0)), op
+
+
+def test_supervisor_madvise_takes_dontneed_only():
+    """Giving pages back (MADV_DONTNEED) is answered; any other advice kills (MADV_FREE, MADV_DOFORK,
+    MADV_HWPOISON, which would poison the page if it were allowed)."""
+    import mmap
+
+    from xdpdump.xsk import supervisor_filter
+
+    program = supervisor_filter(2, 2, {})
+    page = mmap.mmap(-1, mmap.PAGESIZE)
+    addr = ctypes.addressof(ctypes.c_char.from_buffer(page))
+    assert exited_ok(run_child(program, lambda: sys6("madvise", addr, mmap.PAGESIZE, MADV_DONTNEED)))
+    for advice in (MADV_FREE, MADV_DOFORK, MADV_HWPOISON):
+        status = run_child(program, lambda a=advice: sys6("madvise", addr, mmap.PAGESIZE, a) * 0)
+        assert killed_by_sigsys(status), advice

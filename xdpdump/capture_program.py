@@ -9,8 +9,10 @@ back a program --force replaced.
 from __future__ import annotations
 
 import ctypes
+import errno
 import ipaddress
 import os
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -102,12 +104,10 @@ class CaptureProgram:
 
     @property
     def privileges_to_close(self) -> list[str]:
-        """Closing a link needs nothing; netlink detach and putting a program back need CAP_NET_ADMIN:
-        why, in the user's words (empty: nothing)."""
-        reasons = [self.attachment.privileges_to_close] if self.attachment.privileges_to_close else []
-        if self.replaced is not None:
-            reasons.append(f"putting back on {self.device.name} the program --force replaced")
-        return reasons
+        """Why closing needs an unconfined supervisor, in the user's words (empty: it does not). A
+        netlink detach and putting back what --force replaced are requests prepared at set-up
+        (end_requests.py), which the sandboxed supervisor sends with CAP_NET_ADMIN: never a reason."""
+        return [self.attachment.privileges_to_close] if self.attachment.privileges_to_close else []
 
     def add_socket(self, queue: int, xsk_fd: int) -> None:
         self.program.table("xsks_map")[ctypes.c_int(queue)] = ctypes.c_int(xsk_fd)
@@ -137,41 +137,62 @@ class CaptureProgram:
 
 @dataclass
 class ReplacedProgram:
-    """A program --force took off the device for the capture, held by fd so it can be put back."""
+    """A program --force took off the device for the capture, held by fd so it can be put back, with
+    the request that puts it back prepared at set-up (end_requests.py: a sandboxed supervisor sends it)."""
 
     device: netdev.Device
     prog_id: int
     fd: int
     mode: str
+    request: PreparedRequest
 
     @classmethod
     def take(cls, device: netdev.Device) -> ReplacedProgram:
+        from xdpdump import log
+        from xdpdump.end_requests import PreparedRequest
+
         prog_id = device.xdp.prog_id
         assert prog_id is not None
+        mode = device.xdp.mode or "native"
         fd = bpfsys.prog_fd_by_id(prog_id)  # holding it keeps the program alive while detached
         from pyroute2 import IPRoute  # here, not at the top: a capture starts without pyroute2 (rtnl.py)
 
         try:
-            with IPRoute() as ipr:
-                loader.detach(device, ipr)
+            # As loader.attach puts a program on a free device: in its mode, refused if one is there.
+            flags = loader.MODE_FLAGS.get(mode, 0) | loader.XDP_FLAGS_UPDATE_IF_NOEXIST
+            request = PreparedRequest(device.index, fd, flags,
+                                      f"putting back on {device.name} the program --force replaced")
         except BaseException:
             os.close(fd)
             raise
-        return cls(device, prog_id, fd, device.xdp.mode or "native")
-
-    def restore(self) -> None:
-        from pyroute2 import IPRoute
-        from pyroute2.netlink.exceptions import NetlinkError
-
         try:
             with IPRoute() as ipr:
-                try:
-                    current = netdev.by_index(self.device.index, ipr)
-                except NetlinkError:
-                    return  # the device disappeared: there is nothing to put it back on
-                loader.attach(current, self.fd, (self.mode,), force=False, ipr=ipr)
+                loader.detach(device, ipr)
+        except BaseException:
+            request.cancel()
+            os.close(fd)
+            raise
+        log.get().warning("--force took XDP program %s off %s until the capture ends; if xdpdump is killed "
+                          "(SIGKILL) it stays off", loader.describe_prog(prog_id), device.name)
+        return cls(device, prog_id, fd, mode, request)
+
+    def restore(self) -> None:
+        """Put it back as it was (the kernel refuses if the device has another program meanwhile); a
+        device that disappeared has nothing to put it back on."""
+        try:
+            code = self.request.send()
         finally:
             os.close(self.fd)
+        if code in (0, errno.ENODEV):
+            return
+        if code in (errno.EBUSY, errno.EEXIST):
+            raise UserError(f"{self.device.name}: cannot put back XDP program {self.prog_id}, which --force "
+                            "replaced: the device has another XDP program now")
+        raise UserError(f"cannot put back XDP program {self.prog_id} on {self.device.name}: {os.strerror(code)}")
+
+
+if typing.TYPE_CHECKING:
+    from xdpdump.end_requests import PreparedRequest
 
 
 def _refuse_held_program(device: netdev.Device, prog_id: int) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import typing
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -21,19 +22,27 @@ from xdpdump.errors import PRIVILEGES_NEEDED, PrivilegeError, UserError
 
 @dataclass
 class HeldAttachment:
-    """A program on a device until close(): by a BPF link (link_fd), or by netlink (link_fd None)."""
+    """A program on a device until close(): by a BPF link (link_fd), or by netlink (link_fd None), then
+    with its detach request prepared at set-up (end_requests.py), which a sandboxed supervisor may send."""
 
     device: netdev.Device
     mode: str
     link_fd: int | None
+    detach_request: PreparedRequest | None = None
     _closed: bool = field(default=False, repr=False)
+
+    @classmethod
+    def by_netlink(cls, device: netdev.Device, mode: str) -> HeldAttachment:
+        from xdpdump.end_requests import PreparedRequest
+
+        why = f"detaching from {device.name} by netlink (the kernel refused a BPF link for XDP)"
+        return cls(device, mode, None, PreparedRequest(device.index, -1, loader.MODE_FLAGS.get(mode, 0), why))
 
     @property
     def privileges_to_close(self) -> str | None:
-        """Closing a link needs nothing; a netlink detach needs CAP_NET_ADMIN and a netlink socket: why."""
-        if self.link_fd is not None:
-            return None
-        return f"detaching from {self.device.name} by netlink (the kernel refused a BPF link for XDP)"
+        """Closing a link needs nothing, nor does sending the prepared detach: never a reason to stay
+        unconfined (kept for the producers' common interface)."""
+        return None
 
     def close(self) -> None:
         if self._closed:
@@ -42,15 +51,10 @@ class HeldAttachment:
         if self.link_fd is not None:
             os.close(self.link_fd)
             return
-        from pyroute2 import IPRoute  # here, not at the top: a capture starts without pyroute2 (rtnl.py)
-        from pyroute2.netlink.exceptions import NetlinkError
-
-        with IPRoute() as ipr:
-            try:
-                current = netdev.by_index(self.device.index, ipr)
-            except NetlinkError:
-                return  # the device is gone, and its program with it
-            loader.detach(current, ipr)
+        assert self.detach_request is not None
+        code = self.detach_request.send()
+        if code not in (0, errno.ENODEV):  # ENODEV: the device is gone, and its program with it
+            raise UserError(f"cannot detach XDP program from {self.device.name}: {os.strerror(code)}")
 
 
 def attach_held(prog_fd: int, device: netdev.Device, modes: Sequence[str]) -> HeldAttachment:
@@ -71,9 +75,13 @@ def attach_held(prog_fd: int, device: netdev.Device, modes: Sequence[str]) -> He
 
                 with IPRoute() as ipr:
                     got = loader.attach(netdev.lookup(device.name, ipr), prog_fd, (mode,), force=False, ipr=ipr)
-                return HeldAttachment(device, got, None)
+                return HeldAttachment.by_netlink(device, got)
     assert last is not None
     raise UserError(f"{device.name} does not support XDP in {'/'.join(modes)} mode: {last.strerror}")
+
+
+if typing.TYPE_CHECKING:
+    from xdpdump.end_requests import PreparedRequest
 
 
 @contextlib.contextmanager

@@ -23,10 +23,17 @@ class RoleLogHandler(logging.Handler):
         super().__init__(logging.DEBUG)
         self.log_fd = log_fd
         self.role = role
+        # Imported here, at set-up, never at the first message: a sandboxed process cannot open the
+        # module's file any more (and the CLI's start does not pay for the printer package).
+        from xdpdump.printer.escape import visible
+
+        self.visible = visible
 
     def line(self, record: logging.LogRecord) -> bytes:
         stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(record.created))
-        text = record.getMessage().replace("\n", " | ")
+        # Names, paths and expressions come from the command line or the kernel: escaped as packet
+        # text is, so no byte of theirs can drive the terminal that shows the log (or forge a line).
+        text = self.visible(record.getMessage().replace("\n", " | "))
         return f"{stamp}.{int(record.msecs):03d} {self.role}[{os.getpid()}] {record.levelname} {text}\n".encode()
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -37,7 +44,7 @@ class RoleLogHandler(logging.Handler):
                 if record.levelno >= logging.WARNING:
                     os.fsync(self.log_fd)
             if record.levelno >= logging.WARNING:
-                os.write(STDERR_FD, f"xdpdump: {record.getMessage()}\n".encode())
+                os.write(STDERR_FD, f"xdpdump: {self.visible(record.getMessage())}\n".encode())
         except OSError:
             # Never logging's own handleError: it prints a traceback, reading source files, which a
             # sandboxed role may not open (the kernel would kill it for trying). A lost line is better.

@@ -293,9 +293,12 @@ def _spawn_roles(plan: CapturePlan, roles: list[RoleProcess], producer: Producer
 
 def _sandbox_supervisor(producer: Producer, log_fd: int | None, linkwatch_fd: int, roles: list[RoleProcess]) -> None:
     """What the supervisor no longer needs after forking: capabilities, and every system call but
-    its policy's. Where a program is held by netlink instead of a link, or --force replaced a program
-    that must be put back, the end needs CAP_NET_ADMIN and a netlink socket: that supervisor stays
-    unconfined (and says so)."""
+    its policy's. Where the end must put back a program --force replaced or detach one held by netlink,
+    the requests were prepared at set-up (end_requests.py): the supervisor keeps CAP_NET_ADMIN too, and
+    its filter lets it send on that one rtnetlink socket. Where the end needs more (removing the
+    mirror's clsact filter), it stays unconfined (and says so)."""
+    from xdpdump import end_requests
+
     reasons = producer.privileges_to_close
     if reasons:
         log.get().warning("the supervisor stays unsandboxed: %s needs its privileges", "; ".join(reasons))
@@ -307,9 +310,15 @@ def _sandbox_supervisor(producer: Producer, log_fd: int | None, linkwatch_fd: in
     # CAP_KILL alone: the roles run as another uid, and without it neither kill() nor the roles'
     # parent-death signal (sent with the dying supervisor's credentials) would reach them. The filter
     # lets it signal its roles' pids only.
-    confine.drop_capabilities(keep=frozenset({confine.CAP_KILL}))
+    # With prepared end requests, CAP_NET_ADMIN as well: the kernel checks it when each is sent.
+    endnl_fd = end_requests.channel_fd()
+    keep = {confine.CAP_KILL} | ({confine.CAP_NET_ADMIN} if endnl_fd is not None else set())
+    if endnl_fd is not None:
+        log.get().info("the supervisor keeps CAP_NET_ADMIN and one rtnetlink socket for: %s",
+                       "; ".join(end_requests.reasons()))
+    confine.drop_capabilities(keep=frozenset(keep))
     install_seccomp(supervisor_filter(log_fd if log_fd is not None else 2, linkwatch_fd,
-                                      {r.name: r.pid for r in roles}), tsync=True)
+                                      {r.name: r.pid for r in roles}, endnl_fd), tsync=True)
 
 
 class ListenerDeaths:

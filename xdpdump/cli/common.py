@@ -101,12 +101,33 @@ def require_bpf_privileges() -> None:
         raise PrivilegeError(PRIVILEGES_NEEDED)
 
 
+def reopen_standard_fds() -> None:
+    """Open /dev/null on any of descriptors 0, 1 and 2 that is closed (`xdpdump ... 2>&-`), first thing:
+    the lowest free number is what the next open gets, so the capture or log file would otherwise
+    become stderr and every message would be written into it. Python left sys.stdin/stdout/stderr None
+    for a descriptor closed at start; each gets a stream on its /dev/null."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            # the lowest free number, which is fd: every lower one is open by now
+            os.open(os.devnull, os.O_RDWR)
+    for name, fd, mode in (("stdin", 0, "r"), ("stdout", 1, "w"), ("stderr", 2, "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(fd, mode, closefd=False, errors="backslashreplace"))  # noqa: SIM115
+
+
 def run(prog: str, main: Callable[[list[str]], int], argv: list[str] | None) -> int:
     """Run main, turning UserError into `prog: message` and anything unexpected into one line too."""
+    reopen_standard_fds()
     try:
         return main(sys.argv[1:] if argv is None else argv)
     except (UserError, InternalError) as e:
-        sys.stderr.write(f"{prog}: {e}\n")
+        from xdpdump.printer.escape import visible
+
+        # A message names what the user gave (a device, a path, an expression): escaped as packet text
+        # is, so nothing in it can drive the terminal.
+        sys.stderr.write(f"{prog}: {visible(str(e))}\n")
         return e.status
     except KeyboardInterrupt:
         return 130
@@ -120,5 +141,8 @@ def run(prog: str, main: Callable[[list[str]], int], argv: list[str] | None) -> 
     except Exception as e:
         if os.environ.get("XDPDUMP_DEBUG"):
             traceback.print_exc()
-        sys.stderr.write(f"{prog}: internal error: {type(e).__name__}: {e} (XDPDUMP_DEBUG=1 shows more)\n")
+        from xdpdump.printer.escape import visible
+
+        sys.stderr.write(f"{prog}: internal error: {type(e).__name__}: {visible(str(e))} (XDPDUMP_DEBUG=1 shows "
+                         "more)\n")
         return 1

@@ -27,6 +27,8 @@ from xdpdump.roles.identity import Identity, switch_to
 PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 CAP_KILL = 5
+CAP_SETPCAP = 8
+CAP_NET_ADMIN = 12
 PR_CAPBSET_DROP = 24
 PR_CAP_AMBIENT = 47
 PR_CAP_AMBIENT_CLEAR_ALL = 4
@@ -99,22 +101,40 @@ def tighten_rlimits(owned: set[int], spare_fds: int = 0) -> None:
     resource.setrlimit(resource.RLIMIT_MEMLOCK, (0, 0))
 
 
+def _capget() -> tuple[int, int]:
+    """This process's (effective, permitted) capability sets as 64-bit masks."""
+    header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
+    data = (_CapData * 2)()
+    if _libc.capget(ctypes.byref(header), data) != 0:
+        raise _fail("capget")
+    return (data[0].effective | data[1].effective << 32, data[0].permitted | data[1].permitted << 32)
+
+
 def drop_bounding_set(keep: frozenset[int] = frozenset()) -> None:
-    """Empty the bounding set (but keep) and the ambient set; needs CAP_SETPCAP, so it comes first."""
-    with open("/proc/sys/kernel/cap_last_cap") as f:
-        last = int(f.read())
-    for cap in range(last + 1):
-        if cap not in keep and _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
-            raise _fail(f"prctl(PR_CAPBSET_DROP, {cap})")
+    """Empty the bounding set (but keep) and the ambient set; needs CAP_SETPCAP, so it comes first.
+
+    Without CAP_SETPCAP (run as a user given CAP_NET_ADMIN, CAP_BPF... but not root) the bounding set
+    is left as it is: it only limits what a later execve may grant, and no process here ever execs
+    again (no_new_privs is set with each filter, which forbids execve; the roles never call it), so
+    it is moot. The ambient set, which needs no privilege to clear, is emptied either way."""
+    if _capget()[0] & (1 << CAP_SETPCAP):
+        with open("/proc/sys/kernel/cap_last_cap") as f:
+            last = int(f.read())
+        for cap in range(last + 1):
+            if cap not in keep and _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
+                raise _fail(f"prctl(PR_CAPBSET_DROP, {cap})")
     if _libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0:
         raise _fail("prctl(PR_CAP_AMBIENT_CLEAR_ALL)")
 
 
 def set_capabilities(keep: frozenset[int] = frozenset()) -> None:
-    """Effective and permitted sets hold exactly keep, inheritable nothing."""
+    """Effective and permitted sets hold exactly what of keep is permitted now (a process never gains
+    one: a user given only CAP_NET_ADMIN and CAP_BPF has no CAP_KILL to keep, and needs none, its roles
+    running as its own uid), inheritable nothing."""
+    permitted = _capget()[1]
     header = _CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)
     data = (_CapData * 2)()
-    for cap in keep:
+    for cap in (c for c in keep if permitted & (1 << c)):
         data[cap // 32].effective |= 1 << (cap % 32)
         data[cap // 32].permitted |= 1 << (cap % 32)
     if _libc.capset(ctypes.byref(header), data) != 0:

@@ -84,6 +84,9 @@ def run(argv: list[str] | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from xdpdump.cli.common import reopen_standard_fds
+
+    reopen_standard_fds()  # before -o's file can take a closed 0, 1 or 2
     try:
         return run(argv)
     except UserError as exc:
