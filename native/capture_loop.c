@@ -254,6 +254,7 @@ static int capture_pass(struct xdpd_capture *c, uint32_t limit, int *blocked)
         xdpd_fill_refill(s);
         xdpd_fill_wakeup(s);
     }
+    xdpd_congestion_after_pass(&c->congestion, c->rr, *blocked);
     xdpd_capture_pass_end(c, moved, *blocked);
     return (int)moved;
 }
@@ -446,6 +447,7 @@ int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snapl
 
 void xdpd_capture_destroy(xdpd_capture *c)
 {
+    xdpd_congestion_close(&c->congestion);
     free(c);
 }
 
