@@ -254,7 +254,7 @@ static int capture_pass(struct xdpd_capture *c, uint32_t limit, int *blocked)
         xdpd_fill_refill(s);
         xdpd_fill_wakeup(s);
     }
-    xdpd_congestion_after_pass(&c->congestion, c->rr, *blocked);
+    xdpd_congestion_after_pass(c, *blocked);
     xdpd_capture_pass_end(c, moved, *blocked);
     return (int)moved;
 }

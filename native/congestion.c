@@ -11,7 +11,11 @@
  *
  * When: the flags go up when a pass of the capture finds the record ring too full for the next frame
  * (the pass was "blocked", the event counted in ring_full), and come down only once a quarter of the
- * ring is free again. A reader that frees a record at a time would otherwise lower the flag as soon
+ * ring is free again. By reference (-w) the record of a large frame is a few bytes, and what runs out
+ * first is the frames the readers hold in UMEM: once the capture holds its whole budget (held_budget:
+ * the frames beyond its fill rings) it can no longer stock the fill rings, and the kernel would drop
+ * as soon as they empty; so the flags also go up then, and come down once a quarter of the budget is
+ * back, whichever resource is short keeping them up. A reader that frees a record at a time would otherwise lower the flag as soon
  * as one record fits and the next batch would raise it again: the flag would flap per batch, and the
  * capture would hold a scatter of frames with gaps between them that have no meaning. With the
  * quarter, a congested capture has fewer, longer gaps, each ending when the readers have caught up by
@@ -62,11 +66,18 @@ static void set_all(struct xdpd_congestion *g, int raised)
     g->raised = raised;
 }
 
-void xdpd_congestion_after_pass(struct xdpd_congestion *g, struct xdpd_record_ring *rr, int blocked)
+void xdpd_congestion_after_pass(struct xdpd_capture *c, int blocked)
 {
-    if (!g->nflags || (!blocked && !g->raised))
+    struct xdpd_congestion *g = &c->congestion;
+    struct xdpd_record_ring *rr = c->rr;
+    int held_out = c->by_ref && rr->held_budget && c->held >= rr->held_budget;
+    if (!g->nflags || (!blocked && !held_out && !g->raised))
         return;     /* the common case: no flags (the tap, tests), or nothing to decide */
     int raised = xdpd_congestion_decide(g->raised, blocked, blocked ? 0 : ring_free(rr), rr->data_size);
+    if (c->by_ref && rr->held_budget) {
+        uint64_t spare = held_out ? 0 : rr->held_budget - c->held;
+        raised |= xdpd_congestion_decide(g->raised, held_out, spare, rr->held_budget);
+    }
     if (raised != g->raised)
         set_all(g, raised);
 }

@@ -20,11 +20,12 @@ struct xdpd_congestion {
     uint32_t nmaps;
 };
 
-struct xdpd_record_ring;
+struct xdpd_capture;
 
 /* After each pass of the capture: raise every flag when the pass found the record ring full
- * (blocked), lower them once the ring has room again (the rule: xdpd_congestion_decide). */
-void xdpd_congestion_after_pass(struct xdpd_congestion *g, struct xdpd_record_ring *rr, int blocked);
+ * (blocked), or by reference the capture holds all the frames it may, and lower them once there is
+ * room again (the rule: xdpd_congestion_decide, on each resource). */
+void xdpd_congestion_after_pass(struct xdpd_capture *c, int blocked);
 /* Lower every flag (the frames go to the sockets again) and unmap the flag maps. */
 void xdpd_congestion_close(struct xdpd_congestion *g);
 

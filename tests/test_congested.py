@@ -8,11 +8,16 @@ frame sent. Without congestion the count is 0; with --congested drop the kernel 
 
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
+import subprocess
+import time
 
 import pytest
-from capture_helpers import start_capture, summary_value
+from api_helpers import ApiScript
+from capture_helpers import start_capture, summary_value, tcpdump_read
+from listener_helpers import get_ok, listener_port, metric_samples, metric_sum
 from netns import drain, send_udp, udp_receiver
 
 from xdpdump.xsk import congestion
@@ -25,8 +30,8 @@ CONGESTED_LINE = "packets passed to the stack while the capture was congested"
 STALLING = ("-n", "--ring-size", "512", "-B", "64")
 
 
-def payloads(n: int) -> list[bytes]:
-    return [f"c{i:05d}".encode() + b"." * 40 for i in range(n)]
+def payloads(n: int, size: int = 46) -> list[bytes]:
+    return [f"c{i:05d}".encode() + b"." * (size - 6) for i in range(n)]
 
 
 def receiver(end) -> socket.socket:
@@ -36,8 +41,8 @@ def receiver(end) -> socket.socket:
     return s
 
 
-def send_in_bursts(peer, cap, n: int) -> None:
-    sent = payloads(n)
+def send_in_bursts(peer, cap, n: int, size: int = 46) -> None:
+    sent = payloads(n, size)
     for i in range(0, n, 100):
         send_udp(peer, cap, 9000, sent[i:i + 100])
 
@@ -61,6 +66,49 @@ def test_a_stalled_printer_passes_matched_frames_to_the_stack_and_counts_them(pa
     assert len(printed) == s["captured"]
     # The flag is lowered again once the printer catches up: frames are captured after a congestion.
     assert s["captured"] > 0
+
+
+def wait_for(predicate, what: str, limit_s: float = 60):
+    """Poll predicate (bounded) until it returns something true; that value."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.parametrize("size", [46, 1000], ids=["copied-record-ring-full", "by-reference-frames-held"])
+def test_a_stalled_reader_of_w_dash_passes_matched_frames_and_the_metrics_count_them(pair, tmp_path, size):
+    """`-w - | (nobody reads)`: small frames fill the record ring; large ones (recorded by reference)
+    run out of the frames the capture may hold. Either way matched frames go on to the stack while
+    the capture is congested, and /metrics says how many while it runs."""
+    cap, peer = pair
+    with receiver(cap) as rx:
+        run = start_capture(cap.ns, "-i", cap.dev, "-w", "-", "-U", "--ring-size", "512", "-B", "64",
+                            "--metrics", "0", "udp port 9000", read_stdout=False)
+        try:
+            port = listener_port(run, "metrics")
+            send_in_bursts(peer, cap, SENT, size)
+            body = wait_for(lambda: (b := get_ok(cap.ns, port, "/metrics").decode())
+                            and metric_sum(b, "xdpdump_congested_passed_frames_total") > 0 and b,
+                            "frames passed while congested in /metrics")
+            assert list(metric_samples(body, "xdpdump_congested_passed_frames_total")) == ['{interface="xd0"}']
+            if shutil.which("promtool"):
+                check = subprocess.run(["promtool", "check", "metrics"], input=body.encode(), capture_output=True,
+                                       timeout=60)
+                assert check.returncode == 0 and not check.stdout.strip(), check.stdout + check.stderr
+        finally:
+            assert run.finish(signal.SIGINT) == 0, run.stderr
+        on_stack = drain(rx)
+    s = run.summary()
+    congested = summary_value(run.stderr, CONGESTED_LINE)
+    assert len(on_stack) == congested > 0
+    assert s["captured"] + congested + s["dropped by kernel"] == SENT, run.stderr
+    out = tmp_path / "stdout.pcap"
+    out.write_bytes(run.stdout_text.encode("latin-1"))
+    assert len(tcpdump_read(out)) == s["captured"]
 
 
 def test_without_congestion_nothing_is_passed_to_the_stack(pair):
@@ -91,6 +139,36 @@ def test_congested_drop_keeps_the_kernel_dropping(pair):
     assert "congested" not in run.stderr
     assert s["dropped by kernel"] > 0
     assert s["captured"] + s["dropped by kernel"] == SENT
+
+
+def test_the_api_reports_frames_passed_while_congested(pair):
+    """open_live's default: nothing is read until everything is sent; what the ring could not take
+    went to the stack, and Stats says how many."""
+    cap, peer = pair
+    script = ApiScript(cap.ns, r'''
+capture = xdpdump.open_live("xd0", "udp port 9000", buffer_kib=64, ring_size=512)
+batches = capture.batches(timeout=1.0)
+say("ready")
+input()
+received = 0
+for batch in batches:
+    if not batch:
+        break
+    received += len(batch)
+capture.close()
+s = capture.stats()
+report(received=received, captured=s.captured, congested=s.congested, dropped=s.dropped, matched=s.matched)
+''', stdin=True)
+    with receiver(cap) as rx:
+        script.expect("ready")
+        send_in_bursts(peer, cap, SENT)
+        script.send("")
+        r = script.finish()
+        on_stack = drain(rx)
+    assert r["matched"] == SENT
+    assert r["congested"] > 0 and len(on_stack) == r["congested"]
+    assert r["received"] == r["captured"]
+    assert r["captured"] + r["congested"] + r["dropped"] == SENT
 
 
 def test_congested_takes_pass_or_drop(pair):
