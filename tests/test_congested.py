@@ -8,6 +8,7 @@ frame sent. Without congestion the count is 0; with --congested drop the kernel 
 
 from __future__ import annotations
 
+import json
 import shutil
 import signal
 import socket
@@ -83,11 +84,11 @@ def wait_for(predicate, what: str, limit_s: float = 60):
 def test_a_stalled_reader_of_w_dash_passes_matched_frames_and_the_metrics_count_them(pair, tmp_path, size):
     """`-w - | (nobody reads)`: small frames fill the record ring; large ones (recorded by reference)
     run out of the frames the capture may hold. Either way matched frames go on to the stack while
-    the capture is congested, and /metrics says how many while it runs."""
+    the capture is congested, and /metrics and the live page say how many while it runs."""
     cap, peer = pair
     with receiver(cap) as rx:
         run = start_capture(cap.ns, "-i", cap.dev, "-w", "-", "-U", "--ring-size", "512", "-B", "64",
-                            "--metrics", "0", "udp port 9000", read_stdout=False)
+                            "--metrics", "0", "--gui", "0", "udp port 9000", read_stdout=False)
         try:
             port = listener_port(run, "metrics")
             send_in_bursts(peer, cap, SENT, size)
@@ -99,6 +100,9 @@ def test_a_stalled_reader_of_w_dash_passes_matched_frames_and_the_metrics_count_
                 check = subprocess.run(["promtool", "check", "metrics"], input=body.encode(), capture_output=True,
                                        timeout=60)
                 assert check.returncode == 0 and not check.stdout.strip(), check.stdout + check.stderr
+            # The live page lists them with the drops (the same published counters).
+            state = json.loads(get_ok(cap.ns, listener_port(run, "gui"), "/api/state"))
+            assert state["drops"]["passed_while_congested"] > 0
         finally:
             assert run.finish(signal.SIGINT) == 0, run.stderr
         on_stack = drain(rx)
