@@ -13,12 +13,11 @@ import shutil
 import signal
 import socket
 import subprocess
-import time
 
 import pytest
 from api_helpers import ApiScript
-from capture_helpers import start_capture, summary_value, tcpdump_read
-from listener_helpers import get_ok, listener_port, metric_samples, metric_sum
+from capture_helpers import RunningCapture, start_capture, summary_value, tcpdump_read
+from listener_helpers import get_ok, listener_port, metric_samples, metric_sum, wait_for
 from netns import drain, send_udp, udp_receiver
 
 from xdpdump.xsk import congestion
@@ -48,13 +47,19 @@ def send_in_bursts(peer, cap, n: int, size: int = 46) -> None:
         send_udp(peer, cap, 9000, sent[i:i + 100])
 
 
-def test_a_stalled_printer_passes_matched_frames_to_the_stack_and_counts_them(pair):
+def flood_capture(pair, *args: str, read_stdout: bool = True) -> tuple[RunningCapture, list[bytes]]:
+    """A capture printing `udp port 9000` with args, SENT frames sent to port 9000, stopped: the
+    capture, and the datagrams that reached the stack's socket."""
     cap, peer = pair
     with receiver(cap) as rx:
-        run = start_capture(cap.ns, "-i", cap.dev, *STALLING, "-v", "udp port 9000", read_stdout=False)
+        run = start_capture(cap.ns, "-i", cap.dev, *args, "udp port 9000", read_stdout=read_stdout)
         send_in_bursts(peer, cap, SENT)
         assert run.finish(signal.SIGINT) == 0, run.stderr
-        on_stack = drain(rx)
+        return run, drain(rx)
+
+
+def test_a_stalled_printer_passes_matched_frames_to_the_stack_and_counts_them(pair):
+    run, on_stack = flood_capture(pair, *STALLING, "-v", read_stdout=False)
     s = run.summary()
     congested = summary_value(run.stderr, CONGESTED_LINE)
     assert congested > 0, run.stderr
@@ -67,17 +72,6 @@ def test_a_stalled_printer_passes_matched_frames_to_the_stack_and_counts_them(pa
     assert len(printed) == s["captured"]
     # The flag is lowered again once the printer catches up: frames are captured after a congestion.
     assert s["captured"] > 0
-
-
-def wait_for(predicate, what: str, limit_s: float = 60):
-    """Poll predicate (bounded) until it returns something true; that value."""
-    deadline = time.monotonic() + limit_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.mark.parametrize("size", [46, 1000], ids=["copied-record-ring-full", "by-reference-frames-held"])
@@ -117,12 +111,7 @@ def test_a_stalled_reader_of_w_dash_passes_matched_frames_and_the_metrics_count_
 
 def test_without_congestion_nothing_is_passed_to_the_stack(pair):
     """The control: a reader that keeps up and a ring that holds every frame; no congested line."""
-    cap, peer = pair
-    with receiver(cap) as rx:
-        run = start_capture(cap.ns, "-i", cap.dev, "-n", "udp port 9000")
-        send_in_bursts(peer, cap, SENT)
-        assert run.finish(signal.SIGINT) == 0, run.stderr
-        on_stack = drain(rx)
+    run, on_stack = flood_capture(pair, "-n")
     s = run.summary()
     assert on_stack == []
     assert "congested" not in run.stderr
@@ -131,13 +120,7 @@ def test_without_congestion_nothing_is_passed_to_the_stack(pair):
 
 def test_congested_drop_keeps_the_kernel_dropping(pair):
     """--congested drop: the flags are never raised; the kernel drops what the capture cannot take."""
-    cap, peer = pair
-    with receiver(cap) as rx:
-        run = start_capture(cap.ns, "-i", cap.dev, *STALLING, "--congested", "drop", "udp port 9000",
-                            read_stdout=False)
-        send_in_bursts(peer, cap, SENT)
-        assert run.finish(signal.SIGINT) == 0, run.stderr
-        on_stack = drain(rx)
+    run, on_stack = flood_capture(pair, *STALLING, "--congested", "drop", read_stdout=False)
     s = run.summary()
     assert on_stack == []
     assert "congested" not in run.stderr
