@@ -339,7 +339,8 @@ static int capture_step(struct xdpd_capture *c, int timeout_ms, uint32_t budget)
     int moved = capture_pass(c, limit, &blocked);
     if (moved != 0 || timeout_ms <= 0)
         return moved;
-    int r = xdpd_capture_wait(c, timeout_ms, blocked || waiting_for_consumers(c));
+    /* Congested: nothing arrives to wake the loop (the program passes frames on), so look for room shortly. */
+    int r = xdpd_capture_wait(c, timeout_ms, blocked || waiting_for_consumers(c) || c->congestion.raised);
     if (r <= 0)
         return r;
     blocked = 0;

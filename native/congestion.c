@@ -21,7 +21,9 @@
  * quarter, a congested capture has fewer, longer gaps, each ending when the readers have caught up by
  * a quarter of -B, and the frames the RX rings held meanwhile find room. (A larger share means
  * longer gaps, a smaller one more of them.) The record ring is one for all queues, so a full ring
- * congests every queue of the capture at once: all flags move together.
+ * congests every queue of the capture at once: all flags move together. While they are up no frame
+ * arrives to wake the idle loop, so it looks for room every millisecond instead (capture_step) and
+ * lowers them soon after there is room, not at its next 100 ms wake-up.
  *
  * The maps are mmapable arrays, mapped here by the supervisor before it forks the net role: the
  * role's filter has no bpf() system call, and it writes the flags through the inherited mapping with

@@ -150,7 +150,7 @@ int xdpd_metrics_render(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out
         {"xdpdump_filter_redirected_frames_total", "Matched frames redirected into an AF_XDP socket."},
         {"xdpdump_filter_passed_frames_total", "Frames left to the stack (not matched, or no socket on their queue)."},
         {"xdpdump_congested_passed_frames_total", "Matched frames passed to the stack instead of captured, while "
-                                                  "the capture was congested (its record ring full)."},
+                                                  "the capture was congested (its readers behind)."},
     };
     for (int k = 0; k < 5; k++) {
         family(&t, FILTER[k][0], "counter", FILTER[k][1]);

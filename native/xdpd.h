@@ -185,8 +185,9 @@ void xdpd_capture_destroy(xdpd_capture *c);
 xdpd_producer *xdpd_capture_producer(xdpd_capture *c);
 /* congestion.c: map_fd is the congested-flag map (bpf/xsk_redirect.c's xdpd_congested, mmapable) of
  * the device in ifslot, mapped now, before the net role's filter; from then on the capture raises
- * its sockets' flags while the record ring is full and lowers them once a quarter of it is free
- * again, which is xdpd_congestion_decide's rule: the next state of a flag. */
+ * its sockets' flags while the record ring is full (by reference also while it holds all the frames
+ * it may) and lowers them once a quarter of it is free again: xdpd_congestion_decide's rule, the
+ * next state of the flags given whether the pass was blocked and how much of the resource is free. */
 int xdpd_capture_congestion_map(xdpd_capture *c, uint16_t ifslot, int map_fd);
 int xdpd_congestion_decide(int raised, int blocked, uint64_t free_bytes, uint64_t ring_bytes);
 
