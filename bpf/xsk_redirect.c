@@ -6,9 +6,18 @@
  * returning the snap length (0 = no match). The snap length is applied in user space (the capture's
  * -s), so here only "non-zero" matters: XDP cannot hand a per-frame length to the socket in copy mode.
  *
- * xdpd_counters (per CPU): 0 seen, 1 matched, 2 redirected, 3 passed (unmatched or no socket).
+ * xdpd_counters (per CPU): 0 seen, 1 matched, 2 redirected, 3 passed (unmatched or no socket),
+ * 4 congested (matched, but passed to the stack because the capture was congested: see below).
  * "redirected" counts redirect decisions; a frame the socket then cannot take (RX or fill ring full)
- * is counted by the kernel in XDP_STATISTICS.
+ * is counted by the kernel in XDP_STATISTICS. matched == redirected + congested + matched frames of a
+ * queue without a socket; the congested ones are not in "passed".
+ *
+ * Congestion: xdpd_congested holds one flag per rx queue (an mmapable array: the net role, which has
+ * no bpf() system call under its filter, writes it through a mapping made before its filter; see
+ * native/congestion.c for when it raises and lowers it). While the flag of the frame's queue is set the
+ * capture cannot record what it would take, so a matched frame goes on to the stack instead of into a
+ * socket whose RX ring would fill and make the kernel drop it: the host keeps its traffic, and the
+ * frame is counted as congested, never silently missed.
  *
  * Timestamps: a redirected frame carries its receive time in the XDP metadata area, just in front of
  * the frame (bpf_xdp_adjust_meta); the kernel copies metadata into the UMEM frame in copy mode too,
@@ -30,13 +39,21 @@ struct xdpd_rx_meta {
 };
 
 BPF_XSKMAP(xsks_map, 64);
-BPF_PERCPU_ARRAY(xdpd_counters, u64, 4);
+BPF_PERCPU_ARRAY(xdpd_counters, u64, 5);
+BPF_F_TABLE("array", u32, u64, xdpd_congested, 64, (1U << 10) /* BPF_F_MMAPABLE */);
 
 static __always_inline void xdpd_count(int index)
 {
     u64 *value = xdpd_counters.lookup(&index);
     if (value)
         *value += 1;
+}
+
+/* Whether the capture raised the congested flag of this rx queue (a queue beyond the map: never). */
+static __always_inline int xdpd_is_congested(u32 queue)
+{
+    u64 *flag = xdpd_congested.lookup(&queue);
+    return flag && *(volatile u64 *)flag != 0;   /* written by the net role at any time */
 }
 
 /* Put the receive time in front of the frame; on failure (no metadata support) nothing is written. */
@@ -63,6 +80,10 @@ int xdpd_capture(struct xdp_md *ctx)
         return XDP_PASS;
     }
     xdpd_count(1);
+    if (xdpd_is_congested(ctx->rx_queue_index)) {
+        xdpd_count(4);
+        return XDP_PASS;
+    }
     xdpd_stamp(ctx);
     /* The low bits of the flags are the action when the queue has no socket in the map. */
     int action = xsks_map.redirect_map(ctx->rx_queue_index, XDP_PASS);

@@ -23,6 +23,7 @@ SOURCES = [
     "tx.c",
     "record_ring.c",
     "capture_loop.c",
+    "congestion.c",
     "pcap_writer.c",
     "rotation.c",
     "landlock.c",
@@ -40,7 +41,7 @@ SOURCES = [
     "line_format.c",
 ]
 HEADERS = ["xdpd.h", "ring.h", "internal.h", "record_ring.h", "producer.h", "capture_loop.h", "metrics_region.h",
-           "http.h", "gui_page.html"]
+           "http.h", "gui_page.html", "congestion.h"]
 # The gui role's page is served as it is written (native/gui_page.html); the build turns it into a C
 # string (gui_page.h) in a build directory, never committed.
 GENERATED_INCLUDE = HERE.parent / "build" / "native-gen"

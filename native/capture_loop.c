@@ -254,6 +254,7 @@ static int capture_pass(struct xdpd_capture *c, uint32_t limit, int *blocked)
         xdpd_fill_refill(s);
         xdpd_fill_wakeup(s);
     }
+    xdpd_congestion_after_pass(c, *blocked);
     xdpd_capture_pass_end(c, moved, *blocked);
     return (int)moved;
 }
@@ -338,7 +339,8 @@ static int capture_step(struct xdpd_capture *c, int timeout_ms, uint32_t budget)
     int moved = capture_pass(c, limit, &blocked);
     if (moved != 0 || timeout_ms <= 0)
         return moved;
-    int r = xdpd_capture_wait(c, timeout_ms, blocked || waiting_for_consumers(c));
+    /* Congested: nothing arrives to wake the loop (the program passes frames on), so look for room shortly. */
+    int r = xdpd_capture_wait(c, timeout_ms, blocked || waiting_for_consumers(c) || c->congestion.raised);
     if (r <= 0)
         return r;
     blocked = 0;
@@ -446,6 +448,7 @@ int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snapl
 
 void xdpd_capture_destroy(xdpd_capture *c)
 {
+    xdpd_congestion_close(&c->congestion);
     free(c);
 }
 

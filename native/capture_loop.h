@@ -4,6 +4,7 @@
 #define XDPD_CAPTURE_LOOP_H
 
 #include <poll.h>
+#include "congestion.h"
 #include "internal.h"
 #include "producer.h"
 #include "record_ring.h"
@@ -26,6 +27,7 @@ struct xdpd_capture {
     uint64_t last_ts[XDPD_MAX_SOCKETS];   /* each socket's (queue's) last stamp: none goes below it */
     int64_t rt_offset;      /* CLOCK_REALTIME - CLOCK_MONOTONIC, for the program's stamps */
     uint64_t offset_at;     /* CLOCK_MONOTONIC when rt_offset was sampled (0: never) */
+    struct xdpd_congestion congestion;  /* the program's congested flags (congestion.c); none: never raised */
 };
 
 /* What the capture program writes in front of each redirected frame (bpf/xsk_redirect.c). */

@@ -107,12 +107,15 @@ static int render_state(struct gui_ctx *g, xdpd_metrics_region *mr, xdpd_record_
               (unsigned long long)__atomic_load_n(&rr->ring_full, __ATOMIC_RELAXED));
     if (info->out_ifname[0])
         tb_printf(&t, ",\"tx_invalid_descs\":%llu", (unsigned long long)drops[4]);
-    uint64_t seen = 0, matched = 0, passed = 0;
+    uint64_t seen = 0, matched = 0, passed = 0, congested = 0;
     for (uint32_t i = 0; i < info->nifs; i++) {
         seen += g->state.filters[i].seen;
         matched += g->state.filters[i].matched;
         passed += g->state.filters[i].passed;
+        congested += g->state.filters[i].congested;
     }
+    /* Not a drop, but what the capture missed by reason like the others: listed with them. */
+    tb_printf(&t, ",\"passed_while_congested\":%llu", (unsigned long long)congested);
     tb_printf(&t, "},\"filter\":{\"seen\":%llu,\"matched\":%llu,\"passed\":%llu},\"printed\":%llu,\"printing\":%s,",
               (unsigned long long)seen, (unsigned long long)matched, (unsigned long long)passed,
               (unsigned long long)g->state.printed, info->printing ? "true" : "false");

@@ -144,17 +144,20 @@ int xdpd_metrics_render(xdpd_metrics_region *mr, xdpd_record_ring *rr, char *out
                   st.tap_in_flight);
     }
 
-    static const char *const FILTER[4][2] = {
+    static const char *const FILTER[5][2] = {
         {"xdpdump_filter_seen_frames_total", "Frames the capture's XDP program saw."},
         {"xdpdump_filter_matched_frames_total", "Frames the filter expression matched."},
         {"xdpdump_filter_redirected_frames_total", "Matched frames redirected into an AF_XDP socket."},
         {"xdpdump_filter_passed_frames_total", "Frames left to the stack (not matched, or no socket on their queue)."},
+        {"xdpdump_congested_passed_frames_total", "Matched frames passed to the stack instead of captured, while "
+                                                  "the capture was congested (its readers behind)."},
     };
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < 5; k++) {
         family(&t, FILTER[k][0], "counter", FILTER[k][1]);
         for (uint32_t i = 0; i < info->nifs; i++) {
             const struct xdpd_mr_filter *f = &st.filters[i];
-            uint64_t v = k == 0 ? f->seen : k == 1 ? f->matched : k == 2 ? f->redirected : f->passed;
+            uint64_t v = k == 0 ? f->seen : k == 1 ? f->matched : k == 2 ? f->redirected : k == 3 ? f->passed
+                                                                                          : f->congested;
             sample_if(&t, FILTER[k][0], info->ifnames[i], -1, NULL, NULL, v);
         }
     }

@@ -183,6 +183,13 @@ int xdpd_capture_create(xdpd_capture **out, xdpd_record_ring *rr, uint32_t snapl
 int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot);
 void xdpd_capture_destroy(xdpd_capture *c);
 xdpd_producer *xdpd_capture_producer(xdpd_capture *c);
+/* congestion.c: map_fd is the congested-flag map (bpf/xsk_redirect.c's xdpd_congested, mmapable) of
+ * the device in ifslot, mapped now, before the net role's filter; from then on the capture raises
+ * its sockets' flags while the record ring is full (by reference also while it holds all the frames
+ * it may) and lowers them once a quarter of it is free again: xdpd_congestion_decide's rule, the
+ * next state of the flags given whether the pass was blocked and how much of the resource is free. */
+int xdpd_capture_congestion_map(xdpd_capture *c, uint16_t ifslot, int map_fd);
+int xdpd_congestion_decide(int raised, int blocked, uint64_t free_bytes, uint64_t ring_bytes);
 
 /* tap.c: the inline tap, a producer: records like the capture and transmits every recorded frame out
  * of one TX socket (set_out, after the IN sockets are added), without a copy when OUT shares IN's
@@ -346,6 +353,7 @@ struct xdpd_mr_filter {
     uint64_t matched;
     uint64_t redirected;
     uint64_t passed;
+    uint64_t congested;     /* matched, passed to the stack while the capture was congested */
 };
 
 struct xdpd_mr_state {

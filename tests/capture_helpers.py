@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import signal
@@ -111,6 +112,8 @@ def start_capture(
         # latin-1 maps every byte to one character: `-w -` streams survive as text, losslessly.
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, encoding="latin-1",
     )
+    # ... but only without newline translation: Popen's text streams turn b"\r\n" and b"\r" into "\n".
+    proc.stdout = io.TextIOWrapper(proc.stdout.detach(), encoding="latin-1", newline="")  # type: ignore[union-attr]
     devs = interfaces or [args[i + 1] for i, a in enumerate(args) if a == "-i"]
     cap = RunningCapture(proc, devs)
     cap.start_readers(stdout=read_stdout)

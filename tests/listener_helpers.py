@@ -143,3 +143,14 @@ class Traffic:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def wait_for(predicate, what: str, timeout_s: float = 30):
+    """Poll predicate (bounded) until it returns something true; that value."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

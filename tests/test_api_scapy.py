@@ -77,7 +77,8 @@ from scapy.all import sniff
 from xdpdump.scapy import XDPListenSocket
 
 # The smallest rings: 64 descriptors, a 64 KiB record ring; nothing is read until the test has sent.
-sock = XDPListenSocket("xd0", filter="udp port 9000", ring_size=64, buffer_kib=64)
+# congested="drop": the kernel drops what the ring cannot take (the default passes it to the stack).
+sock = XDPListenSocket("xd0", filter="udp port 9000", ring_size=64, buffer_kib=64, congested="drop")
 say("ready")
 input()
 got = sniff(opened_socket=sock, timeout=3)

@@ -134,10 +134,11 @@ def test_sigkill_leaves_no_program(pair, tmp_path):
 
 
 def test_drops_are_honest_when_the_reader_stalls(pair):
-    """Tiny rings and a printer whose stdout nobody reads: every frame is captured or counted."""
+    """Tiny rings and a printer whose stdout nobody reads: every frame is captured or counted (with
+    --congested drop, as the kernel drops them; the default passes them on: test_congested.py)."""
     cap, peer = pair
-    run = start_capture(cap.ns, "-i", cap.dev, "-n", "-v", "--ring-size", "64", "-B", "64", "udp port 9000",
-                        read_stdout=False)
+    run = start_capture(cap.ns, "-i", cap.dev, "-n", "-v", "--ring-size", "64", "-B", "64", "--congested", "drop",
+                        "udp port 9000", read_stdout=False)
     sent = 3000
     send_udp(peer, cap, 9000, payloads(sent))
     assert run.finish(signal.SIGINT) == 0

@@ -29,6 +29,7 @@ from listener_helpers import (
     metric_sum,
     role_pid,
     status_fields,
+    wait_for,
 )
 from netns import entered, send_udp
 
@@ -37,17 +38,6 @@ PROMETHEUS_PORT = 9090  # inside the test's own namespace: nothing else listens 
 
 def payloads(n: int, tag: str) -> list[bytes]:
     return [f"{tag}-{i:05d}".encode() for i in range(n)]
-
-
-def wait_for(predicate, what: str, timeout_s: float = 30):
-    """Poll predicate (bounded) until it returns something true; that value."""
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def promtool_check(body: bytes) -> None:

@@ -199,10 +199,10 @@ def test_live_capture_prints_the_lines_once_each(pair):
 
 def test_live_drops_are_honest_with_the_native_printer(pair):
     """The default line (the native path) with tiny rings and stdout nobody reads: every frame is
-    printed or counted as dropped."""
+    printed or counted as dropped (--congested drop: the kernel drops what the capture cannot take)."""
     cap, peer = pair
-    run = start_capture(cap.ns, "-i", cap.dev, "-n", "--ring-size", "64", "-B", "64", "udp port 9000",
-                        read_stdout=False)
+    run = start_capture(cap.ns, "-i", cap.dev, "-n", "--ring-size", "64", "-B", "64", "--congested", "drop",
+                        "udp port 9000", read_stdout=False)
     sent = 3000
     send_udp(peer, cap, 9000, [b"q" * 20] * sent)
     assert run.finish(signal.SIGINT) == 0

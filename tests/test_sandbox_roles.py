@@ -230,7 +230,7 @@ def test_drops_are_logged_as_a_warning_under_the_sandbox(pair, tmp_path):
     cap, peer = pair
     log = tmp_path / "x.log"
     run = start_capture(cap.ns, "-i", cap.dev, "-n", "--ring-size", "64", "-B", "64", "--log-file", str(log),
-                        "udp port 9000", read_stdout=False)
+                        "--congested", "drop", "udp port 9000", read_stdout=False)
     send_udp(peer, cap, 9000, payloads(3000, "d"))
     assert run.finish(signal.SIGINT) == 0, run.stderr
     dropped = run.summary()["dropped by kernel"]

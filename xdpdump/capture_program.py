@@ -2,8 +2,8 @@
 
 Owns: building bpf/xsk_redirect.c with the filter in front (a compiled tcpdump expression, or one of
 the default filters), attaching it for the life of the process (held_attach: a BPF link, so even
-SIGKILL detaches it), putting AF_XDP socket fds into its XSKMAP, reading its counters, and putting
-back a program --force replaced.
+SIGKILL detaches it), putting AF_XDP socket fds into its XSKMAP, handing out its congested flags,
+reading its counters, and putting back a program --force replaced.
 """
 
 from __future__ import annotations
@@ -108,6 +108,12 @@ class CaptureProgram:
         netlink detach and putting back what --force replaced are requests prepared at set-up
         (end_requests.py), which the sandboxed supervisor sends with CAP_NET_ADMIN: never a reason."""
         return [self.attachment.privileges_to_close] if self.attachment.privileges_to_close else []
+
+    @property
+    def congested_flags_fd(self) -> int:
+        """The program's congested flags (xdpd_congested: an mmapable array, one flag per rx queue),
+        which the capture maps before its net role's filter (xsk.congestion)."""
+        return self.program.table("xdpd_congested").get_fd()
 
     def add_socket(self, queue: int, xsk_fd: int) -> None:
         self.program.table("xsks_map")[ctypes.c_int(queue)] = ctypes.c_int(xsk_fd)

@@ -33,7 +33,7 @@ MODE_FLAGS = {"native": XDP_FLAGS_DRV_MODE, "skb": XDP_FLAGS_SKB_MODE, "hw": XDP
 VERDICT_MAP = "xdpd_verdicts"
 VERDICT_NAMES = ("seen", "aborted", "drop", "pass", "tx", "redirect")
 CAPTURE_MAP = "xdpd_counters"
-CAPTURE_NAMES = ("seen", "matched", "redirected", "passed")
+CAPTURE_NAMES = ("seen", "matched", "redirected", "passed", "congested")
 
 
 def mode_flags(mode: str) -> int:

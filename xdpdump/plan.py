@@ -91,6 +91,7 @@ class CaptureOptions:
     unbuffered: bool = False        # -U
     line_buffered: bool = False     # -l
     count_only: bool = False        # --count (with -r only)
+    congested: str = "pass"         # --congested pass|drop: matched frames while the record ring is full
 
     @property
     def verbose(self) -> int:
@@ -406,6 +407,7 @@ class CapturePlan:
     promiscuous: bool = True        # the devices are promiscuous while the capture runs (tcpdump's; -p: not)
     direction: str = "in"           # -Q: "in", "out" or "inout" (only the mirror sees "out")
     mirror_ring_bytes: int = 0      # ProducerKind.MIRROR: each CPU's BPF ring buffer (from -B)
+    pass_when_congested: bool = True  # AF_XDP capture: a full record ring sends matched frames to the stack
 
     @property
     def mirror_snaplen(self) -> int:
@@ -533,7 +535,19 @@ def build_capture_plan(opts: CaptureOptions, devices: DeviceLookup) -> CapturePl
         promiscuous=opts.promiscuous,
         direction=direction,
         mirror_ring_bytes=mirror_ring_bytes(opts.buffer_kib) if opts.mirror else 0,
+        pass_when_congested=check_congested(opts),
     )
+
+
+CONGESTED = ("pass", "drop")
+
+
+def check_congested(opts: CaptureOptions) -> bool:
+    """--congested: while the record ring is full, matched frames go to the stack (pass) or stay
+    redirected to sockets that cannot take them, and the kernel drops them (drop, as before)."""
+    if opts.congested not in CONGESTED:
+        raise usage(f"--congested {opts.congested}: one of {', '.join(CONGESTED)}")
+    return opts.congested == "pass"
 
 
 DIRECTIONS = ("in", "out", "inout")

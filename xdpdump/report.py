@@ -18,6 +18,12 @@ def filter_totals(counters: list[dict[str, int]]) -> tuple[int, int]:
     return sum(c["matched"] for c in counters), sum(c["passed"] for c in counters)
 
 
+def congested_total(counters: list[dict[str, int]]) -> int:
+    """Matched frames the capture programs passed to the stack while the capture was congested (its
+    record ring full: bpf/xsk_redirect.c); 0 for programs that never take frames (the mirror)."""
+    return sum(c.get("congested", 0) for c in counters)
+
+
 def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: list[str], verbose: int,
                   more: list[str] | None = None, newline_first: bool = False) -> None:
     """tcpdump's three lines (with -v, drop reasons and per-queue lines), then `more` (a forward's).
@@ -30,6 +36,9 @@ def print_summary(stats: CaptureStats, counters: list[dict[str, int]], names: li
         f"{packets(matched)} received by filter",
         f"{packets(stats.dropped)} dropped by kernel",
     ]
+    congested = congested_total(counters)
+    if congested:
+        lines.append(f"{packets(congested)} passed to the stack while the capture was congested")
     if verbose:
         lines += [f"  {n} {reason}" for reason, n in stats.drop_reasons().items()]
         lines.append(f"{passed} frames left to the stack (not matched, or no socket on their queue)")

@@ -49,6 +49,7 @@ def open_live(
     mirror: bool = False,
     direction: str | None = None,
     promiscuous: bool = True,
+    congested: str = "pass",
 ) -> LiveCapture:
     """Open a live capture on ``dev`` (a device name, its ``tcpdump -D`` number, or a list of them),
     keeping the frames that match ``expression`` (tcpdump's filter syntax, compiled into the XDP program).
@@ -82,7 +83,8 @@ def open_live(
     attached, put back afterwards), ``sandbox`` (False: --no-sandbox), ``log_file`` (--log-file).
     ``mirror`` (--mirror: frames are copied through BPF ring buffers and also reach the stack, sent
     ones too), ``direction`` (-Q "in", "out" or "inout"; other than "in" only with ``mirror``),
-    ``promiscuous`` (False: -p).
+    ``promiscuous`` (False: -p), ``congested`` (--congested "pass" or "drop": while the ring is full,
+    matched frames go on to the stack, counted in ``stats().congested``, or the kernel drops them).
 
     Raises ``xdpdump.CaptureError`` with the CLI's one-line message; its subclasses
     ``NoSuchDeviceError``, ``PrivilegeError`` and ``FilterError`` are the ones worth catching apart.
@@ -92,7 +94,7 @@ def open_live(
         interfaces=names, expression=expression, count=count, snaplen=snaplen, buffer_kib=buffer_kib,
         queue=str(queue), xdp_mode=mode, bind_mode=bind_mode, ring_size=ring_size, frame_size=frame_size,
         capture_ssh=capture_ssh, force=force, sandboxed=sandbox, log_file=log_file,
-        mirror=mirror, direction=direction, promiscuous=promiscuous,
+        mirror=mirror, direction=direction, promiscuous=promiscuous, congested=congested,
     )
     return LiveCapture(build_capture_plan(opts, netdev.lookup_capture_device))
 
@@ -185,7 +187,8 @@ class LiveCapture:
         capture, counters = self._session.stats()
         matched, passed = report.filter_totals(counters)
         return Stats(captured=capture.captured, matched=matched, dropped=capture.dropped, passed=passed,
-                     ring_full=capture.ring_full_events, dropped_by_reason=capture.drop_reasons())
+                     ring_full=capture.ring_full_events, dropped_by_reason=capture.drop_reasons(),
+                     congested=report.congested_total(counters))
 
     def close(self) -> None:
         """Stop the roles (what had arrived is drained), detach the programs, free everything. Idempotent."""

@@ -17,7 +17,10 @@ class Stats:
       left behind: the capture never overwrites what has not been read;
     - ``dropped_by_reason``: each XDP_STATISTICS field (``xdpdump -v``), summed over the sockets;
     - ``passed``: frames left to the kernel stack (not matched, or no socket on their queue);
-    - ``ring_full``: times the capture found the record ring full (a reader behind).
+    - ``ring_full``: times the capture found the record ring full (a reader behind);
+    - ``congested``: matched frames passed to the kernel stack instead of captured while the record
+      ring was full (the AF_XDP capture; the summary's "passed to the stack while the capture was
+      congested"): with ``captured`` and ``dropped`` they account for every matched frame.
 
     For a capture file: ``captured`` records read, ``matched`` those the expression matched (all of
     them without one), the rest 0.
@@ -28,4 +31,5 @@ class Stats:
     dropped: int
     passed: int = 0
     ring_full: int = 0
+    congested: int = 0
     dropped_by_reason: Mapping[str, int] = field(default_factory=dict)

@@ -158,6 +158,9 @@ def _parser() -> Parser:
                    help="self-test: ROLE attempts a forbidden system call once sandboxed; the kernel must kill "
                    "it (SIGSYS) and xdpdump must report it and exit non-zero")
     p.add_argument("--log-file", metavar="F", help="log every message to F (WARNING and above also to stderr)")
+    p.add_argument("--congested", default="pass", metavar="pass|drop",
+                   help="while the record ring is full (a reader behind): pass the matched frames to the stack, "
+                   "counted in the summary (default), or leave them to the kernel, which drops them")
     p.add_argument("--mirror", action="store_true",
                    help="capture copies through BPF ring buffers, both directions; every frame stays on the stack")
     p.add_argument("-Q", dest="direction", metavar="in|out|inout",
@@ -202,6 +205,7 @@ def _capture_options(args: argparse.Namespace, expression: str) -> CaptureOption
         mirror=args.mirror, direction=args.direction,
         rotation=_rotation_words(args), unbuffered=args.unbuffered,
         line_buffered=args.line_buffered, count_only=args.count_only,
+        congested=args.congested,
     )
 
 

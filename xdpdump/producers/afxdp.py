@@ -3,7 +3,9 @@
 Owns the producer the plan names ProducerKind.AF_XDP: the capture programs (capture_programs.py), then
 the UMEM geometry the plan decides for the modes they got, then the sockets and their native loop
 (xsk.AfXdpCapture), which the net role runs: RX rings -> record ring, fill rings refilled; with -w
-by reference (records point into UMEM, which the archive role reads).
+by reference (records point into UMEM, which the archive role reads). While the record ring is full
+the capture is congested: the programs pass matched frames to the stack (xsk/congestion.py) and the
+summary counts them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import NoReturn
 
 from xdpdump.plan import CapturePlan
 from xdpdump.producers.capture_programs import CapturePrograms
-from xdpdump.xsk import AfXdpCapture, CaptureStats, RecordRing, TapCounters
+from xdpdump.xsk import AfXdpCapture, CaptureStats, RecordRing, TapCounters, congestion
 
 
 class AfXdpProducer:
@@ -29,6 +31,11 @@ class AfXdpProducer:
             by_reference=not plan.outputs.prints,
         )
         cleanup.callback(self.capture.close)
+        # A full record ring makes the programs pass matched frames to the stack (xsk/congestion.py);
+        # with --congested drop the flags are never mapped, so never raised.
+        if plan.pass_when_congested:
+            for ifslot, program in enumerate(self.programs.programs):
+                congestion.map_flags(self.capture, ifslot, program.congested_flags_fd)
         self.zerocopy = self.capture.zerocopy  # known once bound; kept after release
         self.taken_notes = _host_traffic_notes(plan)
 

@@ -5,6 +5,7 @@
 - ``pcap_writer``: ``ArchiveWriter`` (pcap_writer.c; the archive role, role.c); ``rotation``: ``Rotation``
   (rotation.c) and ``landlock_abi`` (landlock.c); ``offline_copy``: ``OfflineCopy`` (offline_copy.c)
 - ``capture_loop``: ``AfXdpCapture``, ``CaptureTarget`` (capture_loop.c; the net loop, net_loop.c)
+- ``congestion``: the capture's congested flags (congestion.c)
 - ``tap``: ``InlineTap``, ``TapCounters`` (tap.c)
 - ``mirror_loop``: ``MirrorLoop`` (mirror_loop.c: the mirror capture's BPF ring buffers -> record ring)
 - ``replay``: ``Replay``, ``ReplayCounters`` (replay.c)

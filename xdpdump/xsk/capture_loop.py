@@ -14,6 +14,7 @@ drops (and counts) frames.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from xdpdump.xsk._native import check, ffi, lib
 from xdpdump.xsk._producer import CaptureTarget, XskProducer
@@ -53,3 +54,9 @@ class AfXdpCapture(XskProducer):
         except BaseException:
             self.close()
             raise
+
+    def native_handle(self) -> Any:
+        """The native capture, for the modules that extend it (congestion.py); before release()."""
+        if self._native is None or self._released:
+            raise ValueError("capture is closed or released")
+        return self._native

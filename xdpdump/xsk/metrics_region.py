@@ -119,6 +119,7 @@ class MetricsRegion(Closes):
         for i, f in enumerate(state.filters[:MAX_INTERFACES]):
             s.filters[i].seen, s.filters[i].matched = f.get("seen", 0), f.get("matched", 0)
             s.filters[i].redirected, s.filters[i].passed = f.get("redirected", 0), f.get("passed", 0)
+            s.filters[i].congested = f.get("congested", 0)
         s.printed, s.printer_dropped = state.printed, state.printer_dropped
         s.tap_forwarded, s.tap_in_flight = state.tap_forwarded, state.tap_in_flight
         for name, value in state.tap_out_xdp.by_reason().items():
@@ -133,7 +134,7 @@ class MetricsRegion(Closes):
     def state(self) -> RegionState:
         s = ffi.new("struct xdpd_mr_state *")
         lib.xdpd_mr_state(self._handle(), s)
-        names = ("seen", "matched", "redirected", "passed")
+        names = ("seen", "matched", "redirected", "passed", "congested")
         filters = [{n: int(getattr(s.filters[i], n)) for n in names} for i in range(len(self.info.ifnames))]
         up = frozenset(r for r, bit in ROLE_IDS.items() if s.roles_up & (1 << bit))
         return RegionState(filters, s.printed, s.printer_dropped, s.tap_forwarded, s.tap_in_flight,
