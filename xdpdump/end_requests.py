@@ -20,17 +20,17 @@ import itertools
 import socket
 import struct
 
+from xdpdump.rtnl import IFINFOMSG as _IFINFOMSG
+from xdpdump.rtnl import NLM_F_REQUEST, NLMSG_ERROR
+from xdpdump.rtnl import NLMSGHDR as _NLMSGHDR
+from xdpdump.rtnl import attr as _attr
+
 RTM_SETLINK = 19
-NLMSG_ERROR = 2
-NLM_F_REQUEST = 0x1
 NLM_F_ACK = 0x4
 IFLA_XDP = 43
 NLA_F_NESTED = 0x8000
 IFLA_XDP_FD = 1
 IFLA_XDP_FLAGS = 3
-_NLMSGHDR = struct.Struct("=IHHII")    # len, type, flags, seq, pid
-_IFINFOMSG = struct.Struct("=BxHiII")  # family, (pad), type, index, flags, change
-_NLATTR = struct.Struct("=HH")         # len, type
 _REPLY_BYTES = 8192  # an ACK or error echoes the request header (NETLINK_CAP_ACK is not set): far less
 
 _seq = itertools.count(1)
@@ -72,11 +72,6 @@ def channel_fd() -> int | None:
 def reasons() -> list[str]:
     """Why each pending request will be sent, in the user's words."""
     return list(_channel.pending.values())
-
-
-def _attr(kind: int, payload: bytes) -> bytes:
-    data = _NLATTR.pack(_NLATTR.size + len(payload), kind) + payload
-    return data + b"\0" * (-len(data) % 4)
 
 
 def setlink_xdp(seq: int, ifindex: int, prog_fd: int, flags: int) -> bytes:

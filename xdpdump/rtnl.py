@@ -134,7 +134,8 @@ def _addr(payload: bytes) -> Message:
     return Message(fields, decode_attrs(payload, table, _IFADDRMSG.size))
 
 
-def _attr(kind: int, value: bytes) -> bytes:
+def attr(kind: int, value: bytes) -> bytes:
+    """One netlink attribute, padded to 4 bytes."""
     data = _RTATTR.pack(_RTATTR.size + len(value), kind) + value
     return data + b"\0" * (-len(data) % 4)
 
@@ -199,7 +200,7 @@ class Rtnl:
             raise ValueError(f"rtnl reads only: link({command!r})")
         body = IFINFOMSG.pack(socket.AF_UNSPEC, 0, index, 0, 0)
         if ifname is not None:
-            body += _attr(IFLA_IFNAME, ifname.encode() + b"\0")
+            body += attr(IFLA_IFNAME, ifname.encode() + b"\0")
         return [_link(p) for t, p in self.request(RTM_GETLINK, body) if t == RTM_NEWLINK]
 
     def get_links(self) -> list[Message]:
@@ -215,7 +216,7 @@ class Rtnl:
 
     def get_netnsid(self, fd: int) -> dict[str, int | None]:
         """The id this namespace gives the namespace open at fd: {"nsid": id} (-1: none assigned)."""
-        body = _RTGENMSG.pack(socket.AF_UNSPEC) + _attr(NETNSA_FD, struct.pack("=I", fd))
+        body = _RTGENMSG.pack(socket.AF_UNSPEC) + attr(NETNSA_FD, struct.pack("=I", fd))
         for kind, payload in self.request(RTM_GETNSID, body):
             if kind == RTM_NEWNSID:
                 return {"nsid": decode_attrs(payload, _NSID_ATTRS, _RTGENMSG.size).get("NETNSA_NSID")}
