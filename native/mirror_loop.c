@@ -312,6 +312,7 @@ int xdpd_mirror_create(xdpd_mirror **out, xdpd_record_ring *rr, uint32_t snaplen
     m->rr = rr;
     m->snaplen = snaplen;
     m->count = count;
+    xdpd_rr_geom_snaplen(rr, snaplen);   /* set-up, before the fork: what consumers check against */
     m->producer = (struct xdpd_producer){.ops = &mirror_ops, .self = m, .rr = rr};
     m->ctl_len = page_round(sizeof(uint64_t));
     void *ctl = mmap(NULL, m->ctl_len, PROT_READ | PROT_WRITE, MAP_SHARED, ctl_fd, 0);
@@ -375,6 +376,7 @@ int xdpd_mirror_add_interface(xdpd_mirror *m, uint32_t ifindex, uint16_t ifslot)
     m->ifindex[m->nifs] = ifindex;
     m->ifslot[m->nifs] = ifslot;
     m->nifs++;
+    xdpd_rr_geom_ifslot(m->rr, ifslot);
     return 0;
 }
 
