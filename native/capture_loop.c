@@ -192,11 +192,20 @@ static void reclaim(struct xdpd_capture *c)
 {
     struct xdpd_record_ring *rr = c->rr;
     if (!c->held) {
-        /* Every record so far is a copy: nothing to give back, nothing to walk (small frames). */
+        /* Every record so far is a copy: nothing to give back, nothing to walk (small frames). So
+         * the mark moves past records no consumer has read yet, not even published ones (this runs
+         * between the batches of a pass, before the pass publishes). */
         rr->reclaimed = rr->prod_local;
         return;
     }
     uint64_t upto = xdpd_rr_consumed(rr), pos = rr->reclaimed;
+    /* So the slowest consumer can be behind the mark (still reading the copies the mark skipped):
+     * nothing to give back yet. Walking to a bound behind the start is what a consumer refuses as a
+     * forged published position, and the net role once stopped on it ('bad record at position 96:
+     * published position beyond the ring (0)': one copied frame, then a held one, before the writer
+     * had read the first). Positions are 64-bit byte counts from 0: they never wrap. */
+    if (upto <= pos)
+        return;
     const struct xdpd_rr_geom *g = xdpd_rr_geom(rr);
     struct xdpd_rr_item it;
     int got;

@@ -62,7 +62,9 @@ struct xdpd_record_ring {
     uint64_t captured;          /* records produced (release-stored after the records are published) */
     uint64_t bytes;
     uint64_t ring_full;
-    uint64_t reclaimed;         /* producer-private (by_ref): frames of records below it are given back */
+    uint64_t reclaimed;         /* producer-private (by_ref): frames of records below it are given back;
+                                 * with nothing held it skips copied records, so it can be ahead of
+                                 * every consumer, even of prod */
     /* control, written rarely */
     uint32_t stop __attribute__((aligned(64)));  /* only the supervisor sets it */
     uint32_t producer_done;     /* only the producer sets it, after its final statistics */
