@@ -1,9 +1,12 @@
 /* net_maps.c - the net role's shared mappings, listed as they are made: the UMEMs, the AF_XDP
- * rings (fill, RX, completion, TX) and the tap's counters. Every role is forked from the supervisor, which made them, so
- * every role inherits them read-write; a role that must not have them (the archive role) drops them
- * after the fork, before its seccomp filter (which has no munmap or mprotect): a compromised archive
- * role then cannot forge RX or completion descriptors, refill the fill ring, send on OUT's TX ring,
- * or change a frame. By reference it keeps the UMEMs, read-only: it reads frames there.
+ * rings (fill, RX, completion, TX), the tap's counters, and the mirror's BPF ring buffers (consumer
+ * page, producer page and data), stop flag and counters. Every role is forked from the supervisor,
+ * which made them, so every role inherits them as the net role has them; a role that must not have
+ * them (the archive role) drops them after the fork, before its seccomp filter (which has no munmap
+ * or mprotect): a compromised archive role then cannot forge RX or completion descriptors, refill
+ * the fill ring, send on OUT's TX ring, change a frame, move a ring buffer's consumer position (which
+ * hands the kernel space the net role is still reading) or set the mirror programs' stop flag. By
+ * reference it keeps the UMEMs, read-only: it reads frames there.
  * The list is process-private (each process has its copy after fork) and small: one entry a ring.
  */
 #define _GNU_SOURCE

@@ -2,7 +2,8 @@
 seccomp filter, it unmaps the AF_XDP rings (fill, RX, completion, and OUT's TX ring with --forward)
 and keeps the UMEM read-only (by reference it reads frames there) or not at all. Read from
 /proc/PID/maps of the running roles: the only shared mapping the archive role may write is the
-record ring."""
+record ring. With --mirror it maps none of the BPF ring buffers the net role reads (nor the mirror
+programs' stop flag and counters)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass
 
 from capture_helpers import start_capture, stop
 from netns import send_udp
-from test_sandbox_roles import confined_roles, payloads, udp_payloads_in, wait_for_children
+from test_sandbox_roles import confined_roles, fd_targets, payloads, udp_payloads_in, wait_for_children, wait_sandboxed
 from tx_helpers import forward_lab
 
 
@@ -94,3 +95,28 @@ def test_forward_archive_role_has_no_tx_ring_nor_umem(lab, tmp_path):
     finally:
         assert stop(run) == 0, run.stderr
     assert udp_payloads_in(out) == payloads(5, "f")
+
+
+def test_mirror_archive_role_maps_no_ring_buffer(pair, tmp_path):
+    cap, peer = pair
+    out = tmp_path / "f.pcap"
+    run = start_capture(cap.ns, "-i", cap.dev, "--mirror", "-w", str(out), "udp")
+    try:
+        # Told apart by the capture file, which only the archive role holds; read once each is under
+        # its filter (the mappings are dropped before it).
+        roles = {}
+        for pid in wait_for_children(run.proc.pid, 2):
+            assert wait_sandboxed(pid)["Seccomp"] == "2"
+            roles["archive" if str(out) in fd_targets(pid).values() else "net"] = maps(pid)
+        net, archive = roles["net"], roles["archive"]
+        ring_buffers = [m for m in net if m.path == "anon_inode:bpf-map"]
+        # the consumer page of each ring buffer and the stop flag: the net role's to write
+        assert [m for m in ring_buffers if m.perms[1] == "w"], net
+        assert [m for m in archive if m.path == "anon_inode:bpf-map"] == []
+        archive_rw = shared_writable(archive)
+        assert len(archive_rw) == 1, archive_rw  # the record ring, nothing else
+        assert any((m.start, m.end) == (archive_rw[0].start, archive_rw[0].end) for m in shared_writable(net))
+        send_udp(peer, cap, 9000, payloads(5, "r"))
+    finally:
+        assert stop(run) == 0, run.stderr
+    assert udp_payloads_in(out) == payloads(5, "r")
