@@ -22,6 +22,7 @@ SOURCES = [
     "stats.c",
     "tx.c",
     "record_ring.c",
+    "net_maps.c",
     "capture_loop.c",
     "congestion.c",
     "pcap_writer.c",

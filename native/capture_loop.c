@@ -42,6 +42,7 @@ void xdpd_capture_init(struct xdpd_capture *c, struct xdpd_record_ring *rr, uint
     c->rr = rr;
     c->snaplen = snaplen;
     c->count = count;
+    xdpd_rr_geom_snaplen(rr, snaplen);   /* set-up, before the fork: what consumers check against */
 }
 
 int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
@@ -66,6 +67,8 @@ int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
     c->rr->held_budget = budget > 0 ? (uint32_t)budget : 0;
     c->rr->umem_base[slot] = (uint64_t)(uintptr_t)s->umem->area;
     c->rr->umem_len[slot] = s->umem->len;
+    xdpd_rr_geom_umem(c->rr, slot, (uint64_t)(uintptr_t)s->umem->area, s->umem->len, c->by_ref);
+    xdpd_rr_geom_ifslot(c->rr, ifslot);
     c->by_slot[slot] = (uint8_t)c->n;
     c->socks[c->n] = s;
     c->slot[c->n] = slot;
@@ -126,7 +129,16 @@ uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32
     for (uint32_t k = 0; k < n && k < PREFETCH_AHEAD; k++)
         prefetch_frame(u, xdpd_ring_desc(&s->rx, idx + k));
     for (done = 0; done < n; done++) {
-        const struct xdp_desc *d = xdpd_ring_desc(&s->rx, idx + done);
+        /* The descriptor is read once (the ring is shared memory) and checked against the UMEM
+         * before any byte of its frame is: the kernel writes only good ones, but a role that is not
+         * the kernel could write others. */
+        const struct xdp_desc dd = *xdpd_ring_desc(&s->rx, idx + done), *d = &dd;
+        if (d->addr < sizeof(struct xdpd_rx_meta) || d->addr > u->len || d->len > u->len - d->addr) {
+            c->failed = xdpd_fail(XDPD_STEP_STATE, EPROTO, "RX descriptor addr=%llu len=%u outside the UMEM (%zu bytes)",
+                                  (unsigned long long)d->addr, d->len, u->len);
+            *blocked = 1;
+            break;
+        }
         if (done + PREFETCH_AHEAD < n)
             prefetch_frame(u, xdpd_ring_desc(&s->rx, idx + done + PREFETCH_AHEAD));
         uint32_t cap = d->len < c->snaplen ? d->len : c->snaplen;
@@ -180,23 +192,38 @@ static void reclaim(struct xdpd_capture *c)
 {
     struct xdpd_record_ring *rr = c->rr;
     if (!c->held) {
-        /* Every record so far is a copy: nothing to give back, nothing to walk (small frames). */
+        /* Every record so far is a copy: nothing to give back, nothing to walk (small frames). So
+         * the mark moves past records no consumer has read yet, not even published ones (this runs
+         * between the batches of a pass, before the pass publishes). */
         rr->reclaimed = rr->prod_local;
         return;
     }
     uint64_t upto = xdpd_rr_consumed(rr), pos = rr->reclaimed;
-    struct xdpd_record *rec;
-    while ((rec = xdpd_rr_next(rr, &pos, upto)) != NULL) {
-        if (xdpd_rec_is_ref(rec)) {
+    /* So the slowest consumer can be behind the mark (still reading the copies the mark skipped):
+     * nothing to give back yet. Walking to a bound behind the start is what a consumer refuses as a
+     * forged published position, and the net role once stopped on it ('bad record at position 96:
+     * published position beyond the ring (0)': one copied frame, then a held one, before the writer
+     * had read the first). Positions are 64-bit byte counts from 0: they never wrap. */
+    if (upto <= pos)
+        return;
+    const struct xdpd_rr_geom *g = xdpd_rr_geom(rr);
+    struct xdpd_rr_item it;
+    int got;
+    /* The records are checked as a consumer checks them: a role that writes the ring could have
+     * changed them since they were made. */
+    while ((got = xdpd_rr_next_checked(g, &pos, upto, &it)) > 0) {
+        if (it.rec_len < xdpd_rec_size(it.cap_len)) {
             uint64_t ref;
-            memcpy(&ref, rec->data, sizeof(ref));
+            memcpy(&ref, it.rec->data, sizeof(ref));
             struct xdpd_socket *s = c->socks[c->by_slot[ref >> 48]];
             xdpd_frame_push(s->umem, ref & XDPD_REF_ADDR_MASK);
             s->held--;
             c->held--;
         }
-        pos += rec->rec_len;
+        pos += it.rec_len;
     }
+    if (got < 0)
+        c->failed = got;
     rr->reclaimed = pos;
 }
 
@@ -337,6 +364,8 @@ static int capture_step(struct xdpd_capture *c, int timeout_ms, uint32_t budget)
     uint32_t limit = xdpd_capture_limit(c, budget);
     int blocked = 0;
     int moved = capture_pass(c, limit, &blocked);
+    if (c->failed)
+        return c->failed;
     if (moved != 0 || timeout_ms <= 0)
         return moved;
     /* Congested: nothing arrives to wake the loop (the program passes frames on), so look for room shortly. */
@@ -344,7 +373,8 @@ static int capture_step(struct xdpd_capture *c, int timeout_ms, uint32_t budget)
     if (r <= 0)
         return r;
     blocked = 0;
-    return capture_pass(c, limit, &blocked);
+    moved = capture_pass(c, limit, &blocked);
+    return c->failed ? c->failed : moved;
 }
 
 int xdpd_capture_update_stats(struct xdpd_capture *c)

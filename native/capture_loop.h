@@ -17,6 +17,7 @@ struct xdpd_capture {
     uint64_t count;         /* 0 = no limit */
     int by_ref;             /* large frames' records point into UMEM; reclaimed once consumers pass them */
     uint32_t held;          /* frames of all sockets recorded by reference and not yet reclaimed */
+    int failed;             /* -errno: a descriptor or record broke the rules; the loop stops with it */
     uint8_t by_slot[XDPD_MAX_SOCKETS];    /* ring socket slot -> index in socks */
     uint32_t n;
     uint32_t next;          /* socket to drain first on the next pass, so no queue starves another */

@@ -78,6 +78,10 @@ static inline int xdpd_frame_pop(struct xdpd_umem *u, uint8_t owner_id, uint64_t
 
 static inline void xdpd_frame_push(struct xdpd_umem *u, uint64_t addr)
 {
+    /* An address from a ring another process can write (completion, a by-reference record) is
+     * checked: one outside the UMEM, or one more frame than it has, is not taken back. */
+    if (addr >= u->len || u->nfree >= u->nframes)
+        return;
     uint64_t base = xdpd_frame_base(u, addr);
     u->owner[base / u->frame_size] = 0;
     u->free_list[u->nfree++] = base;
@@ -112,6 +116,13 @@ int xdpd_fill_wakeup(struct xdpd_socket *s);
  * frame back to its UMEM's free list, returning how many. */
 int xdpd_tx_kick(struct xdpd_socket *s);
 uint32_t xdpd_tx_complete(struct xdpd_socket *s);
+
+/* net_maps.c: the UMEMs and AF_XDP rings made in this process (add at mmap, del at munmap), and,
+ * in a role forked after that must not write them, dropping them all: unmapped, or read-only for the
+ * UMEMs when keep_umem_read_only (a capture by reference). 0 or -errno. */
+void xdpd_net_map_add(void *addr, size_t len, int umem);
+void xdpd_net_map_del(void *addr);
+int xdpd_net_maps_drop(int keep_umem_read_only);
 
 /* role.c: no_new_privs, then the filter (struct sock_filter bytes). xdpd_orphaned: the supervisor
  * died while this role ran (its parent-death signal arrived); 0 outside the roles (tests). */

@@ -312,6 +312,7 @@ int xdpd_mirror_create(xdpd_mirror **out, xdpd_record_ring *rr, uint32_t snaplen
     m->rr = rr;
     m->snaplen = snaplen;
     m->count = count;
+    xdpd_rr_geom_snaplen(rr, snaplen);   /* set-up, before the fork: what consumers check against */
     m->producer = (struct xdpd_producer){.ops = &mirror_ops, .self = m, .rr = rr};
     m->ctl_len = page_round(sizeof(uint64_t));
     void *ctl = mmap(NULL, m->ctl_len, PROT_READ | PROT_WRITE, MAP_SHARED, ctl_fd, 0);
@@ -321,6 +322,7 @@ int xdpd_mirror_create(xdpd_mirror **out, xdpd_record_ring *rr, uint32_t snaplen
         return xdpd_fail(XDPD_STEP_MMAP, err, "mmap(len=%zu, fd=%d) of the mirror's stop flag", m->ctl_len, ctl_fd);
     }
     m->ctl = ctl;
+    xdpd_net_map_add(ctl, m->ctl_len, 0);   /* the net role's (net_maps.c): the archive role drops it */
     m->nmcount = ncounters;
     m->mcount_len = page_round((size_t)ncounters * sizeof(uint64_t));
     void *mc = mmap(NULL, m->mcount_len, PROT_READ, MAP_SHARED, counters_fd, 0);
@@ -332,6 +334,7 @@ int xdpd_mirror_create(xdpd_mirror **out, xdpd_record_ring *rr, uint32_t snaplen
                          counters_fd);
     }
     m->mcount = mc;
+    xdpd_net_map_add(mc, m->mcount_len, 0);
     m->rt_offset_ns = xdpd_realtime_offset_ns();
     *out = m;
     return 0;
@@ -355,6 +358,10 @@ int xdpd_mirror_add_ring(xdpd_mirror *m, int fd, uint32_t size)
         return xdpd_fail(XDPD_STEP_MMAP, err, "mmap(len=%zu, fd=%d, offset=%zu) of a ring buffer's data", prod_len,
                          fd, pg);
     }
+    /* The net role's alone: a consumer page written elsewhere would move what the kernel may
+     * overwrite under the net role's reads. The archive role drops both (net_maps.c). */
+    xdpd_net_map_add(cons, pg, 0);
+    xdpd_net_map_add(prod, prod_len, 0);
     struct mirror_ring *r = &m->rings[m->n];
     r->fd = fd;
     r->cons_pos = cons;
@@ -375,6 +382,7 @@ int xdpd_mirror_add_interface(xdpd_mirror *m, uint32_t ifindex, uint16_t ifslot)
     m->ifindex[m->nifs] = ifindex;
     m->ifslot[m->nifs] = ifslot;
     m->nifs++;
+    xdpd_rr_geom_ifslot(m->rr, ifslot);
     return 0;
 }
 
@@ -384,15 +392,25 @@ void xdpd_mirror_counters(const xdpd_mirror *m, uint64_t *out, uint32_t n)
         out[i] = __atomic_load_n(&m->mcount[i], __ATOMIC_RELAXED);
 }
 
+static void unmap_rings(struct xdpd_mirror *m)
+{
+    size_t pg = page_size();
+    for (uint32_t i = 0; i < m->n; i++) {
+        xdpd_net_map_del(m->rings[i].cons_pos);
+        xdpd_net_map_del((void *)m->rings[i].prod_pos);
+        munmap(m->rings[i].cons_pos, pg);
+        munmap((void *)m->rings[i].prod_pos, m->rings[i].prod_len);
+    }
+    m->n = 0;
+}
+
 void xdpd_mirror_destroy(xdpd_mirror *m)
 {
     if (!m)
         return;
-    size_t pg = page_size();
-    for (uint32_t i = 0; i < m->n; i++) {
-        munmap(m->rings[i].cons_pos, pg);
-        munmap((void *)m->rings[i].prod_pos, m->rings[i].prod_len);
-    }
+    unmap_rings(m);
+    xdpd_net_map_del((void *)m->ctl);
+    xdpd_net_map_del((void *)m->mcount);
     munmap((void *)m->ctl, m->ctl_len);
     munmap((void *)m->mcount, m->mcount_len);
     free(m);
@@ -402,12 +420,7 @@ void xdpd_mirror_destroy(xdpd_mirror *m)
  * counters stay mapped, for the summary. */
 void xdpd_mirror_release(xdpd_mirror *m)
 {
-    size_t pg = page_size();
-    for (uint32_t i = 0; i < m->n; i++) {
-        munmap(m->rings[i].cons_pos, pg);
-        munmap((void *)m->rings[i].prod_pos, m->rings[i].prod_len);
-    }
-    m->n = 0;
+    unmap_rings(m);
 }
 
 xdpd_producer *xdpd_mirror_producer(xdpd_mirror *m)

@@ -31,6 +31,7 @@
 
 struct xdpd_writer {
     struct xdpd_record_ring *rr;
+    const struct xdpd_rr_geom *geom;   /* this process's geometry of rr: records are checked against it */
     int slot;
     int fd;
     int format;
@@ -195,6 +196,11 @@ int xdpd_writer_open(xdpd_writer **out, xdpd_record_ring *rr, int fd, const stru
         return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "malloc(%zu) of the writer buffer", buf_size);
     }
     w->rr = rr;
+    w->geom = xdpd_rr_geom(rr);
+    if (!w->geom) {
+        writer_free(w);
+        return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "a record ring this process did not make");
+    }
     w->fd = fd;
     w->linktype = o->linktype;
     w->unbuffered = o->unbuffered;
@@ -218,7 +224,7 @@ int xdpd_writer_open(xdpd_writer **out, xdpd_record_ring *rr, int fd, const stru
     w->nano = nano;
     w->snaplen = snaplen;
     w->cap = buf_size;
-    w->max_nap_ms = (int)(rr->data_size >> 20);
+    w->max_nap_ms = (int)(w->geom->data_size >> 20);
     if (w->max_nap_ms < 1)
         w->max_nap_ms = 1;
     if (w->max_nap_ms > 8)
@@ -362,32 +368,33 @@ static int writer_flush(struct xdpd_writer *w)
 static size_t record_size(const struct xdpd_writer *w, uint32_t cap)
 {
     /* pcapng: the EPB, its frame padded to 4, epb_flags (8 bytes) and opt_endofopt (4). */
-    return w->format == XDPD_FMT_PCAP ? 16 + cap : 32 + ((cap + 3) & ~3u) + 12;
+    return w->format == XDPD_FMT_PCAP ? 16 + (size_t)cap : 32 + (((size_t)cap + 3) & ~(size_t)3) + 12;
 }
 
-static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
+static void encode(struct xdpd_writer *w, const struct xdpd_rr_item *it)
 {
+    const struct xdpd_record *rec = it->rec;
     w->buf_records++;
     if (w->format == XDPD_FMT_PCAP) {
         uint32_t frac = (uint32_t)(rec->ts_ns % 1000000000ull);
         put32(w, (uint32_t)(rec->ts_ns / 1000000000ull));
         put32(w, w->nano ? frac : frac / 1000);
-        put32(w, rec->cap_len);
+        put32(w, it->cap_len);
         put32(w, rec->wire_len);
-        put(w, xdpd_rec_data(w->rr, rec), rec->cap_len);
+        put(w, it->bytes, it->cap_len);
         return;
     }
-    uint32_t blen = (uint32_t)record_size(w, rec->cap_len);
-    uint32_t ifid = rec->ifslot < w->nifaces ? rec->ifslot : 0;
+    uint32_t blen = (uint32_t)record_size(w, it->cap_len);
+    uint32_t ifid = it->ifslot < w->nifaces ? it->ifslot : 0;
     put32(w, 6);
     put32(w, blen);
     put32(w, ifid);
     put32(w, (uint32_t)(rec->ts_ns >> 32));
     put32(w, (uint32_t)rec->ts_ns);
-    put32(w, rec->cap_len);
+    put32(w, it->cap_len);
     put32(w, rec->wire_len);
-    put(w, xdpd_rec_data(w->rr, rec), rec->cap_len);
-    put_pad4(w, rec->cap_len);
+    put(w, it->bytes, it->cap_len);
+    put_pad4(w, it->cap_len);
     /* epb_flags: bits 0-1 are the direction (01 inbound, 10 outbound), as XDPD_DIR_* are. */
     uint32_t flags = rec->direction & 3u;
     pcapng_option(w, 2 /* epb_flags */, &flags, 4);
@@ -402,9 +409,9 @@ static void encode(struct xdpd_writer *w, const struct xdpd_record *rec)
  * frames again (16384 frames at 1.5 Mpps are 11 ms). */
 static int backlog_heavy(const struct xdpd_writer *w, uint64_t backlog_bytes)
 {
-    if (w->rr->by_ref)
+    if (w->geom->by_ref)
         return backlog_bytes / xdpd_rec_size(sizeof(uint64_t)) > w->rr->held_budget / 4;
-    return backlog_bytes > w->rr->data_size / 4;
+    return backlog_bytes > w->geom->data_size / 4;
 }
 
 /* Before a record: move on to the next file if the current one is done (rotation.c's rules). */
@@ -491,33 +498,43 @@ static int writer_step(struct xdpd_writer *w, int timeout_ms, uint32_t budget)
     }
     uint64_t pos = c->pos;
     uint32_t n = 0;
-    struct xdpd_record *rec;
+    struct xdpd_rr_item it;
+    int got = 0;
     /* -G reads the wall clock once a step (tcpdump reads it once a packet): a step lasts microseconds. */
     int64_t now_s = w->rot && w->rot->interval_s ? (int64_t)(xdpd_realtime_ns() / 1000000000ull) : 0;
-    while (n < budget && (rec = xdpd_rr_next(w->rr, &pos, prod)) != NULL) {
+    while (n < budget && (got = xdpd_rr_next_checked(w->geom, &pos, prod, &it)) > 0) {
         if (w->rot) {
             int err = w->limit_reached ? 0 : writer_rotate(w, now_s);
             if (err)
                 return err;
             if (w->limit_reached) {   /* read and let go, as the capture stops */
-                pos += rec->rec_len;
+                pos += it.rec_len;
                 n++;
                 continue;
             }
         }
-        if (w->len + record_size(w, rec->cap_len) > w->cap) {
+        size_t size = record_size(w, it.cap_len);
+        if (size > w->cap)
+            return xdpd_fail(XDPD_STEP_CONSUMER, EPROTO, "record ring: bad record at position %llu: "
+                             "captured length over the writer's buffer (%u)", (unsigned long long)pos, it.cap_len);
+        if (w->len + size > w->cap) {
             /* Release what is encoded before blocking in write(), so the producer keeps going. */
             __atomic_store_n(&c->pos, pos, __ATOMIC_RELEASE);
             int err = writer_flush(w);
             if (err)
                 return err;
         }
-        encode(w, rec);
-        pos += rec->rec_len;
+        encode(w, &it);
+        pos += it.rec_len;
         n++;
     }
     __atomic_store_n(&c->pos, pos, __ATOMIC_RELEASE);
     w->records += n;
+    if (got < 0) {
+        /* The records before the bad one go to the file; then this writer stops for good. */
+        writer_flush(w);   /* a failure here is told by its own line; the bad record is what ends it */
+        return got;
+    }
     if (w->unbuffered && w->len) {
         int err = writer_flush(w);
         if (err)

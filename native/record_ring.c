@@ -12,6 +12,70 @@
 #include "internal.h"
 #include "record_ring.h"
 
+/* --- this process's geometry (record_ring.h) ------------------------------------------------------ */
+
+/* Rings a process can have at once (a test process makes many, one after the other). */
+#define MAX_RINGS 256
+static struct xdpd_rr_geom geoms[MAX_RINGS];
+
+static struct xdpd_rr_geom *last_geom;   /* the producer asks for one ring's, once a record */
+
+static struct xdpd_rr_geom *geom_slot(const struct xdpd_record_ring *rr)
+{
+    if (last_geom && last_geom->rr == rr)
+        return last_geom;
+    for (int i = 0; i < MAX_RINGS; i++)
+        if (geoms[i].rr == rr)
+            return rr ? (last_geom = &geoms[i]) : &geoms[i];
+    return NULL;
+}
+
+const struct xdpd_rr_geom *xdpd_rr_geom(const struct xdpd_record_ring *rr)
+{
+    return rr ? geom_slot(rr) : NULL;
+}
+
+int xdpd_rr_geom_adopt(const struct xdpd_record_ring *rr)
+{
+    if (geom_slot(rr))
+        return 0;
+    struct xdpd_rr_geom *g = geom_slot(NULL);
+    if (!g)
+        return -ENOSPC;
+    memset(g, 0, sizeof(*g));
+    g->data_offset = rr->data_offset;
+    g->data_size = rr->data_size;
+    g->map_len = rr->map_len;
+    g->rr = rr;
+    return 0;
+}
+
+void xdpd_rr_geom_snaplen(const struct xdpd_record_ring *rr, uint32_t snaplen)
+{
+    struct xdpd_rr_geom *g = rr ? geom_slot(rr) : NULL;
+    if (g && snaplen > g->snaplen)
+        g->snaplen = snaplen;
+}
+
+void xdpd_rr_geom_ifslot(const struct xdpd_record_ring *rr, uint16_t ifslot)
+{
+    struct xdpd_rr_geom *g = rr ? geom_slot(rr) : NULL;
+    if (g && (uint32_t)ifslot + 1 > g->nifslots)
+        g->nifslots = (uint32_t)ifslot + 1;
+}
+
+void xdpd_rr_geom_umem(const struct xdpd_record_ring *rr, uint32_t slot, uint64_t base, uint64_t len, int by_ref)
+{
+    struct xdpd_rr_geom *g = rr ? geom_slot(rr) : NULL;
+    if (!g || slot >= XDPD_MAX_SOCKETS)
+        return;
+    g->umem_base[slot] = base;
+    g->umem_len[slot] = len;
+    if (slot + 1 > g->nsockets)
+        g->nsockets = slot + 1;
+    g->by_ref = by_ref != 0;
+}
+
 int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size)
 {
     if (data_size < 65536 || (data_size & (data_size - 1)))
@@ -25,7 +89,17 @@ int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size)
     if (m == MAP_FAILED)
         return xdpd_fail(XDPD_STEP_MMAP, errno, "mmap(len=%llu, MAP_SHARED|MAP_ANONYMOUS) of the record ring",
                          (unsigned long long)len);
+    struct xdpd_rr_geom *g = geom_slot(NULL);
+    if (!g) {
+        munmap(m, len);
+        return xdpd_fail(XDPD_STEP_ALLOC, ENOSPC, "more than %d record rings in one process", MAX_RINGS);
+    }
     struct xdpd_record_ring *rr = m;
+    memset(g, 0, sizeof(*g));
+    g->rr = rr;
+    g->data_offset = hdr;
+    g->data_size = data_size;
+    g->map_len = len;
     rr->magic = XDPD_RR_MAGIC;
     rr->version = 1;
     rr->data_size = data_size;
@@ -37,14 +111,20 @@ int xdpd_rr_create(xdpd_record_ring **out, uint64_t data_size)
 
 uint64_t xdpd_rr_map_len(const xdpd_record_ring *rr)
 {
-    return rr->map_len;
+    const struct xdpd_rr_geom *g = xdpd_rr_geom(rr);
+    return g ? g->map_len : 0;
 }
 
 int xdpd_rr_destroy(xdpd_record_ring *rr)
 {
-    if (rr && munmap(rr, rr->map_len))
+    struct xdpd_rr_geom *g = rr ? geom_slot(rr) : NULL;
+    if (!g)
+        return 0;
+    uint64_t len = g->map_len;   /* not the header's: any role can write that */
+    memset(g, 0, sizeof(*g));
+    if (munmap(rr, len))
         return xdpd_fail_internal(XDPD_STEP_MMAP, errno, "munmap(len=%llu) of the record ring",
-                                  (unsigned long long)rr->map_len);
+                                  (unsigned long long)len);
     return 0;
 }
 
@@ -64,7 +144,7 @@ void xdpd_rr_counters(const xdpd_record_ring *rr, struct xdpd_ring_counters *out
 
 int xdpd_rr_socket_counters(const xdpd_record_ring *rr, uint32_t slot, struct xdpd_socket_counters *out)
 {
-    if (slot >= rr->nsockets)
+    if (slot >= rr->nsockets || slot >= XDPD_MAX_SOCKETS)
         return xdpd_fail_internal(XDPD_STEP_ARGUMENT, EINVAL, "socket slot %u of %u", slot, rr->nsockets);
     /* Counters are written by one process and read by another; a torn read of a u64 cannot happen on
      * the 64-bit targets we support, and a slightly old value is fine for statistics. */
@@ -110,22 +190,32 @@ static uint64_t reusable_below(struct xdpd_record_ring *rr)
     return rr->by_ref && rr->reclaimed < m ? rr->reclaimed : m;
 }
 
+/* The producer writes where its own geometry says, never where the shared header says. */
+static struct xdpd_record *rec_at(const struct xdpd_rr_geom *g, uint64_t pos)
+{
+    return (struct xdpd_record *)((uint8_t *)g->rr + g->data_offset + (pos & (g->data_size - 1)));
+}
+
 static struct xdpd_record *reserve(struct xdpd_record_ring *rr, uint64_t size, uint32_t cap_len)
 {
-    uint64_t tail = rr->data_size - (rr->prod_local & (rr->data_size - 1));
+    const struct xdpd_rr_geom *g = geom_slot(rr);
+    if (!g || size > g->data_size)
+        return NULL;
+    uint64_t data_size = g->data_size;
+    uint64_t tail = data_size - (rr->prod_local & (data_size - 1));
     uint64_t need = size > tail ? tail + size : size;   /* a record never wraps: pad to the start */
-    if (rr->prod_local + need - rr->min_cons_cached > rr->data_size) {
+    if (rr->prod_local + need - rr->min_cons_cached > data_size) {
         rr->min_cons_cached = reusable_below(rr);
-        if (rr->prod_local + need - rr->min_cons_cached > rr->data_size)
+        if (rr->prod_local + need - rr->min_cons_cached > data_size)
             return NULL;
     }
     if (size > tail) {
-        struct xdpd_record *pad = xdpd_rr_at(rr, rr->prod_local);
+        struct xdpd_record *pad = rec_at(g, rr->prod_local);
         pad->rec_len = (uint32_t)tail;
         pad->cap_len = XDPD_REC_PAD;
         rr->prod_local += tail;
     }
-    struct xdpd_record *rec = xdpd_rr_at(rr, rr->prod_local);
+    struct xdpd_record *rec = rec_at(g, rr->prod_local);
     rec->rec_len = (uint32_t)size;
     rec->cap_len = cap_len;
     /* The AF_XDP capture and the tap only ever see received frames; the mirror sets its own. */
@@ -211,40 +301,89 @@ uint64_t xdpd_rr_wait(struct xdpd_record_ring *rr, uint64_t pos, int timeout_ms,
     return prod;
 }
 
-struct xdpd_record *xdpd_rr_next(struct xdpd_record_ring *rr, uint64_t *pos, uint64_t prod)
+static int bad_record(uint64_t pos, const char *what, uint64_t value)
 {
+    return xdpd_fail(XDPD_STEP_CONSUMER, EPROTO, "record ring: bad record at position %llu: %s (%llu)",
+                     (unsigned long long)pos, what, (unsigned long long)value);
+}
+
+/* Every field is read once into a local (the producer, or a role that is not, may change it under
+ * us); every sum is done in 64 bits, where nothing here can wrap. */
+int xdpd_rr_next_checked(const struct xdpd_rr_geom *g, uint64_t *pos, uint64_t prod, struct xdpd_rr_item *out)
+{
+    const uint64_t hdr = sizeof(struct xdpd_record);
+    const uint8_t *data = (const uint8_t *)g->rr + g->data_offset;
+    if (prod - *pos > g->data_size)
+        return bad_record(*pos, "published position beyond the ring", prod);
     while (*pos < prod) {
-        struct xdpd_record *rec = xdpd_rr_at(rr, *pos);
-        if (rec->cap_len == XDPD_REC_PAD) {
-            *pos += rec->rec_len;
+        uint64_t p = *pos;
+        if (p & (XDPD_REC_ALIGN - 1))
+            return bad_record(p, "position not aligned", p & (XDPD_REC_ALIGN - 1));
+        uint64_t off = p & (g->data_size - 1);
+        const struct xdpd_record *rec = (const struct xdpd_record *)(data + off);
+        uint64_t len = __atomic_load_n(&rec->rec_len, __ATOMIC_RELAXED);
+        uint32_t cap = __atomic_load_n(&rec->cap_len, __ATOMIC_RELAXED);
+        if (len < hdr || (len & (XDPD_REC_ALIGN - 1)))
+            return bad_record(p, "record length", len);
+        if (len > prod - p || off + len > g->data_size)
+            return bad_record(p, "record past what is published or past the ring", len);
+        if (cap == XDPD_REC_PAD) {
+            *pos = p + len;
             continue;
         }
-        return rec;
+        if (g->snaplen && cap > g->snaplen)
+            return bad_record(p, "captured length over the snap length", cap);
+        uint16_t ifslot = __atomic_load_n(&rec->ifslot, __ATOMIC_RELAXED);
+        if (g->nifslots && ifslot >= g->nifslots)
+            return bad_record(p, "interface slot", ifslot);
+        out->rec = rec;
+        out->rec_len = len;
+        out->cap_len = cap;
+        out->ifslot = ifslot;
+        out->bytes = rec->data;
+        if (len < xdpd_rec_size(cap)) {
+            /* By reference: only where the capture is, and only inside the socket's UMEM. */
+            uint64_t ref;
+            if (!g->by_ref || len < hdr + sizeof(ref))
+                return bad_record(p, "captured length over the record", cap);
+            memcpy(&ref, rec->data, sizeof(ref));
+            uint64_t slot = ref >> 48, addr = ref & XDPD_REF_ADDR_MASK;
+            if (slot >= g->nsockets || addr > g->umem_len[slot] || cap > g->umem_len[slot] - addr)
+                return bad_record(p, "frame reference outside the UMEM", ref);
+            out->bytes = (const uint8_t *)(uintptr_t)(g->umem_base[slot] + addr);
+        }
+        return 1;
     }
-    return NULL;
+    return 0;
 }
 
 int xdpd_rr_consumer_peek(xdpd_record_ring *rr, int slot, struct xdpd_packet *out, uint32_t max, int timeout_ms)
 {
     if (slot < 0 || slot >= XDPD_MAX_CONSUMERS || !rr->cons[slot].active)
         return xdpd_fail_internal(XDPD_STEP_CONSUMER, EINVAL, "consumer slot %d (not registered)", slot);
+    const struct xdpd_rr_geom *g = xdpd_rr_geom(rr);
+    if (!g)
+        return xdpd_fail_internal(XDPD_STEP_CONSUMER, EINVAL, "a record ring this process did not make");
     struct xdpd_rr_consumer *c = &rr->cons[slot];
     int nap = 1;
-    uint64_t prod = xdpd_rr_wait(rr, c->pos, timeout_ms, &nap, 8);
-    uint64_t pos = c->pos;
+    uint64_t pos = __atomic_load_n(&c->pos, __ATOMIC_RELAXED);
+    uint64_t prod = xdpd_rr_wait(rr, pos, timeout_ms, &nap, 8);
     uint32_t n = 0;
-    struct xdpd_record *rec;
-    while (n < max && (rec = xdpd_rr_next(rr, &pos, prod)) != NULL) {
-        out[n].ts_ns = rec->ts_ns;
-        out[n].data = xdpd_rec_data(rr, rec);
-        out[n].wire_len = rec->wire_len;
-        out[n].cap_len = rec->cap_len;
-        out[n].ifslot = rec->ifslot;
-        out[n].queue = rec->queue;
-        out[n].direction = rec->direction;
-        pos += rec->rec_len;
+    struct xdpd_rr_item it;
+    int got = 0;
+    while (n < max && (got = xdpd_rr_next_checked(g, &pos, prod, &it)) > 0) {
+        out[n].ts_ns = it.rec->ts_ns;
+        out[n].data = it.bytes;
+        out[n].wire_len = it.rec->wire_len;
+        out[n].cap_len = it.cap_len;
+        out[n].ifslot = it.ifslot;
+        out[n].queue = it.rec->queue;
+        out[n].direction = it.rec->direction;
+        pos += it.rec_len;
         n++;
     }
+    if (got < 0 && n == 0)
+        return got;   /* the records before a bad one are handed out first; the next peek stops here */
     c->peek_end = pos;
     return (int)n;
 }

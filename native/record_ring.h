@@ -62,7 +62,9 @@ struct xdpd_record_ring {
     uint64_t captured;          /* records produced (release-stored after the records are published) */
     uint64_t bytes;
     uint64_t ring_full;
-    uint64_t reclaimed;         /* producer-private (by_ref): frames of records below it are given back */
+    uint64_t reclaimed;         /* producer-private (by_ref): frames of records below it are given back;
+                                 * with nothing held it skips copied records, so it can be ahead of
+                                 * every consumer, even of prod */
     /* control, written rarely */
     uint32_t stop __attribute__((aligned(64)));  /* only the supervisor sets it */
     uint32_t producer_done;     /* only the producer sets it, after its final statistics */
@@ -81,11 +83,6 @@ static inline uint64_t xdpd_rec_size(uint32_t cap_len)
     return (n + XDPD_REC_ALIGN - 1) & ~(uint64_t)(XDPD_REC_ALIGN - 1);
 }
 
-static inline struct xdpd_record *xdpd_rr_at(struct xdpd_record_ring *rr, uint64_t pos)
-{
-    return (struct xdpd_record *)((uint8_t *)rr + rr->data_offset + (pos & (rr->data_size - 1)));
-}
-
 /* A by-reference record's payload: the socket slot (top 16 bits) and the frame's UMEM address. */
 #define XDPD_REF_ADDR_MASK ((1ull << 48) - 1)
 #define XDPD_REF_MIN_BYTES 256u   /* by_ref: frames of more captured bytes go by reference */
@@ -99,15 +96,51 @@ static inline uint64_t xdpd_rec_ref(uint32_t slot, uint64_t addr)
     return ((uint64_t)slot << 48) | addr;
 }
 
-/* The captured bytes of a record, wherever they are. */
-static inline const uint8_t *xdpd_rec_data(const struct xdpd_record_ring *rr, const struct xdpd_record *rec)
-{
-    if (!xdpd_rec_is_ref(rec))
-        return rec->data;
-    uint64_t ref;
-    __builtin_memcpy(&ref, rec->data, sizeof(ref));
-    return (const uint8_t *)(uintptr_t)(rr->umem_base[ref >> 48] + (ref & XDPD_REF_ADDR_MASK));
-}
+/* What a process knows of a ring from set-up, in its own memory (copied by fork), never re-read from
+ * the shared header, which every role can write: a compromised role must not be able to move another
+ * role's reads. The creator records the area (xdpd_rr_create); the producer, while it is set up
+ * before any role is forked, records the snap length, the interface slots it hands out and each
+ * socket's UMEM (by reference). A limit left at 0 is not known (a ring without a producer): cap_len
+ * is then bounded by its record alone and ifslot not checked. */
+struct xdpd_rr_geom {
+    const struct xdpd_record_ring *rr;
+    uint64_t data_offset;
+    uint64_t data_size;
+    uint64_t map_len;
+    uint32_t snaplen;
+    uint32_t nifslots;
+    uint32_t by_ref;
+    uint32_t nsockets;
+    uint64_t umem_base[XDPD_MAX_SOCKETS];
+    uint64_t umem_len[XDPD_MAX_SOCKETS];
+};
+
+/* This process's geometry of rr, or NULL for a ring it did not make (nor inherit). */
+const struct xdpd_rr_geom *xdpd_rr_geom(const struct xdpd_record_ring *rr);
+/* A second copy of this code in one process (a test's own producer, built apart) has no geometry of
+ * a ring the first copy made: it takes it from the header, trusted only because no other process can
+ * have written it yet. 0, or -ENOSPC. */
+int xdpd_rr_geom_adopt(const struct xdpd_record_ring *rr);
+/* Producer set-up, before the fork: what consumers will check records against. */
+void xdpd_rr_geom_snaplen(const struct xdpd_record_ring *rr, uint32_t snaplen);
+void xdpd_rr_geom_ifslot(const struct xdpd_record_ring *rr, uint16_t ifslot);
+void xdpd_rr_geom_umem(const struct xdpd_record_ring *rr, uint32_t slot, uint64_t base, uint64_t len, int by_ref);
+
+/* A record as a consumer may use it: its fields read once and checked, so a change of the shared
+ * record after the check changes nothing here. */
+struct xdpd_rr_item {
+    const struct xdpd_record *rec;  /* for the fields no bound depends on (ts_ns, wire_len, queue, direction) */
+    const uint8_t *bytes;           /* cap_len bytes: in the record, or in a UMEM by reference */
+    uint64_t rec_len;
+    uint32_t cap_len;
+    uint16_t ifslot;
+};
+
+/* Consumer side, checked: the next record at or after *pos below prod into *out (1), none (0), or a
+ * record that breaks the ring's rules (-EPROTO, with one line in the error buffer saying which): a
+ * consumer then stops. Checks are against g, never the shared header. *pos is left at the record;
+ * the next one is at *pos + out->rec_len. */
+int xdpd_rr_next_checked(const struct xdpd_rr_geom *g, uint64_t *pos, uint64_t prod, struct xdpd_rr_item *out);
 
 /* Producer (capture loop, tap): room for one record, written in place; returns NULL when full.
  * reserve_ref: a by-reference record of cap_len captured bytes (its payload is xdpd_rec_ref). */
@@ -117,9 +150,6 @@ struct xdpd_record *xdpd_rr_reserve_ref(struct xdpd_record_ring *rr, uint32_t ca
 uint64_t xdpd_rr_consumed(struct xdpd_record_ring *rr);
 void xdpd_rr_commit(struct xdpd_record_ring *rr, struct xdpd_record *rec);
 void xdpd_rr_publish(struct xdpd_record_ring *rr);
-
-/* Consumer side used by the C consumers: next record at or after *pos below prod, or NULL. */
-struct xdpd_record *xdpd_rr_next(struct xdpd_record_ring *rr, uint64_t *pos, uint64_t prod);
 
 /* Wait while the ring holds nothing past pos (up to timeout_ms; only producer_done ends it early),
  * napping *nap_ms, doubled after each nap up to max_nap_ms; returns the producer position seen last. */

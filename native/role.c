@@ -149,15 +149,12 @@ void xdpd_net_role(xdpd_producer *p, int log_fd, int sandboxed, int selftest, in
     _exit(0);
 }
 
-/* A capture by reference: the writer reads frames in the UMEMs, which it must never write. */
+/* The archive role drops the net role's UMEMs and rings (net_maps.c); a capture by reference keeps
+ * the UMEMs read-only, where the writer reads frames. By this process's geometry, not the header's. */
 static int umem_read_only(const struct xdpd_record_ring *rr)
 {
-    if (!rr->by_ref)
-        return 0;
-    for (uint32_t i = 0; i < rr->nsockets; i++)
-        if (rr->umem_len[i] && mprotect((void *)(uintptr_t)rr->umem_base[i], rr->umem_len[i], PROT_READ) != 0)
-            return -errno;
-    return 0;
+    const struct xdpd_rr_geom *g = xdpd_rr_geom(rr);
+    return xdpd_net_maps_drop(g && g->by_ref);
 }
 
 void xdpd_archive_role(xdpd_writer *w, int log_fd, int sandboxed, int selftest)

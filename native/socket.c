@@ -26,6 +26,7 @@ static int ring_map(int fd, struct xdpd_ring *r, const struct xdp_ring_offset *o
         r->map = NULL;
         return xdpd_fail(XDPD_STEP_MMAP, errno, "mmap(fd=%d, len=%zu, offset=%s)", fd, r->map_len, pgoff_name);
     }
+    xdpd_net_map_add(r->map, r->map_len, 0);
     uint8_t *base = r->map;
     r->producer = (uint32_t *)(base + off->producer);
     r->consumer = (uint32_t *)(base + off->consumer);
@@ -40,8 +41,10 @@ static int ring_map(int fd, struct xdpd_ring *r, const struct xdp_ring_offset *o
 
 static void ring_unmap(struct xdpd_ring *r)
 {
-    if (r->map)
+    if (r->map) {
+        xdpd_net_map_del(r->map);
         munmap(r->map, r->map_len);
+    }
     memset(r, 0, sizeof(*r));
 }
 

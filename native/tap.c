@@ -179,6 +179,8 @@ static int tap_step(struct xdpd_tap *t, int timeout_ms, uint32_t budget)
     uint32_t limit = xdpd_capture_limit(&t->in, budget);
     int blocked = 0;
     int moved = tap_pass(t, limit, &blocked);
+    if (t->in.failed)
+        return t->in.failed;   /* a descriptor outside the UMEM (xdpd_record_rx) */
     if (moved != 0 || timeout_ms <= 0)
         return moved;
     /* OUT still owing completions is a reason to look again shortly, as a full ring is. */
@@ -186,7 +188,8 @@ static int tap_step(struct xdpd_tap *t, int timeout_ms, uint32_t budget)
     if (r <= 0)
         return r;
     blocked = 0;
-    return tap_pass(t, limit, &blocked);
+    moved = tap_pass(t, limit, &blocked);
+    return t->in.failed ? t->in.failed : moved;
 }
 
 /* Kick and reap until OUT has nothing in flight or timeout_ms passed; the frames still out. */
@@ -301,6 +304,7 @@ int xdpd_tap_create(xdpd_tap **out, xdpd_record_ring *rr, uint32_t snaplen, uint
                          (size_t)page);
     }
     t->counters = m;
+    xdpd_net_map_add(m, t->counters_len, 0);   /* the net role's to write: the archive role drops it */
     xdpd_capture_init(&t->in, rr, snaplen, count);
     t->producer.ops = &tap_ops;
     t->producer.self = t;
@@ -343,6 +347,7 @@ void xdpd_tap_destroy(xdpd_tap *t)
 {
     if (!t)
         return;
+    xdpd_net_map_del(t->counters);
     munmap(t->counters, t->counters_len);
     free(t);
 }

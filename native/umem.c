@@ -57,6 +57,7 @@ int xdpd_umem_create(xdpd_umem **out, uint32_t nframes, uint32_t frame_size, uin
         free(u);
         return xdpd_fail(XDPD_STEP_ALLOC, ENOMEM, "malloc(%zu) of the umem free list", sizeof(uint64_t) * nframes);
     }
+    xdpd_net_map_add(u->area, u->len, 1);
     u->nframes = nframes;
     u->frame_size = frame_size;
     u->headroom = headroom;
@@ -75,6 +76,7 @@ int xdpd_umem_destroy(xdpd_umem *u)
         return 0;
     if (u->nsockets)
         return xdpd_fail_internal(XDPD_STEP_STATE, EBUSY, "umem destroy with %u sockets still on it", u->nsockets);
+    xdpd_net_map_del(u->area);
     munmap(u->area, u->len);
     free(u->free_list);
     free(u->owner);
