@@ -88,8 +88,10 @@ void xdpd_congestion_close(struct xdpd_congestion *g)
 {
     if (g->raised)
         set_all(g, 0);
-    for (uint32_t k = 0; k < g->nmaps; k++)
+    for (uint32_t k = 0; k < g->nmaps; k++) {
+        xdpd_net_map_del(g->maps[k]);
         munmap(g->maps[k], g->map_len[k]);
+    }
     memset(g, 0, sizeof(*g));
 }
 
@@ -103,6 +105,7 @@ int xdpd_capture_congestion_map(xdpd_capture *c, uint16_t ifslot, int map_fd)
     void *map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
     if (map == MAP_FAILED)
         return xdpd_fail(XDPD_STEP_MMAP, errno, "mmap(len=%zu, fd=%d) of the congested flags", len, map_fd);
+    xdpd_net_map_add(map, len, 0);  /* the net role's to write (net_maps.c): the archive role drops it */
     g->maps[g->nmaps] = map;
     g->map_len[g->nmaps] = len;
     g->nmaps++;

@@ -1,6 +1,6 @@
 /* net_maps.c - the net role's shared mappings, listed as they are made: the UMEMs, the AF_XDP
  * rings (fill, RX, completion, TX), the tap's counters, and the mirror's BPF ring buffers (consumer
- * page, producer page and data), stop flag and counters. Every role is forked from the supervisor,
+ * page, producer page and data), stop flag and counters, and the AF_XDP capture's congested flags. Every role is forked from the supervisor,
  * which made them, so every role inherits them as the net role has them; a role that must not have
  * them (the archive role) drops them after the fork, before its seccomp filter (which has no munmap
  * or mprotect): a compromised archive role then cannot forge RX or completion descriptors, refill
@@ -14,7 +14,7 @@
 
 #include "internal.h"
 
-#define MAX_MAPS (XDPD_MAX_SOCKETS * 6)
+#define MAX_MAPS (XDPD_MAX_SOCKETS * 7)  /* per socket: four rings, a UMEM, the tap's counters, a device's congested flags */
 
 static struct {
     void *addr;
@@ -32,7 +32,7 @@ void xdpd_net_map_add(void *addr, size_t len, int umem)
             return;
         }
     }
-    /* Full cannot happen (five mappings a socket at most); a mapping not listed is one the archive
+    /* Full cannot happen (seven mappings a socket at most); a mapping not listed is one the archive
      * role keeps, which xdpd_net_maps_drop then reports. */
 }
 
