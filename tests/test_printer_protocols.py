@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import struct
 import time
 
 import pytest
@@ -122,6 +123,30 @@ def test_mldv2_query_cut_inside_its_sources_count(tmp_path):
     frame = bytes(Ether() / IPv6(src="fd00::1", dst="ff02::1") / ICMPv6MLQuery2(mladdr="ff02::1:3"))
     ends = {i: len(frame) - 28 + cut for i, cut in enumerate((23, 24, 26, 27, 28))}
     _compare(tmp_path, 1, [frame] * len(ends), (), PrintOptions(), snap=ends)
+
+
+# Ethernet's loopback test protocol (ethertype 0x9000): messages well-formed, with a skip count that
+# is odd or past the end (the mutation test's sll example), too short for their function, unknown.
+LOOPBACK_MESSAGES = [b"", b"\x00", b"\x00\x00\x01", b"\x00\x00\x01\x00\x05\x00abc", b"\x00\x00\x02\x00" + bytes(4),
+                     b"\x00\x00\x02\x00" + bytes.fromhex("020000000009") + b"xy", b"\x00\x00\x03\x00zz",
+                     b"\x08\x00" + bytes(8) + b"\x01\x00\x07\x00", b"\x03\x00" + bytes(8) + b"\x01\x00\x07\x00",
+                     b"\x45\x00" + bytes(10), b"\x10\x00" + bytes(12) + b"\x01\x00\x02\x00"]
+
+
+@pytest.mark.parametrize(("linktype", "head"), [(1, bytes.fromhex("020000000002020000000001") + b"\x90\x00"),
+                                                 (113, struct.pack("!HHH8sH", 0, 1, 6, bytes(8), 0x9000))])
+@pytest.mark.parametrize(("flags", "opts"), [((), PrintOptions()), (("-e",), PrintOptions(link=True)),
+                                             (("-q",), PrintOptions(quiet=True)), (("-x",), PrintOptions(hex=True))])
+def test_loopback_protocol_as_tcpdump(tmp_path, linktype, head, flags, opts):
+    """"Loopback, skipCount N", its (bogus) and (invalid) notes, Reply and Forward Data messages,
+    whole and cut one byte short ([|loopback], after which -x dumps the whole frame)."""
+    frames = [head + m for m in LOOPBACK_MESSAGES] * 2
+    snap = {i: len(f) - 1 for i, f in enumerate(frames) if i >= len(LOOPBACK_MESSAGES) and len(f) > len(head) + 2}
+    path = tmp_path / "lb.pcap"
+    write_pcap(path, _stamped(frames), linktype=linktype, snap=snap)
+    mine, ref = xdpdump_lines(path, opts), tcpdump_lines(path, *flags)
+    assert "Loopback, skipCount 69 (bogus) (invalid)" in "\n".join(ref)
+    assert_same(mine, ref)
 
 
 @settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],

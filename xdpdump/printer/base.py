@@ -44,11 +44,16 @@ IP_PROTO_NAMES = {
 
 
 class Truncated(Exception):
-    """The captured bytes end inside a header; ``proto`` names it as tcpdump's ``[|proto]``."""
+    """The captured bytes end inside a header; ``proto`` names it as tcpdump's ``[|proto]``.
 
-    def __init__(self, proto: str) -> None:
+    ``whole_dump``: tcpdump's printer stopped by its longjmp (the GET_ macros of its newer printers),
+    after which -x/-X dump the whole frame, link header included, not just what follows that header.
+    """
+
+    def __init__(self, proto: str, whole_dump: bool = False) -> None:
         super().__init__(proto)
         self.proto = proto
+        self.whole_dump = whole_dump
 
 
 class Done(Truncated):

@@ -125,6 +125,9 @@ class LinkPrinter(Base):
         if etype == 0x88CC:
             self._lldp(out, data, off, wire)
             return None
+        if etype == 0x9000:
+            self._loopback(out, data, off, wire)
+            return None
         return NOT_DECODED
 
     def _llc(self, out: list[str], data: bytes, off: int, length: int, addrs: str):

@@ -10,7 +10,7 @@ from xdpdump.printer.base import ETHERTYPE_NAMES, Base
 _SAP_NAMES = {0x42: "STP", 0xAA: "SNAP", 0x06: "IP"}
 # The ethertypes this printer decodes behind SNAP (any other is dumped as tcpdump's snap_print does
 # for what it does not know; tcpdump knows more of them).
-_SNAP_ETHERTYPES = (0x0800, 0x86DD, 0x0806, 0x8035, 0x8847, 0x8848, 0x88CC)
+_SNAP_ETHERTYPES = (0x0800, 0x86DD, 0x0806, 0x8035, 0x8847, 0x8848, 0x88CC, 0x9000)
 _CISCO_PIDS = {0x2000: "CDP", 0x010B: "PVST", 0x010C: "VLAN Bridge", 0x2003: "VTP", 0x2004: "DTP", 0x0111: "UDLD"}
 
 

@@ -206,6 +206,8 @@ class LineFormatter(LinkPrinter, ArpPrinter, IpPrinter, TcpPrinter, UdpPrinter, 
         except Truncated as t:
             if t.proto:
                 out.append(f" [|{t.proto}]")
+            if t.whole_dump:
+                self.link_hdrlen = 0
         except WorkLimit:
             out.append(MARKER)
         return "".join(out)
