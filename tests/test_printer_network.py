@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import re
+import struct
 import sys
 
 import pytest
@@ -148,6 +149,70 @@ def test_resp_and_telnet_with_every_single_byte_changed(tmp_path):
                                     / TCP(sport=40000, dport=port, flags="PA") / payload))
     path = _write(tmp_path, frames)
     assert_same(xdpdump_lines(path, PrintOptions()), tcpdump_lines(path))
+
+
+def _per_frame(lines: list[str]) -> list[list[str]]:
+    """Lines grouped by frame: each stamped line with the lines (tab-led) that follow it."""
+    frames: list[list[str]] = []
+    for line in lines:
+        if line.startswith("\t"):
+            frames[-1].append(line)
+        else:
+            frames.append([line])
+    return frames
+
+
+def _osi_under_mpls() -> list[bytes]:
+    """CLNP, ES-IS and IS-IS packets under one MPLS label whose first byte tcpdump guesses them by:
+    each header check failing in turn (the IS-IS version 23 is the mutation test's seed-164387
+    example), and headers that pass, but for IS-IS PDUs tcpdump knows (their bodies are not decoded)."""
+    head = bytes(Ether(src=MAC_A, dst=MAC_B, type=0x8847)) + struct.pack("!I", (100 << 12) | 0x100 | 64)
+    frames = [head + bytes([0x83, 27, version, id_len, kind, pdu_version, 0, areas]) + bytes(range(20))
+              for version, id_len, kind, pdu_version, areas in [(23, 0, 15, 1, 0), (1, 7, 15, 1, 0), (1, 255, 9, 1, 3),
+                                                                 (1, 6, 15, 2, 0), (1, 6, 9, 1, 255), (1, 6, 40, 1, 0),
+                                                                 (1, 6, 15, 1, 0)]]
+    frames += [head + bytes([0x83, fixed, 1, 6, 9, 1, 0, 0]) + bytes(20) for fixed in (60, 5)]
+    dest, src = bytes.fromhex("49000100010203040506"), bytes.fromhex("490001000a0b0c0d0e0f00")
+    addrs = bytes([len(dest)]) + dest + bytes([len(src)]) + src
+    frames += [head + bytes([0x81, li, version, 30, kind, 0, 40, 0, 0]) + addrs + bytes(12)
+               for li, version, kind in [(33, 1, 28), (33, 1, 0x9C), (33, 1, 7), (33, 2, 28), (200, 1, 28), (5, 1, 28),
+                                         (9, 1, 28), (14, 1, 28)]]
+    frames += [head + bytes([0x81, 12, 1, 30, 28, 0, 40, 0, 0, 0, 1, 1])]  # an empty destination address
+    frames += [head + bytes([0x82, li, version, 0, kind, 0, 30, 0, 0]) + bytes(10)
+               for li, version, kind in [(11, 1, 2), (11, 1, 4), (11, 1, 6), (11, 1, 9), (11, 7, 2), (10, 1, 2),
+                                         (90, 1, 2)]]
+    return [*frames, head + b"\x82\x01", head + b"\x82"]
+
+
+@pytest.mark.parametrize(("flags", "opts"), [((), PrintOptions()), (("-e",), PrintOptions(link=True)),
+                                             (("-q",), PrintOptions(quiet=True)), (("-x",), PrintOptions(hex=True)),
+                                             (("-v",), PrintOptions(verbose=1))])
+def test_osi_under_mpls_as_tcpdump(tmp_path, flags, opts):
+    """What tcpdump prints after the labels for OSI: each header check's words (and CLNP's and IS-IS's
+    hex dump after them), CLNP's addresses and PDU type, ES-IS's PDU type, whole and snapped. With -v
+    a PDU whose header passes prints only tcpdump's first line (``CLNP, length N``): compared up to it."""
+    frames = _osi_under_mpls()
+    rng = random.Random(7)
+    path = _write(tmp_path, frames * 2, {len(frames) + i: rng.randint(19, len(f)) for i, f in enumerate(frames)})
+    mine, ref = xdpdump_lines(path, opts), tcpdump_lines(path, *flags)
+    if flags == ("-v",):  # per frame: ours is tcpdump's lines, or their first when it stops at the length
+        mine_frames, ref_frames = _per_frame(mine), _per_frame(ref)
+        assert len(mine_frames) == len(ref_frames)
+        stopped = [i for i, lines in enumerate(mine_frames)
+                   if re.search(r"\t(CLNP|ES-IS|IS-IS), length \d+$", lines[-1])]
+        assert len(stopped) > 10
+        for i in stopped:
+            ref_frames[i] = ref_frames[i][: len(mine_frames[i])]
+        assert_same([line for lines in mine_frames for line in lines], [line for lines in ref_frames for line in lines])
+        return
+    # IS-IS hellos (and LSPs, SNPs) are not decoded: tcpdump's line goes on where ours stops.
+    known = [i for i, line in enumerate(ref) if "L1 Lan IIH" in line]
+    assert known and all(ref[i].startswith(mine[i]) and mine[i].endswith("L1 Lan IIH") for i in known)
+    for i in known:
+        mine[i] = ref[i]
+    text = "\n".join(ref)
+    assert "version 23 packet not supported" in text and " length indicator 10 < min PDU size:" in text
+    assert_same(mine, ref)
 
 
 # --- mutated frames: never raise, never a line tcpdump would not print -----------------------------

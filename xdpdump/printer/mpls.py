@@ -1,5 +1,5 @@
 """MPLS label stacks as tcpdump's mpls_print: each label entry, then the packet under the bottom of
-the stack (IPv4 or IPv6 by label or first nibble; anything else dumped). The stack walk takes four
+the stack (IPv4 or IPv6 by label or first nibble, OSI by its NLPID; anything else dumped). The stack walk takes four
 bytes per entry, each spending a unit of the frame's budget (budget.py); the packet below is
 returned as a Step (ip.py)."""
 
@@ -63,4 +63,5 @@ class MplsPrinter(Base):
             return self._ip4_step, (data, off, length)
         if kind == 6:
             return self._ip6_step, (data, off, length)
-        return None  # OSI (IS-IS, CLNP...): not decoded; tcpdump's line goes on where this stops
+        self._osi(out, data, off, length)  # OSI: CLNP, ES-IS or IS-IS (osi.py)
+        return None
