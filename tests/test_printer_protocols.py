@@ -149,6 +149,50 @@ def test_loopback_protocol_as_tcpdump(tmp_path, linktype, head, flags, opts):
     assert_same(mine, ref)
 
 
+def _atm_arp_frames(rng: random.Random) -> list[bytes]:
+    """ATM ARP packets (hardware 19): IPv4, Trail and other protocols, every opcode, addresses of
+    each length the type-and-length octets allow (subaddresses and the E.164 flag included)."""
+    frames = []
+    for _ in range(60):
+        sha, ssa, spa, tha, tsa, tpa = rng.choice([(20, 0, 4, 20, 0, 4), (20, 5, 4, 0, 0, 4), (0, 0, 4, 0, 0, 4),
+                                                   (20, 0, 4, 20, 0, 0), (7, 3, 16, 7, 0, 16), (20, 0, 0, 20, 0, 4),
+                                                   (2, 0, 2, 0, 0, 0)])
+        proto, op = rng.choice([0x0800, 0x0800, 0x1000, 0x86DD, 0x1234]), rng.choice([1, 2, 3, 4, 8, 9, 10, 11])
+        header = struct.pack("!HHBBHBBBB", 19, proto, sha | rng.choice([0, 0x40]), ssa, op, spa, tha, tsa, tpa)
+        addresses = bytes(rng.randint(0, 255) for _ in range(sha + ssa + spa + tha + tsa + tpa))
+        frames.append(bytes.fromhex("020000000002020000000001") + b"\x08\x06" + header + addresses)
+    return frames
+
+
+@pytest.mark.parametrize(("flags", "opts"), [((), PrintOptions()), (("-e",), PrintOptions(link=True)),
+                                             (("-v",), PrintOptions(verbose=1)), (("-q",), PrintOptions(quiet=True)),
+                                             (("-x",), PrintOptions(hex=True))])
+def test_atm_arp_as_tcpdump(tmp_path, flags, opts):
+    """ATM ARP's own line (``ARP, ATM, IPv4 (len 4/4), length N``, -v's addresses with subaddresses,
+    <wrong splen>), whole and snapped anywhere (a truncated ARP packet: -x dumps the whole frame)."""
+    rng = random.Random(11)
+    frames = _atm_arp_frames(rng)
+    snap = {len(frames) + i: rng.randint(15, len(f)) for i, f in enumerate(frames)}
+    path = tmp_path / "atmarp.pcap"
+    write_pcap(path, _stamped(frames * 2), snap=snap)
+    mine, ref = xdpdump_lines(path, opts), tcpdump_lines(path, *flags)
+    text = "\n".join(ref)
+    assert "ATM, Unknown Protocol (0x1234)" in text and "[|arp]" in text
+    if flags == ("-v",):
+        assert "ATM, IPv4 (len 4/4)" in text and "<wrong splen>" in text and "," in text.split("is-at ")[1][:80]
+    assert_same(mine, ref)
+
+
+def test_arp_cut_anywhere_with_hex_dump(tmp_path):
+    """A truncated ARP packet's -x dump starts at the frame's first byte, as tcpdump's."""
+    from scapy.all import ARP, Ether
+
+    frame = bytes(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") /
+                  ARP(op=1, psrc="198.18.0.1", pdst="198.18.0.2"))
+    ends = {i: 15 + i for i in range(len(frame) - 15)}
+    _compare(tmp_path, 1, [frame] * len(ends), ("-x",), PrintOptions(hex=True), snap=ends)
+
+
 @settings(max_examples=12, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.sampled_from(MUTATED), seed=st.integers(0, 2**32 - 1),

@@ -1,4 +1,5 @@
-"""ARP and RARP as tcpdump's arp_print: every opcode, other hardware, other protocol lengths."""
+"""ARP and RARP as tcpdump's arp_print: every opcode, other hardware, other protocol lengths; ATM ARP
+(hardware 19) as its atmarp_print. A truncated ARP packet is dumped whole by -x/-X, as tcpdump does."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from xdpdump.printer.base import ETHERTYPE_NAMES, Base, Truncated, ip4, linkaddr
 
 _OPS = {1: "Request", 2: "Reply", 3: "Reverse Request", 4: "Reverse Reply", 8: "Inverse Request",
         9: "Inverse Reply", 10: "NACK Reply"}
-_HARDWARE = {1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 15: "FrameRelay", 19: "ATM (RFC 2225)",
+_HARDWARE = {1: "Ethernet", 6: "TokenRing", 7: "ArcNet", 15: "FrameRelay", 19: "ATM",
              23: "Strip", 24: "IEEE 1394"}
 
 
@@ -38,17 +39,17 @@ def _dlci(addr: bytes) -> str:
 class ArpPrinter(Base):
     def _arp(self, out: list[str], data: bytes, off: int, wire: int) -> None:
         if len(data) - off < 8:
-            raise Truncated("arp")
+            raise Truncated("arp", whole_dump=True)
         hrd, pro, hln, pln, op = struct.unpack_from("!HHBBH", data, off)
         if hrd == 19:
-            self.default_print(out, data[off:], suppressible=False)  # ATM ARP: tcpdump has its own printer
+            self._atmarp(out, data, off, wire)
             return
         sha = off + 8
         spa = sha + hln
         tha = spa + pln
         tpa = tha + hln
         if len(data) < tpa + pln:
-            raise Truncated("arp")
+            raise Truncated("arp", whole_dump=True)
         if not self.opts.link:
             out.append("ARP, ")
         ip_like = pro in (0x0800, 0x1000)
@@ -86,6 +87,60 @@ class ArpPrinter(Base):
             out.append(f"who-is {haddr(tha)} tell {haddr(sha)}")
         elif op == 9:
             out.append(f"{haddr(sha)} at {paddr(spa)}")
+        else:
+            self.default_print(out, data[off:], suppressible=False)
+            return
+        out.append(f", length {wire}")
+
+    def _atmarp(self, out: list[str], data: bytes, off: int, wire: int) -> None:
+        """ATM ARP (RFC 2225): a 12-byte header whose type-and-length octets give each address's length
+        (their low six bits), then the source's ATM number, subaddress and protocol address and the
+        target's; tcpdump's atmarp_print."""
+        if len(data) - off < 12:
+            raise Truncated("arp", whole_dump=True)
+        hrd, pro, shtl, sstl, op, spln, thtl, tstl, tpln = struct.unpack_from("!HHBBHBBBB", data, off)
+        sha = off + 12
+        ssa = sha + (shtl & 0x3F)
+        spa = ssa + (sstl & 0x3F)
+        tha = spa + spln
+        tsa = tha + (thtl & 0x3F)
+        tpa = tsa + (tstl & 0x3F)
+        if len(data) < tpa + tpln:
+            raise Truncated("arp", whole_dump=True)
+        if not self.opts.link:
+            out.append("ARP, ")
+        verbose = self.opts.verbose
+        if pro not in (0x0800, 0x1000) or spln != 4 or tpln != 4 or verbose:
+            out.append(f"{_HARDWARE.get(hrd, f'Unknown Hardware ({hrd})')}, "
+                       f"{ETHERTYPE_NAMES.get(pro, f'Unknown Protocol (0x{pro:04x})')} (len {spln}/{tpln})")
+            if not verbose:
+                out.append(f", length {wire}")
+                return
+        out.append(f"{', ' if verbose else ''}{_OPS.get(op, f'Unknown ({op})')} ")
+
+        def paddr(at: int, size: int, which: str) -> str:
+            if pro not in (0x0800, 0x1000):
+                return "<wrong proto type>"
+            return ip4(data[at:at + 4]) if size == 4 else f"<wrong {which}len>"
+
+        def haddr(at: int, size: int, sub: int, sub_size: int) -> str:
+            if size == 0:
+                return "<No address>"
+            return linkaddr(data[at:at + size]) + (f",{linkaddr(data[sub:sub + sub_size])}" if sub_size else "")
+
+        source = haddr(sha, shtl & 0x3F, ssa, sstl & 0x3F)
+        target = haddr(tha, thtl & 0x3F, tsa, tstl & 0x3F)
+        if op == 1:
+            known = f" ({target})" if thtl & 0x3F else ""
+            out.append(f"who-has {paddr(tpa, tpln, 'tp')}{known} tell {paddr(spa, spln, 'sp')}")
+        elif op == 2:
+            out.append(f"{paddr(spa, spln, 'sp')} is-at {source}")
+        elif op == 8:
+            out.append(f"who-is {target} tell {source}")
+        elif op == 9:
+            out.append(f"{source}at {paddr(spa, spln, 'sp')}")  # sic: tcpdump prints no space before "at"
+        elif op == 10:
+            out.append(f"for {paddr(spa, spln, 'sp')}")
         else:
             self.default_print(out, data[off:], suppressible=False)
             return
