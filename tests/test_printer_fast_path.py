@@ -119,6 +119,27 @@ def test_deferred_segment_keeps_the_shared_numbering(tmp_path):
     assert ", ack 1, win" in mine[2]  # relative to what the Python printer recorded
 
 
+def test_user_timeout_option_as_tcpdump(tmp_path):
+    """TCP's user timeout option: tcpdump prints the raw value, then the timeout in seconds (the low
+    bit set: the rest counts minutes). The fast path defers the option to tcp.py; both print it so."""
+    from scapy.all import IP, TCP, Ether
+
+    frames = []
+    for value in (0x78, 0x79, 0, 1, 0xFFFF, 0xFFFE, 0x8001):
+        uto = (28, value.to_bytes(2, "big"))
+        for options in ([uto], [("MSS", 1460), uto, ("NOP", None)]):
+            frames.append(bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src="198.18.0.1", dst="198.18.0.2")
+                                / TCP(sport=41000, dport=31000, flags="S", options=options)))
+    stamped = [(1_700_000_200_000_000_000 + i * 1000, f) for i, f in enumerate(frames)]
+    assert not any(natively_formatted(stamped))
+    path = tmp_path / "uto.pcap"
+    write_pcap(path, stamped)
+    ref = tcpdump_lines(path)
+    assert "options [uto 0x78 60]" in ref[0] and "options [uto 0x79 3600]" in ref[2]
+    assert_same(xdpdump_r(path), ref)
+    assert_same(python_lines(path), ref)
+
+
 def test_nanosecond_big_endian_file(tmp_path):
     frames = parity_frames(seed=5, groups=80)
     path = tmp_path / "be.pcap"
