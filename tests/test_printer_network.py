@@ -25,7 +25,7 @@ from printer_network import (
     network_corpus,
 )
 from printer_oracle import TCPDUMP, assert_same, mutate, tcpdump_lines, write_pcap, xdpdump_lines
-from scapy.all import IP, TCP, Ether
+from scapy.all import IP, TCP, Ether, IPv6
 from test_printer_protocols import generic_or_same, local_zone  # noqa: F401 (the local time zone, autouse)
 
 from xdpdump.printer import Printer, PrintOptions
@@ -213,6 +213,34 @@ def test_osi_under_mpls_as_tcpdump(tmp_path, flags, opts):
     text = "\n".join(ref)
     assert "version 23 packet not supported" in text and " length indicator 10 < min PDU size:" in text
     assert_same(mine, ref)
+
+
+def _pptp(ppp: bytes) -> bytes:
+    """PPP in PPTP (GRE version 1 with key and sequence number) in IPv4."""
+    gre = struct.pack("!HHHHI", 0x3001, 0x880B, len(ppp), 0, 7) + ppp
+    return bytes(Ether(src=MAC_A, dst=MAC_B) / IP(src="198.18.0.1", dst="198.18.0.2", proto=47) / gre)
+
+
+@pytest.mark.parametrize(("flags", "opts"), [((), PrintOptions()), (("-e",), PrintOptions(link=True)),
+                                             (("-q",), PrintOptions(quiet=True))])
+def test_ppp_in_pptp_as_tcpdump(tmp_path, flags, opts):
+    """PPP after a PPTP header: IPv4, IPv6 and MPLS by protocol number (two bytes or compressed to one,
+    after PPP's address and control bytes, pppd's In/Out ones or none), compressed data, a protocol
+    tcpdump names and one it does not (``unknown PPP protocol (0x00ff)``, the mutation test's gre
+    example) with their hex dumps, and PPP cut short; whole and snapped."""
+    inner4 = bytes(IP(src="198.18.0.1", dst="198.18.0.2") / TCP(sport=40000, dport=80, flags="S"))
+    inner6 = bytes(IPv6(src="fd00::1", dst="fd00::2") / TCP(sport=40000, dport=80, flags="S"))
+    ppps = [b"\xff\x03\x00\x21" + inner4, b"\xff\x03\x21" + inner4, b"\x00\x21" + inner4, b"\x21" + inner4,
+            b"\x00\x03\x08\x00" + inner4, b"\x01\x03\x00\x57" + inner6, b"\xff\x03\x86\xdd" + inner6,
+            b"\xff\x03\x02\x81" + struct.pack("!I", (100 << 12) | 0x100 | 64) + inner4, b"\xff\x03\x00\xfd" + bytes(8),
+            b"\xff\x03\x00\xff" + bytes(range(12)), b"\xff\x03\x00\x31" + bytes(range(20)), b"\x12\x34\x56\x78",
+            b"\xff\x03\x00", b"\xff", b""]
+    frames = [_pptp(p) for p in ppps]
+    rng = random.Random(5)
+    path = _write(tmp_path, frames * 2, {len(frames) + i: rng.randint(46, len(f)) for i, f in enumerate(frames)})
+    ref = tcpdump_lines(path, *flags)
+    assert "unknown PPP protocol (0x00ff) " in "\n".join(ref) or flags
+    assert_same(xdpdump_lines(path, opts), ref)
 
 
 # --- mutated frames: never raise, never a line tcpdump would not print -----------------------------

@@ -1,5 +1,6 @@
 """GRE as tcpdump's gre_print: version 0 (checksum, offset, key, sequence, source routes) with the
-packet it carries (IPv4, IPv6, Ethernet for transparent bridging, MPLS), and version 1 (PPTP).
+packet it carries (IPv4, IPv6, Ethernet for transparent bridging, MPLS), and version 1 (PPTP) with
+the PPP it carries (ppp.py).
 
 The inner packet is returned as a Step (ip.py), not printed here, so GRE in GRE does not recurse.
 """
@@ -41,7 +42,7 @@ class GrePrinter(Base):
 
         proto = take(2)
         if version == 1:
-            return self._gre1(out, flags, proto, take, length, lambda: len(data) - pos)
+            return self._gre1(out, flags, proto, take, length, lambda: (data, pos, left))
         if flags & (_CP | _RP):
             checksum = take(2)
             if self.opts.verbose:
@@ -78,7 +79,8 @@ class GrePrinter(Base):
         out.append(f"gre-proto-0x{proto:x}")
         return None
 
-    def _gre1(self, out: list[str], flags: int, proto: int, take, length: int, captured):
+    def _gre1(self, out: list[str], flags: int, proto: int, take, length: int, rest):
+        """PPTP's header; ``rest()`` is (data, offset, bytes left) after what ``take`` has read."""
         if flags & _KP:
             out.append(f", call {take(4) & 0xFFFF}")
         if flags & _SP:
@@ -95,9 +97,8 @@ class GrePrinter(Base):
         out.append("\n\t" if self.opts.verbose else ": ")
         if proto != 0x880B:
             out.append(f"gre-proto-0x{proto:x}")
-        elif captured() <= 0:
-            raise Truncated("ppp")  # tcpdump's PPP printer finds nothing captured
-        return None  # PPP inside PPTP: not decoded; tcpdump's line goes on where this stops
+            return None
+        return self._ppp_step(out, *rest())  # PPP (ppp.py)
 
 
     def _gre_bridged(self, out: list[str], data: bytes, off: int, length: int):
