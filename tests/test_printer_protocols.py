@@ -149,6 +149,26 @@ def test_loopback_protocol_as_tcpdump(tmp_path, linktype, head, flags, opts):
     assert_same(mine, ref)
 
 
+@pytest.mark.parametrize(("flags", "opts"), [(("-x",), PrintOptions(hex=True)), (("-X",), PrintOptions(hex_ascii=True)),
+                                             (("-x", "-e"), PrintOptions(hex=True, link=True))])
+def test_llc_frames_dump_what_follows_their_llc_header(tmp_path, flags, opts):
+    """-x/-X after an 802.3 frame whose LLC (and SNAP) header tcpdump decoded dump what follows that
+    header: IP over LLC and SNAP, STP, CDP, PVST, loopback and LLDP over SNAP, unknown SNAP types."""
+    ip = bytes.fromhex("4500001e000100004011eea6c6120001c612000200010002000a124d6162")
+    snap = b"\xaa\xaa\x03"
+    llcs = [snap + b"\x00\x00\x00\x08\x00" + ip, b"\x06\x06\x03" + ip, b"\x42\x42\x03" + bytes(35),
+            snap + b"\x00\x00\x00\x12\x34" + bytes(10), snap + b"\x00\x00\x0c\x20\x00\x02\xb4" + bytes(12),
+            snap + b"\x00\x00\x0c\x01\x0b" + bytes(35), snap + b"\x00\x00\x00\x90\x00\x00\x00\x01\x00\x05\x00",
+            snap + b"\x00\x00\x0c\x99\x99" + bytes(10), snap + b"\x00\x00\x00\x88\xcc" + bytes(10)]
+    head = bytes.fromhex("020000000002020000000001")
+    frames = [head + struct.pack("!H", len(llc)) + llc for llc in llcs]
+    path = tmp_path / "llc.pcap"
+    write_pcap(path, _stamped(frames))
+    ref = tcpdump_lines(path, *flags)
+    assert "Loopback, skipCount 0, Reply" in "\n".join(ref)
+    assert_same(xdpdump_lines(path, opts), ref)
+
+
 def _atm_arp_frames(rng: random.Random) -> list[bytes]:
     """ATM ARP packets (hardware 19): IPv4, Trail and other protocols, every opcode, addresses of
     each length the type-and-length octets allow (subaddresses and the E.164 flag included)."""

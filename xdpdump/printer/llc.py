@@ -15,6 +15,8 @@ _CISCO_PIDS = {0x2000: "CDP", 0x010B: "PVST", 0x010C: "VLAN Bridge", 0x2003: "VT
 
 
 class LlcPrinter(Base):
+    link_hdrlen: int
+
     def llc(self, out: list[str], data: bytes, off: int, length: int, addrs: str):
         """Print an LLC frame of ``length`` bytes at ``off`` (``data`` ends with it): a Step, None
         once printed, or False when it is not one this printer decodes (nothing appended then)."""
@@ -38,6 +40,8 @@ class LlcPrinter(Base):
             if oui not in (0, 0x00000C):
                 return False
         self._llc_head(out, dsap_field, ssap_field, control)
+        if self.link_hdrlen == off:  # the frame's own LLC: -x/-X dump what follows it (and SNAP's), as tcpdump
+            self.link_hdrlen = pos + 5 if dsap == 0xAA else pos
         if dsap == 0x42:
             self._stp(out, data, pos, rest)
             return None
