@@ -243,6 +243,23 @@ def test_ppp_in_pptp_as_tcpdump(tmp_path, flags, opts):
     assert_same(xdpdump_lines(path, opts), ref)
 
 
+def test_hex_dump_after_truncation_as_tcpdump(tmp_path):
+    """-x after a frame cut inside a header: nothing for one shorter than its Ethernet header, the whole
+    frame after the printers tcpdump stops by its longjmp (STP, CDP, IGMP, MPLS, IPv6 routing and
+    fragment headers, TCP's applications). Other truncations keep their dump (compared where named)."""
+    from xdpdump.printer.tcpdump_format import WHOLE_DUMP_PROTOS
+
+    frames = [f for name in ("link", "igmp", "mpls", "ip6ext", "tcp") for f in network_corpus(name, seed=3)]
+    rng = random.Random(3)
+    path = _write(tmp_path, frames, {i: rng.randint(1, len(f)) for i, f in enumerate(frames)})
+    mine, ref = _per_frame(xdpdump_lines(path, PrintOptions(hex=True))), _per_frame(tcpdump_lines(path, "-x"))
+    assert len(mine) == len(ref)
+    names = (*WHOLE_DUMP_PROTOS, "ether")
+    pairs = [(a, b) for a, b in zip(mine, ref, strict=True) if any(b[0].endswith(f" [|{n}]") for n in names)]
+    assert len(pairs) > 100 and sum(len(b) == 1 for _, b in pairs) > 20  # [|ether]: no dump at all
+    assert_same([line for a, _ in pairs for line in a], [line for _, b in pairs for line in b])
+
+
 # --- mutated frames: never raise, never a line tcpdump would not print -----------------------------
 
 # Where a line may stop short of tcpdump's: after a header whose payload is not decoded here, after

@@ -51,6 +51,12 @@ LINKTYPE_NAMES = {
 }
 
 
+# The printers tcpdump 4.99 stops by its longjmp when the capture ends inside them (the GET_ macros):
+# after their `` [|proto]`` -x/-X dump the whole frame, not what follows the link header. Read back
+# from tcpdump over snapped frames of each protocol.
+WHOLE_DUMP_PROTOS = frozenset({"cdp", "stp", "igmp", "mpls", "rt6", "frag6", "smtp", "http", "ftp", "ssh"})
+
+
 # --- What comes before the packet's text: -# number, the stamp, or tcpdump's invalid-header note ---
 
 _STAMP_ERROR = "[Error converting time]"
@@ -204,10 +210,12 @@ class LineFormatter(LinkPrinter, ArpPrinter, IpPrinter, TcpPrinter, UdpPrinter, 
             else:
                 out.append(f"unsupported link-type {linktype}, length {wire_len}")
         except Truncated as t:
+            if t.proto == "ether" and not out:
+                self.link_hdrlen = len(data)  # tcpdump: a frame shorter than its header gets no dump
+            elif t.whole_dump or t.proto in WHOLE_DUMP_PROTOS:
+                self.link_hdrlen = 0
             if t.proto:
                 out.append(f" [|{t.proto}]")
-            if t.whole_dump:
-                self.link_hdrlen = 0
         except WorkLimit:
             out.append(MARKER)
         return "".join(out)
