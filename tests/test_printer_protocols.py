@@ -125,6 +125,21 @@ def test_mldv2_query_cut_inside_its_sources_count(tmp_path):
     _compare(tmp_path, 1, [frame] * len(ends), (), PrintOptions(), snap=ends)
 
 
+@pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
+def test_mldv2_query_with_more_sources_than_it_holds(tmp_path):
+    """An MLDv2 query whose source count exceeds what its length holds: tcpdump's ``[invalid number
+    of sources]`` (found by the mutation test below), beside well-formed counts; whole and cut."""
+    from scapy.all import Ether, IPv6
+    from scapy.layers.inet6 import ICMPv6MLQuery2
+
+    frames = [bytes(Ether() / IPv6(src="fd00::1", dst="ff02::1") /
+                    ICMPv6MLQuery2(mladdr="ff02::1:3", sources_number=n, sources=sources))
+              for n, sources in [(0, []), (1, ["fd00::5"]), (2, ["fd00::5", "fd00::6"]), (3, ["fd00::5"]), (20225, [])]]
+    frames += frames
+    _compare(tmp_path, 1, frames, (), PrintOptions(), snap={5 + i: len(f) - 3 for i, f in enumerate(frames[5:])})
+    assert "[invalid number of sources]]" in "\n".join(tcpdump_lines(tmp_path / "c.pcap"))
+
+
 # Ethernet's loopback test protocol (ethertype 0x9000): messages well-formed, with a skip count that
 # is odd or past the end (the mutation test's sll example), too short for their function, unknown.
 LOOPBACK_MESSAGES = [b"", b"\x00", b"\x00\x00\x01", b"\x00\x00\x01\x00\x05\x00abc", b"\x00\x00\x02\x00" + bytes(4),

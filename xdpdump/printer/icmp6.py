@@ -131,7 +131,12 @@ class Icmp6Printer(Base):
                     raise Truncated("icmp6")
                 nsrc = struct.unpack_from("!H", data, off + 26)[0]
                 gaddr = addr(8)
-                sources = f", {nsrc} source(s)" if nsrc else ""
+                if not nsrc:
+                    sources = ""
+                elif plen < 28 + nsrc * 16:  # more sources than the message holds
+                    sources = " [invalid number of sources]"
+                else:
+                    sources = f", {nsrc} source(s)"
                 return f"multicast listener query v2 [gaddr {gaddr}{sources}]", True
             if typ == 130 and plen != 24:
                 return f"multicast listener query unknown-version (len {plen}) ", True
