@@ -108,6 +108,22 @@ def test_same_lines_when_snapped(tmp_path, name):
     assert_same(xdpdump_lines(path, PrintOptions()), tcpdump_lines(path))
 
 
+@pytest.mark.parametrize(("flags", "opts"), [(("-x",), PrintOptions(hex=True)), (("-X",), PrintOptions(hex_ascii=True)),
+                                             (("-q",), PrintOptions(quiet=True))])
+def test_mpls_snapped_with_dump_flags(tmp_path, flags, opts):
+    """MPLS over a payload tcpdump does not guess, snapped: with -x, -X or -q tcpdump suppresses its
+    dump of that payload, and with it the [|mpls] at the dump's end."""
+    frames = network_corpus("mpls", seed=3)
+    rng = random.Random("mpls")
+    path = _write(tmp_path, frames, {i: rng.randint(1, len(f)) for i, f in enumerate(frames)})
+    mine, ref = _per_frame(xdpdump_lines(path, opts)), _per_frame(tcpdump_lines(path, *flags))
+    assert len(mine) == len(ref)
+    pairs = [(a, b) for a, b in zip(mine, ref, strict=True) if re.search(r"\[?\|?mpls\]?$|, ttl \d+\)$", b[0])
+             or re.search(r", ttl \d+\)$", a[0].removesuffix(" [|mpls]"))]
+    assert len(pairs) > 10
+    assert_same([line for a, _ in pairs for line in a], [line for _, b in pairs for line in b])
+
+
 def test_corpora_reach_what_they_claim(tmp_path):
     """Each corpus prints the forms it is there for (a generator that lost them would pass vacuously)."""
     text = {name: "\n".join(xdpdump_lines(_write(tmp_path, network_corpus(name)), PrintOptions())) for name in NAMES}

@@ -100,8 +100,12 @@ class Base:
         """tcpdump's ND_DEFAULTPRINT: a hex-and-ASCII dump of what it did not decode. Most of its
         printers skip it when -x/-X already dump the packet or -q asked for less (tcpdump's
         suppress_default_print); ARP's and LLC's do not (``suppressible=False``)."""
-        if not suppressible or not (self.opts.hex or self.opts.hex_ascii or self.opts.quiet):
+        if not suppressible or not self.default_suppressed():
             out.append(hex_ascii_lines(payload))
+
+    def default_suppressed(self) -> bool:
+        """tcpdump's suppress_default_print: -x/-X already dump the packet, -q asked for less."""
+        return bool(self.opts.hex or self.opts.hex_ascii or self.opts.quiet)
 
     @staticmethod
     def unknown_data(out: list[str], payload: bytes) -> None:

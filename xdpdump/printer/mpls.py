@@ -55,8 +55,8 @@ class MplsPrinter(Base):
                 kind = -1 if 0x81 <= first <= 0x83 else 0  # -1: OSI
         if kind == 0:
             self.default_print(out, data[off : off + length])
-            if len(data) < off + length:
-                raise Truncated("mpls")
+            if len(data) < off + length and not self.default_suppressed():
+                raise Truncated("mpls")  # the dump's own end: no dump, no marker
             return None
         out.append("\n\t" if verbose else " ")
         if kind == 4:
