@@ -50,17 +50,9 @@ class ArpPrinter(Base):
         tpa = tha + hln
         if len(data) < tpa + pln:
             raise Truncated("arp", whole_dump=True)
-        if not self.opts.link:
-            out.append("ARP, ")
         ip_like = pro in (0x0800, 0x1000)
-        verbose = self.opts.verbose
-        if not ip_like or pln != 4 or hln == 0 or verbose:
-            out.append(f"{_HARDWARE.get(hrd, f'Unknown Hardware ({hrd})')} (len {hln}), "
-                       f"{ETHERTYPE_NAMES.get(pro, f'Unknown Protocol (0x{pro:04x})')} (len {pln})")
-            if not verbose:
-                out.append(f", length {wire}")
-                return
-        out.append(f"{', ' if verbose else ''}{_OPS.get(op, f'Unknown ({op})')} ")
+        if not self._arp_head(out, hrd, f" (len {hln})", pro, f"(len {pln})", op, ip_like and pln == 4 and hln, wire):
+            return
 
         def paddr(at: int) -> str:
             if not ip_like:
@@ -74,23 +66,38 @@ class ArpPrinter(Base):
                 return _dlci(data[at:at + hln])
             return linkaddr(data[at:at + hln])
 
-        if op == 1:
-            known = f" ({haddr(tha)})" if any(data[tha:tha + hln]) else ""
-            out.append(f"who-has {paddr(tpa)}{known} tell {paddr(spa)}")
-        elif op == 2:
-            out.append(f"{paddr(spa)} is-at {haddr(sha)}")
-        elif op == 3:
-            out.append(f"who-is {haddr(tha)} tell {haddr(sha)}")
-        elif op == 4:
-            out.append(f"{haddr(tha)} at {paddr(tpa)}")
-        elif op == 8:
-            out.append(f"who-is {haddr(tha)} tell {haddr(sha)}")
-        elif op == 9:
-            out.append(f"{haddr(sha)} at {paddr(spa)}")
-        else:
+        known = f" ({haddr(tha)})" if any(data[tha:tha + hln]) else ""
+        self._arp_body(out, data, off, wire, {
+            1: lambda: f"who-has {paddr(tpa)}{known} tell {paddr(spa)}",
+            2: lambda: f"{paddr(spa)} is-at {haddr(sha)}",
+            3: lambda: f"who-is {haddr(tha)} tell {haddr(sha)}",
+            4: lambda: f"{haddr(tha)} at {paddr(tpa)}",
+            8: lambda: f"who-is {haddr(tha)} tell {haddr(sha)}",
+            9: lambda: f"{haddr(sha)} at {paddr(spa)}",
+        }.get(op))
+
+    def _arp_head(self, out: list[str], hrd: int, hrd_len: str, pro: int, pro_len: str, op: int, plain,
+                  wire: int) -> bool:
+        """What tcpdump prints before the addresses: the hardware and protocol with their lengths where
+        the packet is not plain IPv4 (or with -v), else the opcode. False when the line is complete."""
+        if not self.opts.link:
+            out.append("ARP, ")
+        verbose = self.opts.verbose
+        if not plain or verbose:
+            out.append(f"{_HARDWARE.get(hrd, f'Unknown Hardware ({hrd})')}{hrd_len}, "
+                       f"{ETHERTYPE_NAMES.get(pro, f'Unknown Protocol (0x{pro:04x})')} {pro_len}")
+            if not verbose:
+                out.append(f", length {wire}")
+                return False
+        out.append(f"{', ' if verbose else ''}{_OPS.get(op, f'Unknown ({op})')} ")
+        return True
+
+    def _arp_body(self, out: list[str], data: bytes, off: int, wire: int, form) -> None:
+        """The opcode's addresses (``form`` makes them) and the length; a dump for an opcode without."""
+        if form is None:
             self.default_print(out, data[off:], suppressible=False)
             return
-        out.append(f", length {wire}")
+        out.append(f"{form()}, length {wire}")
 
     def _atmarp(self, out: list[str], data: bytes, off: int, wire: int) -> None:
         """ATM ARP (RFC 2225): a 12-byte header whose type-and-length octets give each address's length
@@ -107,16 +114,9 @@ class ArpPrinter(Base):
         tpa = tsa + (tstl & 0x3F)
         if len(data) < tpa + tpln:
             raise Truncated("arp", whole_dump=True)
-        if not self.opts.link:
-            out.append("ARP, ")
-        verbose = self.opts.verbose
-        if pro not in (0x0800, 0x1000) or spln != 4 or tpln != 4 or verbose:
-            out.append(f"{_HARDWARE.get(hrd, f'Unknown Hardware ({hrd})')}, "
-                       f"{ETHERTYPE_NAMES.get(pro, f'Unknown Protocol (0x{pro:04x})')} (len {spln}/{tpln})")
-            if not verbose:
-                out.append(f", length {wire}")
-                return
-        out.append(f"{', ' if verbose else ''}{_OPS.get(op, f'Unknown ({op})')} ")
+        plain = pro in (0x0800, 0x1000) and spln == 4 and tpln == 4
+        if not self._arp_head(out, hrd, "", pro, f"(len {spln}/{tpln})", op, plain, wire):
+            return
 
         def paddr(at: int, size: int, which: str) -> str:
             if pro not in (0x0800, 0x1000):
@@ -130,18 +130,11 @@ class ArpPrinter(Base):
 
         source = haddr(sha, shtl & 0x3F, ssa, sstl & 0x3F)
         target = haddr(tha, thtl & 0x3F, tsa, tstl & 0x3F)
-        if op == 1:
-            known = f" ({target})" if thtl & 0x3F else ""
-            out.append(f"who-has {paddr(tpa, tpln, 'tp')}{known} tell {paddr(spa, spln, 'sp')}")
-        elif op == 2:
-            out.append(f"{paddr(spa, spln, 'sp')} is-at {source}")
-        elif op == 8:
-            out.append(f"who-is {target} tell {source}")
-        elif op == 9:
-            out.append(f"{source}at {paddr(spa, spln, 'sp')}")  # sic: tcpdump prints no space before "at"
-        elif op == 10:
-            out.append(f"for {paddr(spa, spln, 'sp')}")
-        else:
-            self.default_print(out, data[off:], suppressible=False)
-            return
-        out.append(f", length {wire}")
+        known = f" ({target})" if thtl & 0x3F else ""
+        self._arp_body(out, data, off, wire, {
+            1: lambda: f"who-has {paddr(tpa, tpln, 'tp')}{known} tell {paddr(spa, spln, 'sp')}",
+            2: lambda: f"{paddr(spa, spln, 'sp')} is-at {source}",
+            8: lambda: f"who-is {target} tell {source}",
+            9: lambda: f"{source}at {paddr(spa, spln, 'sp')}",  # sic: tcpdump prints no space before "at"
+            10: lambda: f"for {paddr(spa, spln, 'sp')}",
+        }.get(op))
