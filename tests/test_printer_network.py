@@ -276,6 +276,36 @@ def test_hex_dump_after_truncation_as_tcpdump(tmp_path):
     assert_same([line for a, _ in pairs for line in a], [line for _, b in pairs for line in b])
 
 
+def _dccp_frames(rng: random.Random) -> list[bytes]:
+    """DCCP in IPv4 and IPv6: every type (and unknown ones), short and extended sequence numbers, data
+    offsets past the packet, packets shorter than their type needs; the raw example the mutation test
+    found (IPv6 next header 33, cut before DCCP's header: ``IP6  [|dccp]``) among the snapped ones."""
+    frames = []
+    for _ in range(120):
+        kind, extended = rng.randint(0, 15), rng.choice([0, 1, 1])
+        head = struct.pack("!HHBBHB", rng.randint(1, 65535), rng.randint(1, 65535),
+                           rng.choice([3, 4, 5, 6, 8, rng.randint(0, 255)]), rng.randint(0, 255), 0,
+                           (rng.choice([0, 5]) << 5) | (kind << 1) | extended)
+        rest = bytes(rng.randint(0, 255) for _ in range((7 if extended else 3) + rng.choice([0, 2, 4, 8, 12, 16, 24])))
+        ip = rng.choice([IP(src="198.18.0.1", dst="198.18.0.2", proto=33), IPv6(src="fd00::1", dst="fd00::2", nh=33)])
+        frames.append(bytes(Ether(src=MAC_A, dst=MAC_B) / ip / (head + rest)))
+    return frames
+
+
+@pytest.mark.parametrize(("flags", "opts"), [((), PrintOptions()), (("-q",), PrintOptions(quiet=True))])
+def test_dccp_as_tcpdump(tmp_path, flags, opts):
+    frames = _dccp_frames(random.Random(1))
+    rng = random.Random(2)
+    cut = {len(frames) + i: rng.randint(35, len(f)) for i, f in enumerate(frames[:40])}
+    path = _write(tmp_path, frames + frames[:40], cut)
+    ref = tcpdump_lines(path, *flags)
+    text = "\n".join(ref)
+    assert "IP6  [|dccp]" in text
+    if not flags:
+        assert "(service=" in text and "(ack=" in text and "truncated-DCCP-" in text
+    assert_same(xdpdump_lines(path, opts), ref)
+
+
 # --- mutated frames: never raise, never a line tcpdump would not print -----------------------------
 
 # Where a line may stop short of tcpdump's: after a header whose payload is not decoded here, after

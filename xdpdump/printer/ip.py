@@ -40,9 +40,8 @@ def ip_checksum(header: bytes) -> int:
 
 # A packet still to print: the method and its arguments after ``out``.
 Step = tuple[Callable[..., Any], tuple] | None
-# The transports tcpdump heads with addresses itself (the IP layer prints none before them). DCCP is
-# one too, but is not decoded here: the IP layer names the addresses for its generic line.
-_ADDRESSED = (6, 17, 132)
+# The transports tcpdump heads with addresses itself (the IP layer prints none before them).
+_ADDRESSED = (6, 17, 132, 33)
 
 
 class IpPrinter(Base):
@@ -310,6 +309,8 @@ class IpPrinter(Base):
             self._esp(out, data, off, plen)
         elif proto == 132:
             self._sctp(out, data, off, plen, src, dst)
+        elif proto == 33:
+            self._dccp(out, data, off, plen, src, dst)
         elif proto == 77:
             out.append(f" nd {plen}")
         elif proto == 59:

@@ -1,10 +1,11 @@
 """The protocol mixins ``LineFormatter`` takes beyond its core ones: IPv6 extension headers, IGMP,
 GRE, IPsec (ESP and AH), MPLS, TCP's application suffixes, 802.2 LLC/SNAP with STP and CDP, LLDP,
 SCTP, Ethernet's loopback test protocol, OSI under MPLS, PPP
-in PPTP. One list, so a new printer is added here and nowhere else."""
+in PPTP, DCCP. One list, so a new printer is added here and nowhere else."""
 
 from __future__ import annotations
 
+from xdpdump.printer.dccp import DccpPrinter
 from xdpdump.printer.gre import GrePrinter
 from xdpdump.printer.igmp import IgmpPrinter
 from xdpdump.printer.ipsec import IpsecPrinter
@@ -21,4 +22,4 @@ from xdpdump.printer.tcp_apps import TcpAppPrinter
 
 NETWORK_PRINTERS = (Ip6ExtPrinter, IgmpPrinter, GrePrinter, IpsecPrinter, MplsPrinter, TcpAppPrinter,
                     LlcPrinter, StpPrinter, LldpPrinter, SctpPrinter,
-                    LoopbackPrinter, OsiPrinter, PppPrinter)
+                    LoopbackPrinter, OsiPrinter, PppPrinter, DccpPrinter)
