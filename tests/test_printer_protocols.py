@@ -184,6 +184,23 @@ def test_llc_frames_dump_what_follows_their_llc_header(tmp_path, flags, opts):
     assert_same(xdpdump_lines(path, opts), ref)
 
 
+@pytest.mark.parametrize(("linktype", "head"), [(1, bytes.fromhex("020000000002020000000001") + b"\x88\x99"),
+                                                 (113, struct.pack("!HHH8sH", 0, 1, 6, bytes(8), 0x8899))])
+@pytest.mark.parametrize(("flags", "opts"), [((), PrintOptions()), (("-e",), PrintOptions(link=True)),
+                                             (("-q",), PrintOptions(quiet=True)), (("-x",), PrintOptions(hex=True))])
+def test_realtek_protocols_as_tcpdump(tmp_path, linktype, head, flags, opts):
+    """Realtek's ethertype named by its first byte (REP, RLDP, DSA tags, ``Realtek unknown type 0x05``
+    as the mutation test's sll example), after the addresses on Ethernet, and cut before it."""
+    rng = random.Random(1)
+    frames = [head + bytes([kind]) + bytes(rng.randint(0, 255) for _ in range(rng.choice([0, 1, 5, 20])))
+              for kind in [0, *range(2, 0x30), 0x88, 0x93, 0x99, 0xFF]]  # not RRCP (1): not decoded
+    path = tmp_path / "rtl.pcap"
+    write_pcap(path, _stamped([*frames, head]), linktype=linktype)
+    ref = tcpdump_lines(path, *flags)
+    assert "Realtek unknown type 0x05" in "\n".join(ref) and "  [|rtl]" in "\n".join(ref)
+    assert_same(xdpdump_lines(path, opts), ref)
+
+
 def _atm_arp_frames(rng: random.Random) -> list[bytes]:
     """ATM ARP packets (hardware 19): IPv4, Trail and other protocols, every opcode, addresses of
     each length the type-and-length octets allow (subaddresses and the E.164 flag included)."""

@@ -88,7 +88,7 @@ class LinkPrinter(Base):
         if outer:
             self.link_hdrlen = off
         rest = max(wire_len - (off - at), 0)
-        step = self.ethertype_step(out, etype, data, off, rest)
+        step = self.ethertype_step(out, etype, data, off, rest, addrs)
         if step is NOT_DECODED:
             if not eflag:
                 out.append(self._ether_type_head(addrs, etype, wire_len))
@@ -110,9 +110,9 @@ class LinkPrinter(Base):
         self.run_steps(out, step)
         return True
 
-    def ethertype_step(self, out: list[str], etype: int, data: bytes, off: int, wire: int):
+    def ethertype_step(self, out: list[str], etype: int, data: bytes, off: int, wire: int, addrs: str | None = None):
         """What an ethertype carries as a Step (None once printed); NOT_DECODED when tcpdump would
-        not decode it here either."""
+        not decode it here either. ``addrs``: an Ethernet frame's addresses, which some printers repeat."""
         if etype == 0x0800:
             return self._ip4_step, (data, off, wire)
         if etype == 0x86DD:
@@ -127,6 +127,9 @@ class LinkPrinter(Base):
             return None
         if etype == 0x9000:
             self._loopback(out, data, off, wire)
+            return None
+        if etype == 0x8899:
+            self._realtek(out, data, off, addrs)
             return None
         return NOT_DECODED
 
