@@ -53,11 +53,7 @@ int xdpd_congestion_decide(int raised, int blocked, uint64_t free_bytes, uint64_
  * has given back (record_ring.h). */
 static uint64_t ring_free(struct xdpd_record_ring *rr)
 {
-    uint64_t below = xdpd_rr_consumed(rr);
-    if (rr->by_ref && rr->reclaimed < below)
-        below = rr->reclaimed;
-    uint64_t used = rr->prod_local > below ? rr->prod_local - below : 0;
-    return used < rr->data_size ? rr->data_size - used : 0;
+    return xdpd_rr_free_bytes(rr);
 }
 
 static void set_all(struct xdpd_congestion *g, int raised)
