@@ -72,8 +72,9 @@ int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
     sc->queue = (uint16_t)s->queue;
     sc->zerocopy = (uint32_t)s->zerocopy;
     sc->used = 1;
-    int64_t budget = (int64_t)c->rr->held_budget + (umem_seen ? 0 : s->umem->nframes) - s->fill.size;
-    c->rr->held_budget = budget > 0 ? (uint32_t)budget : 0;
+    int64_t budget = (int64_t)c->held_budget + (umem_seen ? 0 : s->umem->nframes) - s->fill.size;
+    c->held_budget = budget > 0 ? (uint32_t)budget : 0;
+    c->rr->held_budget = c->held_budget;   /* for the writer (pcap_writer.c); this loop uses its own */
     c->rr->umem_base[slot] = (uint64_t)(uintptr_t)s->umem->area;
     c->rr->umem_len[slot] = s->umem->len;
     xdpd_rr_geom_umem(c->rr, slot, (uint64_t)(uintptr_t)s->umem->area, s->umem->len, c->by_ref);
@@ -81,6 +82,7 @@ int xdpd_capture_add_socket(xdpd_capture *c, xdpd_socket *s, uint16_t ifslot)
     c->by_slot[slot] = (uint8_t)c->n;
     c->socks[c->n] = s;
     c->slot[c->n] = slot;
+    c->ifslot[c->n] = ifslot;
     c->pfd[c->n].fd = s->fd;
     c->pfd[c->n].events = POLLIN;
     c->n++;
@@ -133,7 +135,7 @@ uint32_t xdpd_record_rx(struct xdpd_capture *c, uint32_t i, uint32_t idx, uint32
 {
     struct xdpd_socket *s = c->socks[i];
     struct xdpd_umem *u = s->umem;
-    uint16_t ifslot = c->rr->sockets[c->slot[i]].ifslot;
+    uint16_t ifslot = c->ifslot[i];
     uint32_t done;
     for (uint32_t k = 0; k < n && k < PREFETCH_AHEAD; k++)
         prefetch_frame(u, xdpd_ring_desc(&s->rx, idx + k));
