@@ -9,6 +9,13 @@
 #include "producer.h"
 #include "record_ring.h"
 
+/* A frame recorded by reference and not yet given back: where its record ends, and where it is
+ * (xdpd_rec_ref). Kept here, not read back from the record, which any role could have rewritten. */
+struct xdpd_held_frame {
+    uint64_t end;
+    uint64_t ref;
+};
+
 /* Process-private: only the process that runs the loop (the net role) touches it after fork. */
 struct xdpd_capture {
     struct xdpd_producer producer;
@@ -17,12 +24,16 @@ struct xdpd_capture {
     uint64_t count;         /* 0 = no limit */
     int by_ref;             /* large frames' records point into UMEM; reclaimed once consumers pass them */
     uint32_t held;          /* frames of all sockets recorded by reference and not yet reclaimed */
+    struct xdpd_held_frame *held_q;   /* those frames, oldest first: a ring of held_cap (every UMEM frame) */
+    uint32_t held_cap, held_head, held_len;
+    uint32_t held_budget;   /* the header's held_budget as set up here (it is in shared memory) */
     int failed;             /* -errno: a descriptor or record broke the rules; the loop stops with it */
     uint8_t by_slot[XDPD_MAX_SOCKETS];    /* ring socket slot -> index in socks */
     uint32_t n;
     uint32_t next;          /* socket to drain first on the next pass, so no queue starves another */
     struct xdpd_socket *socks[XDPD_MAX_SOCKETS];
     uint32_t slot[XDPD_MAX_SOCKETS];
+    uint16_t ifslot[XDPD_MAX_SOCKETS];    /* each socket's interface slot, as set up (not the header's) */
     struct pollfd pfd[XDPD_MAX_SOCKETS];
     uint32_t stop_at[XDPD_MAX_SOCKETS];   /* RX producer index when the stop was seen */
     uint64_t last_ts[XDPD_MAX_SOCKETS];   /* each socket's (queue's) last stamp: none goes below it */

@@ -53,11 +53,7 @@ int xdpd_congestion_decide(int raised, int blocked, uint64_t free_bytes, uint64_
  * has given back (record_ring.h). */
 static uint64_t ring_free(struct xdpd_record_ring *rr)
 {
-    uint64_t below = xdpd_rr_consumed(rr);
-    if (rr->by_ref && rr->reclaimed < below)
-        below = rr->reclaimed;
-    uint64_t used = rr->prod_local > below ? rr->prod_local - below : 0;
-    return used < rr->data_size ? rr->data_size - used : 0;
+    return xdpd_rr_free_bytes(rr);
 }
 
 static void set_all(struct xdpd_congestion *g, int raised)
@@ -72,13 +68,17 @@ void xdpd_congestion_after_pass(struct xdpd_capture *c, int blocked)
 {
     struct xdpd_congestion *g = &c->congestion;
     struct xdpd_record_ring *rr = c->rr;
-    int held_out = c->by_ref && rr->held_budget && c->held >= rr->held_budget;
+    /* The budget and the ring's size as this process set them up: the header's copies are in shared
+     * memory, which any role can write. */
+    uint32_t budget = c->held_budget;
+    const struct xdpd_rr_geom *geom = xdpd_rr_geom(rr);
+    int held_out = c->by_ref && budget && c->held >= budget;
     if (!g->nflags || (!blocked && !held_out && !g->raised))
         return;     /* the common case: no flags (the tap, tests), or nothing to decide */
-    int raised = xdpd_congestion_decide(g->raised, blocked, blocked ? 0 : ring_free(rr), rr->data_size);
-    if (c->by_ref && rr->held_budget) {
-        uint64_t spare = held_out ? 0 : rr->held_budget - c->held;
-        raised |= xdpd_congestion_decide(g->raised, held_out, spare, rr->held_budget);
+    int raised = xdpd_congestion_decide(g->raised, blocked, blocked ? 0 : ring_free(rr), geom ? geom->data_size : 0);
+    if (c->by_ref && budget) {
+        uint64_t spare = held_out ? 0 : budget - c->held;
+        raised |= xdpd_congestion_decide(g->raised, held_out, spare, budget);
     }
     if (raised != g->raised)
         set_all(g, raised);

@@ -37,15 +37,20 @@ const struct xdpd_rr_geom *xdpd_rr_geom(const struct xdpd_record_ring *rr)
 
 int xdpd_rr_geom_adopt(const struct xdpd_record_ring *rr)
 {
-    if (geom_slot(rr))
+    /* A ring made since at the same address (a test makes many) is a new ring: its published
+     * position is not where this copy's producer left the old one. */
+    struct xdpd_rr_geom *g = geom_slot(rr);
+    if (g && g->prod.published == rr->prod)
         return 0;
-    struct xdpd_rr_geom *g = geom_slot(NULL);
+    if (!g)
+        g = geom_slot(NULL);
     if (!g)
         return -ENOSPC;
     memset(g, 0, sizeof(*g));
     g->data_offset = rr->data_offset;
     g->data_size = rr->data_size;
     g->map_len = rr->map_len;
+    g->prod.local = g->prod.published = g->prod.free_below = g->prod.reclaimed = rr->prod;
     g->rr = rr;
     return 0;
 }
@@ -160,34 +165,72 @@ void xdpd_rr_request_stop(xdpd_record_ring *rr)
 
 void xdpd_rr_set_producer_done(xdpd_record_ring *rr)
 {
-    xdpd_rr_publish(rr);
+    /* Only what this process wrote and has not published: a process that produced nothing (its
+     * copy of the producer state is from the fork) would move prod back. */
+    struct xdpd_rr_prod *p = xdpd_rr_producer(rr);
+    if (p && p->local != p->published)
+        xdpd_rr_publish(rr);
     __atomic_store_n(&rr->producer_done, 1, __ATOMIC_RELEASE);
 }
 
 /* --- producer ----------------------------------------------------------------------------------- */
 
-static uint64_t min_consumer(struct xdpd_record_ring *rr, uint64_t m)
+struct xdpd_rr_prod *xdpd_rr_producer(const struct xdpd_record_ring *rr)
 {
+    struct xdpd_rr_geom *g = rr ? geom_slot(rr) : NULL;
+    return g ? &g->prod : NULL;
+}
+
+/* The slowest active consumer (at most m), each position taken only if it lies between the last one
+ * taken from that consumer and what was published: a consumer cannot have read further, and it never
+ * goes back. Anything else is a role writing what it should not; it counts as no progress. A consumer
+ * new in its slot starts where the producer already is (what it may reuse, at most what it published):
+ * below that, the space may have been reused already, so counting it would guard nothing. */
+static uint64_t min_consumer(struct xdpd_rr_geom *g, uint64_t m)
+{
+    struct xdpd_rr_prod *p = &g->prod;
+    const struct xdpd_record_ring *rr = g->rr;
+    uint64_t floor = p->free_below < p->published ? p->free_below : p->published;
     for (int i = 0; i < XDPD_MAX_CONSUMERS; i++) {
-        if (!__atomic_load_n(&rr->cons[i].active, __ATOMIC_ACQUIRE))
+        if (!__atomic_load_n(&rr->cons[i].active, __ATOMIC_ACQUIRE)) {
+            p->known[i] = 0;
             continue;
-        uint64_t p = __atomic_load_n(&rr->cons[i].pos, __ATOMIC_ACQUIRE);
-        if (p < m)
-            m = p;
+        }
+        uint64_t pos = __atomic_load_n(&rr->cons[i].pos, __ATOMIC_ACQUIRE);
+        uint64_t last = p->known[i] ? p->seen[i] : floor;
+        if (pos >= last && pos <= p->published)
+            p->seen[i] = pos;
+        else if (p->known[i] || pos > p->published)
+            p->bad_positions++, p->seen[i] = last;
+        else
+            p->seen[i] = last;   /* registered at a published position the producer has reused since */
+        p->known[i] = 1;
+        if (p->seen[i] < m)
+            m = p->seen[i];
     }
     return m;
 }
 
 uint64_t xdpd_rr_consumed(struct xdpd_record_ring *rr)
 {
-    return min_consumer(rr, rr->prod);
+    struct xdpd_rr_geom *g = geom_slot(rr);
+    return g ? min_consumer(g, g->prod.published) : 0;
 }
 
 /* Space below the slowest consumer is free again; by reference, only once its frames are reclaimed. */
-static uint64_t reusable_below(struct xdpd_record_ring *rr)
+static uint64_t reusable_below(struct xdpd_rr_geom *g)
 {
-    uint64_t m = min_consumer(rr, rr->prod_local);
-    return rr->by_ref && rr->reclaimed < m ? rr->reclaimed : m;
+    uint64_t m = min_consumer(g, g->prod.local);
+    return g->by_ref && g->prod.reclaimed < m ? g->prod.reclaimed : m;
+}
+
+uint64_t xdpd_rr_free_bytes(struct xdpd_record_ring *rr)
+{
+    struct xdpd_rr_geom *g = geom_slot(rr);
+    if (!g)
+        return 0;
+    uint64_t below = reusable_below(g), used = g->prod.local > below ? g->prod.local - below : 0;
+    return used < g->data_size ? g->data_size - used : 0;
 }
 
 /* The producer writes where its own geometry says, never where the shared header says. */
@@ -198,28 +241,30 @@ static struct xdpd_record *rec_at(const struct xdpd_rr_geom *g, uint64_t pos)
 
 static struct xdpd_record *reserve(struct xdpd_record_ring *rr, uint64_t size, uint32_t cap_len)
 {
-    const struct xdpd_rr_geom *g = geom_slot(rr);
+    struct xdpd_rr_geom *g = geom_slot(rr);
     if (!g || size > g->data_size)
         return NULL;
+    struct xdpd_rr_prod *p = &g->prod;
     uint64_t data_size = g->data_size;
-    uint64_t tail = data_size - (rr->prod_local & (data_size - 1));
+    uint64_t tail = data_size - (p->local & (data_size - 1));
     uint64_t need = size > tail ? tail + size : size;   /* a record never wraps: pad to the start */
-    if (rr->prod_local + need - rr->min_cons_cached > data_size) {
-        rr->min_cons_cached = reusable_below(rr);
-        if (rr->prod_local + need - rr->min_cons_cached > data_size)
+    if (p->local + need - p->free_below > data_size) {
+        p->free_below = reusable_below(g);
+        if (p->local + need - p->free_below > data_size)
             return NULL;
     }
     if (size > tail) {
-        struct xdpd_record *pad = rec_at(g, rr->prod_local);
+        struct xdpd_record *pad = rec_at(g, p->local);
         pad->rec_len = (uint32_t)tail;
         pad->cap_len = XDPD_REC_PAD;
-        rr->prod_local += tail;
+        p->local += tail;
     }
-    struct xdpd_record *rec = rec_at(g, rr->prod_local);
+    struct xdpd_record *rec = rec_at(g, p->local);
     rec->rec_len = (uint32_t)size;
     rec->cap_len = cap_len;
     /* The AF_XDP capture and the tap only ever see received frames; the mirror sets its own. */
     rec->direction = XDPD_DIR_IN;
+    p->next_len = size;
     return rec;
 }
 
@@ -235,12 +280,17 @@ struct xdpd_record *xdpd_rr_reserve_ref(struct xdpd_record_ring *rr, uint32_t ca
 
 void xdpd_rr_commit(struct xdpd_record_ring *rr, struct xdpd_record *rec)
 {
-    rr->prod_local += rec->rec_len;
+    (void)rec;   /* its rec_len is in shared memory: another role could have changed it since */
+    struct xdpd_rr_prod *p = &geom_slot(rr)->prod;
+    p->local += p->next_len;
+    p->next_len = 0;
 }
 
 void xdpd_rr_publish(struct xdpd_record_ring *rr)
 {
-    __atomic_store_n(&rr->prod, rr->prod_local, __ATOMIC_RELEASE);
+    struct xdpd_rr_prod *p = &geom_slot(rr)->prod;
+    p->published = p->local;
+    __atomic_store_n(&rr->prod, p->local, __ATOMIC_RELEASE);
 }
 
 /* --- consumers ---------------------------------------------------------------------------------- */
@@ -252,7 +302,7 @@ int xdpd_rr_consumer_register(xdpd_record_ring *rr)
         if (__atomic_load_n(&rr->cons[i].active, __ATOMIC_RELAXED))
             continue;
         /* Start at what has been published: a consumer sees records produced after it registered.
-         * Its pos is never below the producer's cached minimum, so that cache stays conservative. */
+         * The producer takes it from there (record_ring.h: it checks every position it reads). */
         uint64_t start = __atomic_load_n(&rr->prod, __ATOMIC_ACQUIRE);
         rr->cons[i].pos = start;
         rr->cons[i].peek_end = start;

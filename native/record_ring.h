@@ -16,6 +16,15 @@
  * it shares (umem_base, an address valid in those processes, like the UMEM itself). The producer gives
  * such a frame back to its fill ring only once every consumer is past its record (`reclaimed`), and
  * space is reused only below that. Smaller frames are still copied (see capture_loop.c for why).
+ *
+ * Every role maps the ring writable, so whatever is in it may have been written by a compromised role.
+ * The producer therefore keeps its own bookkeeping (where it writes next, what it published, what it
+ * may reuse, which frames it still holds) in its own memory (struct xdpd_rr_prod, beside its copy of
+ * the geometry), and reads from the shared mapping only what consumers publish: their positions, each
+ * taken only between the last one it took from that consumer and what it has published (anything else
+ * counts as no progress, in bad_positions). So a role that writes the header or forges positions can
+ * stall the capture or lose its own place, but cannot make the producer overwrite a record it has not
+ * been told is read, nor give a UMEM frame back twice.
  */
 #ifndef XDPD_RECORD_RING_H
 #define XDPD_RECORD_RING_H
@@ -57,14 +66,11 @@ struct xdpd_record_ring {
     uint64_t data_offset;
     /* producer cache line: only the producer writes these */
     uint64_t prod __attribute__((aligned(64)));   /* published position (release-stored) */
-    uint64_t prod_local;        /* producer-private: written but not yet published */
-    uint64_t min_cons_cached;   /* producer-private */
+    uint64_t unused0[2];        /* once the producer's own bookkeeping, now in struct xdpd_rr_prod: */
     uint64_t captured;          /* records produced (release-stored after the records are published) */
     uint64_t bytes;
     uint64_t ring_full;
-    uint64_t reclaimed;         /* producer-private (by_ref): frames of records below it are given back;
-                                 * with nothing held it skips copied records, so it can be ahead of
-                                 * every consumer, even of prod */
+    uint64_t unused1;           /* the fields readers use keep their offsets; nothing reads these */
     /* control, written rarely */
     uint32_t stop __attribute__((aligned(64)));  /* only the supervisor sets it */
     uint32_t producer_done;     /* only the producer sets it, after its final statistics */
@@ -102,6 +108,19 @@ static inline uint64_t xdpd_rec_ref(uint32_t slot, uint64_t addr)
  * before any role is forked, records the snap length, the interface slots it hands out and each
  * socket's UMEM (by reference). A limit left at 0 is not known (a ring without a producer): cap_len
  * is then bounded by its record alone and ifslot not checked. */
+/* The producer's own bookkeeping of a ring, in the producing process's memory only. */
+struct xdpd_rr_prod {
+    uint64_t local;         /* written up to here, not yet published */
+    uint64_t published;     /* what it last release-stored in the header's prod */
+    uint64_t next_len;      /* the size of the record reserve handed out, added by commit */
+    uint64_t free_below;    /* space below this (the slowest consumer, as last seen) may be reused */
+    uint64_t reclaimed;     /* by_ref: the frames of records below it are given back (capture_loop.c
+                             * sets it: the oldest held record, or `local` with none held) */
+    uint64_t seen[XDPD_MAX_CONSUMERS];   /* each active consumer's position as last taken */
+    uint8_t known[XDPD_MAX_CONSUMERS];   /* seen[] holds a position of the consumer now in the slot */
+    uint64_t bad_positions; /* positions refused: beyond what was published, or going back */
+};
+
 struct xdpd_rr_geom {
     const struct xdpd_record_ring *rr;
     uint64_t data_offset;
@@ -113,13 +132,15 @@ struct xdpd_rr_geom {
     uint32_t nsockets;
     uint64_t umem_base[XDPD_MAX_SOCKETS];
     uint64_t umem_len[XDPD_MAX_SOCKETS];
+    struct xdpd_rr_prod prod;   /* used only in the process that produces (its copy is its own) */
 };
 
 /* This process's geometry of rr, or NULL for a ring it did not make (nor inherit). */
 const struct xdpd_rr_geom *xdpd_rr_geom(const struct xdpd_record_ring *rr);
 /* A second copy of this code in one process (a test's own producer, built apart) has no geometry of
  * a ring the first copy made: it takes it from the header, trusted only because no other process can
- * have written it yet. 0, or -ENOSPC. */
+ * have written it yet (the producer state too: from prod; again when prod is not where this copy
+ * published last, a new ring at the old one's address). 0, or -ENOSPC. */
 int xdpd_rr_geom_adopt(const struct xdpd_record_ring *rr);
 /* Producer set-up, before the fork: what consumers will check records against. */
 void xdpd_rr_geom_snaplen(const struct xdpd_record_ring *rr, uint32_t snaplen);
@@ -143,11 +164,18 @@ struct xdpd_rr_item {
 int xdpd_rr_next_checked(const struct xdpd_rr_geom *g, uint64_t *pos, uint64_t prod, struct xdpd_rr_item *out);
 
 /* Producer (capture loop, tap): room for one record, written in place; returns NULL when full.
- * reserve_ref: a by-reference record of cap_len captured bytes (its payload is xdpd_rec_ref). */
+ * reserve_ref: a by-reference record of cap_len captured bytes (its payload is xdpd_rec_ref). The
+ * record is at xdpd_rr_producer(rr)->local until commit. */
 struct xdpd_record *xdpd_rr_reserve(struct xdpd_record_ring *rr, uint32_t cap_len);
 struct xdpd_record *xdpd_rr_reserve_ref(struct xdpd_record_ring *rr, uint32_t cap_len);
-/* Every consumer is past this position (the published position when there is none). */
+/* This process's producer state of rr (NULL for a ring it has no geometry of). */
+struct xdpd_rr_prod *xdpd_rr_producer(const struct xdpd_record_ring *rr);
+/* Every consumer is past this position (the published position when there is none), from their
+ * positions as checked above. */
 uint64_t xdpd_rr_consumed(struct xdpd_record_ring *rr);
+/* Bytes the producer could write now (below the slowest consumer and, by reference, what it gave back). */
+uint64_t xdpd_rr_free_bytes(struct xdpd_record_ring *rr);
+/* commit: the record reserve handed out, at the size reserve gave it (not the shared rec_len). */
 void xdpd_rr_commit(struct xdpd_record_ring *rr, struct xdpd_record *rec);
 void xdpd_rr_publish(struct xdpd_record_ring *rr);
 

@@ -13,9 +13,13 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from capture_helpers import start_capture, stop, tshark_payloads
+from netns import send_udp
 
 ROOT = Path(__file__).resolve().parents[1]
 NATIVE = ROOT / "native"
@@ -171,3 +175,127 @@ def test_the_python_reader_stops_at_a_bad_record(scenario: str) -> None:
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("stopped: cannot read the capture: record ring: bad record at position 0"), r.stdout
     assert len(r.stdout.splitlines()) == 1
+
+
+# --- a compromised role against the producer, in a live capture -------------------------------------
+
+OFFSETS_C = r"""
+#include <stddef.h>
+#include <stdio.h>
+#include "record_ring.h"
+int main(void)
+{
+    printf("%zu %zu %zu %zu %d\n", offsetof(struct xdpd_record_ring, prod), offsetof(struct xdpd_record_ring, cons),
+           sizeof(struct xdpd_rr_consumer), offsetof(struct xdpd_rr_consumer, active), XDPD_MAX_CONSUMERS);
+    return 0;
+}
+"""
+# Where main kept the producer's own bookkeeping in the shared header (prod_local, min_cons_cached
+# and reclaimed); the fields around them keep their offsets, so a role can still write these.
+OLD_PROD_LOCAL, OLD_MIN_CONS, OLD_RECLAIMED = 72, 80, 112
+
+
+def _ring_layout(tmp: Path) -> tuple[int, int, int, int, int]:
+    cc = shutil.which("cc") or shutil.which("gcc")
+    if cc is None:
+        pytest.skip("no C compiler (cc) to read the record ring's layout")
+    (tmp / "offsets.c").write_text(OFFSETS_C)
+    subprocess.run([cc, f"-I{NATIVE}", str(tmp / "offsets.c"), "-o", str(tmp / "offsets")], check=True, timeout=60)
+    out = subprocess.run([str(tmp / "offsets")], capture_output=True, text=True, check=True, timeout=30).stdout
+    prod, cons, cons_size, active, ncons = (int(x) for x in out.split())
+    return prod, cons, cons_size, active, ncons
+
+
+def _find_ring(pid: int) -> int:
+    """The address of the record ring in pid: the shared mapping that starts with its magic."""
+    with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb") as mem:
+        for line in maps:
+            fields = line.split()
+            if "s" not in fields[1] or "w" not in fields[1]:
+                continue
+            start = int(fields[0].split("-")[0], 16)
+            mem.seek(start)
+            if mem.read(4) == (0x58445244).to_bytes(4, "little"):
+                return start
+    raise AssertionError(f"no record ring mapped in {pid}")
+
+
+def test_a_role_writing_the_producers_old_fields_and_forging_positions(pair, tmp_path: Path) -> None:
+    """With -w, frames over 256 bytes are recorded by reference and given back to the kernel once
+    every consumer is past them. A compromised role (here: the test, writing the shared ring through
+    /proc/PID/mem of the supervisor, which maps it as every role does) keeps writing the offsets where
+    the producer once kept its own bookkeeping (a `reclaimed` moved back gave frames back twice: two
+    frames then written into one) and a consumer slot of its own with positions ahead of anything
+    published and behind everything reclaimed. Every frame in the file must still be the frame sent,
+    and the capture must end normally. (Before the producer kept these fields to itself, it wrote
+    where the role said: the archive writer stopped at the gap, 'bad record ... record length (0)',
+    with most frames not in the file.)"""
+    prod_off, cons_off, cons_size, active_off, ncons = _ring_layout(tmp_path)
+    out = tmp_path / "f.pcap"
+    run_ = start_capture(pair[0].ns, "-i", pair[0].dev, "-w", str(out), "udp port 9000")
+    pid = run_.proc.pid
+    done = threading.Event()
+    errors: list[BaseException] = []
+    writes = [0]
+
+    def hostile() -> None:
+        try:
+            base = _find_ring(pid)
+            with open(f"/proc/{pid}/mem", "r+b", buffering=0) as mem:
+                def rd(off: int, n: int = 8) -> int:
+                    mem.seek(base + off)
+                    return int.from_bytes(mem.read(n), "little")
+
+                def wr(off: int, value: int, n: int = 8) -> None:
+                    mem.seek(base + off)
+                    mem.write((value % (1 << (8 * n))).to_bytes(n, "little"))
+
+                # a consumer slot of its own (the writer's is slot 0: this role lies only about itself)
+                mine = next(i for i in range(ncons) if rd(cons_off + i * cons_size + active_off, 4) == 0)
+                slot = cons_off + mine * cons_size
+                wr(slot, rd(prod_off))
+                wr(slot + active_off, 1, 4)
+                history: list[int] = []
+                deadline = time.monotonic() + 30
+                k = 0
+                while not done.is_set() and time.monotonic() < deadline and k < 200000:
+                    prod = rd(prod_off)
+                    history.append(prod)
+                    old = history[max(0, len(history) - 50)]
+                    wr(OLD_RECLAIMED, old)                     # back: frames given back again
+                    wr(OLD_MIN_CONS, prod + (1 << 30))         # everything free: overwrite unread records
+                    wr(OLD_PROD_LOCAL, prod + 64 * (k % 4))    # write somewhere else
+                    wr(slot, (prod + (1 << 40), 0, old, prod)[k % 4])  # ahead, behind, then honest
+                    writes[0] += 1
+                    k += 1
+                wr(slot + active_off, 0, 4)
+        except OSError:
+            if run_.proc.poll() is None:   # the mapping is gone only with the capture: not before it
+                raise
+        except BaseException as e:  # reported by the test below
+            errors.append(e)
+
+    t = threading.Thread(target=hostile)
+    t.start()
+    sent = [f"hostile-{i:05d}".encode() * (30 if i % 3 else 2) for i in range(6000)]
+    try:
+        for i in range(0, len(sent), 1000):   # bursts: the writer lags, frames are held
+            send_udp(pair[1], pair[0], 9000, sent[i:i + 1000])
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        done.set()
+        t.join(timeout=60)
+        rc = stop(run_)
+    assert rc == 0, run_.stderr
+    assert not errors, errors
+    assert writes[0] > 100, writes  # the role really wrote, all along
+    got = tshark_payloads(out)
+    assert got, run_.stderr
+    assert len(got) >= len(sent) // 2, f"{len(got)} of {len(sent)}: the capture stalled"
+    known = set(sent)
+    unknown = [p[:20] for p in got if p not in known]  # a frame given back twice: another's bytes
+    assert not unknown, f"{len(unknown)} of {len(got)} frames in the file are not frames sent: {unknown[:3]}"
+    assert len(set(got)) == len(got), "a frame is in the file twice"
+    order = {p: i for i, p in enumerate(sent)}
+    assert got == sorted(got, key=order.__getitem__), "frames out of the order they were sent"

@@ -51,12 +51,12 @@ static struct xdpd_record *good(struct xdpd_record_ring *rr, uint32_t cap)
 static struct xdpd_record *raw(struct xdpd_record_ring *rr)
 {
     const struct xdpd_rr_geom *g = xdpd_rr_geom(rr);
-    return (struct xdpd_record *)((uint8_t *)rr + g->data_offset + (rr->prod_local & (g->data_size - 1)));
+    return (struct xdpd_record *)((uint8_t *)rr + g->data_offset + (xdpd_rr_producer(rr)->local & (g->data_size - 1)));
 }
 
 static void publish_raw(struct xdpd_record_ring *rr, uint64_t advance)
 {
-    rr->prod_local += advance;
+    xdpd_rr_producer(rr)->local += advance;
     xdpd_rr_publish(rr);
 }
 
@@ -145,7 +145,7 @@ static int hostile(struct xdpd_record_ring *rr, const char *what, uint8_t *umem)
         memcpy(r->data, &where, sizeof(where));
         publish_raw(rr, r->rec_len);
     } else if (!strcmp(what, "prod_far_ahead")) {
-        __atomic_store_n(&rr->prod, rr->prod_local + 100ull * RING_BYTES, __ATOMIC_RELEASE);
+        __atomic_store_n(&rr->prod, xdpd_rr_producer(rr)->local + 100ull * RING_BYTES, __ATOMIC_RELEASE);
     } else if (!strcmp(what, "header")) {
         /* The geometry in the shared header moved: a consumer that re-read it would read far off. */
         rr->data_offset = 1ull << 40;
