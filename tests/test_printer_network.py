@@ -24,13 +24,14 @@ from printer_network import (
     nested_ipip,
     network_corpus,
 )
-from printer_oracle import TCPDUMP, assert_same, mutate, tcpdump_lines, write_pcap, xdpdump_lines
+from printer_oracle import TCPDUMP, assert_same, in_oracle_zone, mutate, tcpdump_lines, write_pcap, xdpdump_lines  # noqa: F401 (in_oracle_zone: the fixture)
 from scapy.all import IP, TCP, Ether, IPv6
-from test_printer_protocols import generic_or_same, local_zone  # noqa: F401 (the local time zone, autouse)
+from test_printer_protocols import generic_or_same
 
 from xdpdump.printer import Printer, PrintOptions
 
-pytestmark = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
+pytestmark = [pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed"),
+              pytest.mark.usefixtures("in_oracle_zone")]  # tcpdump's stamps are local time
 
 T0 = 1_700_000_000_000_000_000
 NAMES = list(NETWORK_CORPORA)

@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import random
 import struct
-import time
 
 import pytest
 from printer_corpus import parity_frames
-from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap, xdpdump_lines
+from printer_oracle import TCPDUMP, assert_same, in_oracle_zone, tcpdump_lines, write_pcap, xdpdump_lines  # noqa: F401 (in_oracle_zone: the fixture)
 
 from xdpdump.printer import Printer, PrintOptions
 
-pytestmark = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
-
-
-@pytest.fixture(autouse=True)
-def local_zone(monkeypatch):
-    monkeypatch.setenv("TZ", TZ)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
+pytestmark = [pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed"),
+              pytest.mark.usefixtures("in_oracle_zone")]  # tcpdump's stamps are local time
 
 
 def write_pcapng(path, frames) -> None:

@@ -11,30 +11,21 @@ from __future__ import annotations
 import random
 import re
 import struct
-import time
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from printer_oracle import TCPDUMP, TZ, assert_same, mutate, tcpdump_lines, write_pcap, xdpdump_lines
+from printer_oracle import TCPDUMP, assert_same, in_oracle_zone, mutate, tcpdump_lines, write_pcap, xdpdump_lines  # noqa: F401 (in_oracle_zone: the fixture)
 from printer_protocols import corpus
 
 from xdpdump.printer import PrintOptions
 
-pytestmark = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
+pytestmark = [pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed"),
+              pytest.mark.usefixtures("in_oracle_zone")]  # tcpdump's stamps are local time
 
 T0 = 1_700_000_000_000_000_000
 PLAIN = ["sll", "sll2", "null", "loop", "raw", "ipv4", "ipv6", "ether-generic", "arp", "icmp", "icmp6"]
 WITH_E = ["sll", "sll2", "null", "loop", "raw", "ether-generic", "arp"]
-
-
-@pytest.fixture(autouse=True)
-def local_zone(monkeypatch):
-    monkeypatch.setenv("TZ", TZ)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def _stamped(frames: list[bytes]) -> list[tuple[int, bytes]]:

@@ -10,12 +10,11 @@ from __future__ import annotations
 import random
 import re
 import struct
-import time
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from printer_oracle import TCPDUMP, TZ, assert_same, tcpdump_lines, write_pcap, xdpdump_lines
+from printer_oracle import TCPDUMP, assert_same, in_oracle_zone, tcpdump_lines, write_pcap, xdpdump_lines  # noqa: F401 (in_oracle_zone: the fixture)
 from printer_udp_apps import HOSTILE_LABEL, MAKERS, corpus, udp_frame
 
 from xdpdump.printer import Printer, PrintOptions
@@ -24,6 +23,7 @@ from xdpdump.printer.escape import escape
 from xdpdump.printer.udp import DECODED_UDP_PORTS, tcpdump_printer
 
 needs_tcpdump = pytest.mark.skipif(TCPDUMP is None, reason="tcpdump is not installed")
+pytestmark = pytest.mark.usefixtures("in_oracle_zone")  # tcpdump's stamps are local time
 
 T0 = 1_700_000_000_000_000_000
 FLAGS = {
@@ -35,15 +35,6 @@ FLAGS = {
     ("-q",): PrintOptions(quiet=True),
     ("-q", "-v"): PrintOptions(quiet=True, verbose=1),
 }
-
-
-@pytest.fixture(autouse=True)
-def local_zone(monkeypatch):
-    monkeypatch.setenv("TZ", TZ)
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def _write(tmp_path, frames: list[bytes], snap: dict[int, int] | None = None, name: str = "c.pcap"):
